@@ -1,0 +1,1 @@
+"""Pure coaching domain: no I/O, no clock, no Telegram, no database."""

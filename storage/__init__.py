@@ -1,0 +1,1 @@
+"""runcoach storage layer."""

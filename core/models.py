@@ -152,7 +152,7 @@ class Equipment(StrEnum):
 
 
 def expand_equipment(equipment: frozenset[Equipment]) -> frozenset[Equipment]:
-    """What the runner can use: a gym has bands, dumbbells and a bar; bodyweight is always there."""
+    """What the runner can use: a gym has bands, dumbbells and a bar; bodyweight always."""
     have = set(equipment) | {Equipment.NONE}
     if Equipment.GYM in have:
         have |= {Equipment.BAND, Equipment.DUMBBELLS, Equipment.PULLUP_BAR}

@@ -1,0 +1,92 @@
+"""One factory builds the Application for production, tests, the terminal chat and benchmarks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import BotCommand
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
+
+from bot import texts
+from bot.settings import Settings
+from storage.db import make_engine, make_sessionmaker, upgrade
+
+Clock = Callable[[], dt.datetime]
+App = Application[Any, Any, Any, Any, Any, Any]
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Runtime:
+    """What every handler needs besides the update: the database and the clock."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+
+
+RUNTIME_KEY = "runtime"
+
+
+def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    value = context.bot_data[RUNTIME_KEY]
+    assert isinstance(value, Runtime)
+    return value
+
+
+async def start_up(app: App, *, migrate: bool = True) -> None:
+    """Bring the database to the newest schema and tell Telegram our command list.
+
+    `run_polling`/`run_webhook` call this through `post_init`; the terminal chat and tests,
+    which drive an initialised Application directly, call it themselves.
+    """
+    if migrate:
+        await upgrade(runtime_of(app).settings.db_url)
+    await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+
+
+def runtime_of(app: App) -> Runtime:
+    value = app.bot_data[RUNTIME_KEY]
+    assert isinstance(value, Runtime)
+    return value
+
+
+def build_application(
+    settings: Settings,
+    *,
+    token: str,
+    request: BaseRequest | None = None,
+    clock: Clock = utc_now,
+    migrate: bool = True,
+) -> App:
+    """The Application with every handler registered; `request` swaps the HTTP layer."""
+    builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    engine = make_engine(settings.db_url)
+
+    async def post_init(app: App) -> None:
+        await start_up(app, migrate=migrate)
+
+    async def post_shutdown(app: App) -> None:
+        await engine.dispose()
+
+    app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, make_sessionmaker(engine), clock)
+
+    from bot.handlers import register_handlers
+
+    register_handlers(app)
+    return app

@@ -1,0 +1,133 @@
+"""`runcoach chat`: the whole coach in the terminal, no token, no network.
+
+The same Application and handlers as on Telegram run behind the in-process Bot API stand-in.
+Bot messages are printed as they would read on a phone; buttons are numbered, and typing a
+number presses one. Anything else is sent as a message. /quit or end of input leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from typing import Any, TextIO
+
+from bot.app import build_application, start_up
+from bot.settings import Settings
+from bot.standin import TOKEN, BotApiStandIn
+
+Keyboard = list[list[tuple[str, str | None]]]
+CHAT_ID = 1  # the terminal runner: one private chat whose user id equals the chat id
+WIDTH = 72
+
+
+class Terminal:
+    """Prints what the runner would see and remembers the buttons on screen."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        # (message_id, callback_data, label) of the buttons on screen, numbered from 1
+        self.buttons: list[tuple[int, str, str]] = []
+
+    def on_event(self, event: str, message: dict[str, Any]) -> None:
+        if message.get("chat", {}).get("id") != CHAT_ID:
+            return
+        keyboard = BotApiStandIn.buttons(message)
+        if event == "sent":
+            self.show(
+                message["text"] if "text" in message else _document(message),
+                keyboard,
+                message["message_id"],
+            )
+        elif event == "edited" and keyboard:  # a multi-select toggled: show the new buttons
+            self.show_buttons(keyboard, message["message_id"])
+
+    def show(self, text: str, keyboard: Keyboard, message_id: int) -> None:
+        print(file=self.out)
+        for i, line in enumerate(text.splitlines() or [""]):
+            print(("coach ▸ " if i == 0 else "        ") + line, file=self.out)
+        if keyboard:
+            self.show_buttons(keyboard, message_id)
+        self.out.flush()
+
+    def choose(self, typed: str) -> tuple[int, str] | None:
+        """The button a typed line presses: one whose label it is, else the one it numbers."""
+        for message_id, data, label in self.buttons:
+            if typed.lower() == label.lower():
+                return message_id, data
+        if typed.isdigit() and 1 <= int(typed) <= len(self.buttons):
+            message_id, data, _ = self.buttons[int(typed) - 1]
+            return message_id, data
+        return None
+
+    def show_buttons(self, keyboard: Keyboard, message_id: int) -> None:
+        self.buttons = []
+        for row in keyboard:
+            cells = []
+            for label, data in row:
+                if data is None:
+                    continue
+                self.buttons.append((message_id, data, label))
+                cells.append(f"[{len(self.buttons)}] {label}")
+            print("        " + "  ".join(cells), file=self.out)
+        self.out.flush()
+
+
+def _document(message: dict[str, Any]) -> str:
+    name = message.get("document", {}).get("file_name", "a file")
+    return f"(sent you {name})"
+
+
+async def chat(settings: Settings, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    """Run the terminal chat until /quit or end of input."""
+    standin = BotApiStandIn()
+    app = build_application(settings, token=TOKEN, request=standin)
+    terminal = Terminal(out)
+    standin.add_listener(terminal.on_event)
+    standin.bind(app)
+    name = _first_name()
+    print(
+        "runcoach in your terminal. Type as you would on Telegram; a number presses that "
+        "button; /quit leaves.",
+        file=out,
+    )
+    async with app:
+        await start_up(app)
+        await app.process_update(standin.text_update(CHAT_ID, "/start", CHAT_ID, name))
+        while True:
+            line = await asyncio.to_thread(_read_line, stdin, out)
+            if line is None or line.strip() in ("/quit", "/exit"):
+                print("\nBye! Your answers are saved; `runcoach chat` carries on.", file=out)
+                return 0
+            text = line.strip()
+            if not text:
+                continue
+            choice = terminal.choose(text)
+            if choice is not None:
+                message_id, data = choice
+                try:
+                    update = standin.press(CHAT_ID, message_id, data, CHAT_ID, first_name=name)
+                except (LookupError, ValueError):
+                    print("coach ▸ (those buttons are gone; type your answer)", file=out)
+                    continue
+            else:
+                update = standin.text_update(CHAT_ID, text, CHAT_ID, name)
+            await app.process_update(update)
+
+
+def _read_line(stdin: TextIO, out: TextIO) -> str | None:
+    out.write("\nyou ▸ ")
+    out.flush()
+    line = stdin.readline()
+    if not line:
+        return None
+    if not stdin.isatty():
+        out.write(line if line.endswith("\n") else line + "\n")  # echo piped input
+    return line
+
+
+def _first_name() -> str:
+    try:
+        return getpass.getuser().capitalize() or "Runner"
+    except Exception:  # no user name in this environment
+        return "Runner"

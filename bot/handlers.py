@@ -1,0 +1,557 @@
+"""Telegram handlers: parse the update, call core and storage, render, reply.
+
+Registered in one place, in order (`register_handlers`). Every update runs in one database
+session. A dialog (onboarding or settings) is stored after every answer, so a runner who comes
+back after a restart carries on where they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.app import runtime
+from bot.questions import (
+    QUESTIONS,
+    Answers,
+    Context,
+    Invalid,
+    Prompt,
+    answers_of,
+    first_missing,
+    forget,
+    pick_prompt,
+    profile_of,
+    summary,
+    week_of,
+)
+from bot.render import day_entry, pack, render_plan
+from core.models import Plan
+from core.planner import plan_week, week_start_of
+from storage import repo
+from storage.tables import Runner, apply_profile, apply_week, runner_profile, runner_week
+
+log = logging.getLogger(__name__)
+Ctx = ContextTypes.DEFAULT_TYPE
+DIALOG = "dialog"  # kv namespace: one open dialog per runner
+
+# Steps that are not questions
+SUMMARY, EDIT, SETTINGS, RESTART = "summary", "edit", "settings", "restart"
+CONFIRM, CHANGE, KEEP = "confirm", "change", "keep"
+
+
+@dataclass
+class Turn:
+    """One update's work: the runner, their open dialog, and the database session."""
+
+    update: Update
+    context: Ctx
+    db: AsyncSession
+    runner: Runner
+    dialog: dict[str, Any] | None
+
+    @property
+    def chat_id(self) -> int:
+        return self.runner.chat_id
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.runner.time_zone)
+
+    def local_now(self) -> dt.datetime:
+        return runtime(self.context).clock().astimezone(self.zone)
+
+    def today(self) -> dt.date:
+        return self.local_now().date()
+
+    async def say(self, text: str, prompt: Prompt | None = None) -> Message:
+        markup = _keyboard(prompt, self.step) if prompt and prompt.rows else None
+        return await self.context.bot.send_message(self.chat_id, text, reply_markup=markup)
+
+    @property
+    def step(self) -> str:
+        return current_step(self.dialog) if self.dialog else ""
+
+    async def save_dialog(self) -> None:
+        key = str(self.runner.telegram_user_id)
+        if self.dialog is None:
+            await repo.delete_kv(self.db, namespace=DIALOG, key=key)
+        else:
+            await repo.set_kv(self.db, namespace=DIALOG, key=key, value=self.dialog)
+
+
+def _keyboard(prompt: Prompt, step: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=f"q:{step}:{b.value}") for b in row]
+            for row in prompt.rows
+        ]
+    )
+
+
+def current_step(dialog: dict[str, Any]) -> str:
+    """The question a dialog is on, derived from its answers alone."""
+    answers: Answers = dialog["answers"]
+    flow = dialog["flow"]
+    if flow == RESTART:
+        return RESTART
+    if flow == SETTINGS and "_pick" not in answers:
+        return SETTINGS
+    missing = first_missing(answers)
+    if missing is not None:
+        return missing
+    if flow == SETTINGS:
+        return ""  # complete: applied at once
+    return EDIT if answers.get("_edit") else SUMMARY
+
+
+async def begin_turn(update: Update, context: Ctx, db: AsyncSession) -> Turn:
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    runner = await repo.get_or_create_runner(
+        db, telegram_user_id=user.id, chat_id=chat.id, first_name=user.first_name or ""
+    )
+    dialog = await repo.get_kv(db, namespace=DIALOG, key=str(user.id))
+    return Turn(update, context, db, runner, dialog)
+
+
+# --- asking and answering ---------------------------------------------------------------------
+
+
+def prompt_for(turn: Turn) -> Prompt:
+    assert turn.dialog is not None
+    step = turn.step
+    answers = turn.dialog["answers"]
+    from bot.questions import Button
+
+    if step == SUMMARY:
+        return Prompt(
+            f"{summary(answers)}\n\n{texts.SUMMARY_FOOT}",
+            ((Button("✅ Confirm", CONFIRM), Button("✏️ Edit", EDIT)),),
+        )
+    if step == EDIT:
+        return pick_prompt(answers, texts.ASK_EDIT)
+    if step == SETTINGS:
+        return pick_prompt(answers, texts.ASK_SETTINGS)
+    if step == RESTART:
+        return Prompt(
+            texts.ALREADY_SET_UP,
+            ((Button("Change something", CHANGE), Button("Keep my plan", KEEP)),),
+        )
+    return QUESTIONS[step].prompt(answers, Context(today=turn.today()))
+
+
+async def ask(turn: Turn) -> None:
+    """Send the dialog's current question, or finish the dialog when nothing is left to ask."""
+    assert turn.dialog is not None
+    if turn.step == "":
+        await apply_settings(turn)
+        return
+    prompt = prompt_for(turn)
+    await turn.say(prompt.text, prompt)
+
+
+async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None) -> None:
+    """Feed one typed or pressed answer to the dialog's current step."""
+    assert turn.dialog is not None
+    step = turn.step
+    answers: Answers = turn.dialog["answers"]
+    if step == SUMMARY:
+        if raw == CONFIRM or raw.strip().lower() in {"confirm", "yes", "y", "ok", "correct"}:
+            await _close_prompt(message, "✅ Confirmed")
+            await finish_onboarding(turn)
+            return
+        if raw == EDIT or raw.strip().lower() in {"edit", "change", "no"}:
+            turn.dialog["answers"] = {**answers, "_edit": True}
+            await _close_prompt(message, "✏️ Edit")
+        else:
+            await turn.say("Tap Confirm if this is right, or Edit to change an answer.")
+    elif step in (EDIT, SETTINGS):
+        key = _pick(raw, answers)
+        if key is None:
+            await turn.say(texts.HINT_PICK)
+        else:
+            await _close_prompt(message, QUESTIONS[key].label)
+            new = forget(answers, key)
+            new.pop("_edit", None)
+            if step == SETTINGS:
+                new["_pick"] = key
+            turn.dialog["answers"] = new
+    elif step == RESTART:
+        choice = raw.strip().lower()
+        if raw == KEEP or choice in {"keep", "keep my plan", "no"}:
+            await _close_prompt(message, "Keep my plan")
+            turn.dialog = None
+            await turn.save_dialog()
+            await turn.say(texts.KEEP_PLAN)
+            return
+        if raw == CHANGE or choice in {"change", "change something", "yes"}:
+            await _close_prompt(message, "Change something")
+            turn.dialog = _settings_dialog(turn.runner)
+        else:
+            await turn.say("Tap Change something or Keep my plan.")
+    else:
+        question = QUESTIONS[step]
+        try:
+            accepted = question.accept(raw, pressed, answers, Context(today=turn.today()))
+        except Invalid as error:
+            await turn.say(str(error))
+            await turn.save_dialog()
+            await ask(turn)
+            return
+        turn.dialog["answers"] = accepted.answers
+        if accepted.stay:
+            await turn.save_dialog()
+            if message is not None:
+                await message.edit_reply_markup(_keyboard(prompt_for(turn), step))
+            return
+        await _close_prompt(message, accepted.echo)
+    await turn.save_dialog()
+    await ask(turn)
+
+
+def _pick(raw: str, answers: Answers) -> str | None:
+    said = raw.strip().lower()
+    for key in QUESTIONS:
+        if raw == key or said == QUESTIONS[key].label.lower():
+            return key if not key.startswith(("day", "time")) else None
+    synonyms = {
+        "week": "week",
+        "running week": "week",
+        "times": "week",
+        "time zone": "timezone",
+        "timezone": "timezone",
+        "zone": "timezone",
+        "sessions": "sessions",
+        "minutes": "minutes",
+        "equipment": "equipment",
+        "niggles": "niggles",
+        "injuries": "niggles",
+        "goal": "goal",
+        "race": "race_date",
+        "date": "race_date",
+        "race date": "race_date",
+        "placement": "placement",
+        "where": "placement",
+    }
+    return synonyms.get(said)
+
+
+async def _close_prompt(message: Message | None, echo: str) -> None:
+    """Under an answered question, show the answer and take its buttons away."""
+    if message is None or not message.text:
+        return
+    text = message.text if not echo else f"{message.text}\n\n→ {echo}"
+    try:
+        await message.edit_text(text[:4096], reply_markup=None)
+    except BadRequest as error:  # e.g. the message is too old to edit; the answer still counts
+        log.info("could not close prompt %s: %s", message.message_id, error)
+
+
+def _settings_dialog(runner: Runner) -> dict[str, Any]:
+    answers = answers_of(runner_profile(runner), runner_week(runner), runner.time_zone)
+    return {"flow": SETTINGS, "answers": answers}
+
+
+# --- finishing --------------------------------------------------------------------------------
+
+
+def _store_answers(runner: Runner, answers: Answers) -> None:
+    apply_profile(runner, profile_of(answers))
+    apply_week(runner, week_of(answers))
+    runner.time_zone = answers["timezone"]
+
+
+async def current_plan(turn: Turn, *, weeks_ahead: int = 0) -> Plan:
+    """This (or a later) week's plan, built from the runner's setup and kept in the database."""
+    start = week_start_of(turn.today()) + dt.timedelta(weeks=weeks_ahead)
+    plan = plan_week(
+        runner_profile(turn.runner), runner_week(turn.runner), start, level=turn.runner.level
+    )
+    await repo.save_plan(turn.db, runner_id=_id(turn.runner), plan=plan)
+    return plan
+
+
+def _id(runner: Runner) -> int:
+    assert runner.id is not None
+    return runner.id
+
+
+async def finish_onboarding(turn: Turn) -> None:
+    assert turn.dialog is not None
+    _store_answers(turn.runner, turn.dialog["answers"])
+    turn.runner.onboarded = True
+    await repo.save_runner(turn.db, runner=turn.runner)
+    turn.dialog = None
+    await turn.save_dialog()
+    plan = await current_plan(turn)
+    await turn.say(texts.SETUP_DONE)
+    for chunk in render_plan(plan):
+        await turn.say(chunk)
+
+
+async def apply_settings(turn: Turn) -> None:
+    assert turn.dialog is not None
+    before = await current_plan(turn)
+    _store_answers(turn.runner, turn.dialog["answers"])
+    await repo.save_runner(turn.db, runner=turn.runner)
+    turn.dialog = None
+    await turn.save_dialog()
+    after = await current_plan(turn)
+    await turn.say(f"{texts.SETTINGS_SAVED} {describe_change(before, after)}")
+    for chunk in render_plan(after):
+        await turn.say(chunk)
+
+
+def describe_change(before: Plan, after: Plan) -> str:
+    """What the runner will notice: which strength days moved."""
+    old = [d.weekday.title for d in before.sessions]
+    new = [d.weekday.title for d in after.sessions]
+    if old == new:
+        return texts.PLAN_UNCHANGED
+    gone = [d for d in old if d not in new]
+    added = [d for d in new if d not in old]
+    parts = []
+    if added:
+        parts.append("strength now on " + ", ".join(added))
+    if gone:
+        parts.append("no longer on " + ", ".join(gone))
+    return f"{texts.PLAN_CHANGED} {'; '.join(parts)}."
+
+
+# --- handlers ---------------------------------------------------------------------------------
+
+
+async def on_start(update: Update, context: Ctx) -> None:
+    async with runtime(context).sessions() as db, db.begin():
+        turn = await begin_turn(update, context, db)
+        if turn.dialog is not None:
+            if turn.dialog.get("paused"):
+                turn.dialog.pop("paused")
+                await turn.say(texts.WELCOME_BACK)
+            await turn.save_dialog()
+            await ask(turn)
+            return
+        if turn.runner.onboarded:
+            turn.dialog = {"flow": RESTART, "answers": {}}
+        else:
+            turn.dialog = {"flow": "onboarding", "answers": {}}
+            name = turn.runner.first_name or "there"
+            await turn.say(texts.WELCOME.format(name=name))
+        await turn.save_dialog()
+        await ask(turn)
+
+
+async def on_settings(update: Update, context: Ctx) -> None:
+    async with runtime(context).sessions() as db, db.begin():
+        turn = await begin_turn(update, context, db)
+        if not turn.runner.onboarded:
+            await turn.say(texts.NO_PLAN_YET)
+            return
+        turn.dialog = _settings_dialog(turn.runner)
+        await turn.save_dialog()
+        await ask(turn)
+
+
+async def on_cancel(update: Update, context: Ctx) -> None:
+    async with runtime(context).sessions() as db, db.begin():
+        turn = await begin_turn(update, context, db)
+        if turn.dialog is None or turn.dialog.get("paused"):
+            await turn.say(texts.NOTHING_TO_CANCEL)
+            return
+        if turn.dialog["flow"] == "onboarding":
+            turn.dialog["paused"] = True  # answers kept; /start resumes
+        else:
+            turn.dialog = None
+        await turn.save_dialog()
+        await turn.say(texts.CANCELLED)
+
+
+async def on_text(update: Update, context: Ctx) -> None:
+    assert update.message is not None and update.message.text is not None
+    async with runtime(context).sessions() as db, db.begin():
+        turn = await begin_turn(update, context, db)
+        if turn.dialog is None or turn.dialog.get("paused"):
+            await turn.say(texts.NOT_UNDERSTOOD if turn.runner.onboarded else texts.NO_PLAN_YET)
+            return
+        await answer(turn, update.message.text, pressed=False, message=None)
+
+
+async def on_button(update: Update, context: Ctx) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    kind, _, rest = query.data.partition(":")
+    async with runtime(context).sessions() as db, db.begin():
+        turn = await begin_turn(update, context, db)
+        message = query.message if isinstance(query.message, Message) else None
+        if kind == "q":
+            step, _, value = rest.partition(":")
+            if turn.dialog is None or turn.dialog.get("paused") or step != turn.step:
+                await query.answer(texts.STALE_BUTTON)
+                if message is not None:
+                    await _close_prompt(message, "")
+                return
+            await query.answer()
+            await answer(turn, value, pressed=True, message=message)
+        elif kind == "t":
+            await on_today_button(turn, query, rest)
+        else:
+            await query.answer(texts.STALE_BUTTON)
+
+
+async def on_plan(update: Update, context: Ctx) -> None:
+    async with runtime(context).sessions() as db, db.begin():
+        turn = await begin_turn(update, context, db)
+        if not turn.runner.onboarded:
+            await turn.say(texts.NO_PLAN_YET)
+            return
+        text = update.message.text or "" if update.message else ""
+        command = text.split()[0].lstrip("/").split("@")[0].lower() if text else "plan"
+        args = [a.lower() for a in (context.args or [])]
+        # /plan is this week, /week and /week next the next one; "this" and "next" pick either.
+        ahead = 1 if args[:1] == ["next"] or (command == "week" and args[:1] != ["this"]) else 0
+        for chunk in render_plan(await current_plan(turn, weeks_ahead=ahead)):
+            await turn.say(chunk)
+
+
+TODAY_ACTIONS = {"done": "✅ Done", "skip": "⏭ Skip", "snooze": "⏰ Snooze", "pain": "🩹 Pain"}
+
+
+async def on_today(update: Update, context: Ctx) -> None:
+    async with runtime(context).sessions() as db, db.begin():
+        turn = await begin_turn(update, context, db)
+        if not turn.runner.onboarded:
+            await turn.say(texts.NO_PLAN_YET)
+            return
+        plan = await current_plan(turn)
+        today = turn.today()
+        entry = next(d for d in plan.days if d.date == today)
+        text = f"Today, {day_entry(entry)}"
+        if entry.session is None:
+            await turn.say(text)
+            return
+        buttons = [
+            InlineKeyboardButton(label, callback_data=f"t:{action}:{today.isoformat()}")
+            for action, label in TODAY_ACTIONS.items()
+        ]
+        markup = InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+        for chunk in pack([text])[:-1]:
+            await turn.say(chunk)
+        await context.bot.send_message(turn.chat_id, pack([text])[-1], reply_markup=markup)
+
+
+async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
+    action, _, day_text = rest.partition(":")
+    try:
+        day = dt.date.fromisoformat(day_text)
+    except ValueError:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    if action in ("snooze", "pain"):
+        await query.answer(texts.COMING_SOON)
+        return
+    if action not in ("done", "skip") or not turn.runner.onboarded:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    plan = await repo.get_plan(turn.db, runner_id=_id(turn.runner), week_start=week_start_of(day))
+    entry = next((d for d in plan.days if d.date == day), None) if plan else None
+    if entry is None or entry.session is None:
+        await query.answer("There's no strength session on that day any more.")
+        return
+    status = "done" if action == "done" else "skipped"
+    changed = await repo.log_session(
+        turn.db,
+        runner_id=_id(turn.runner),
+        day=day,
+        session_name=entry.session.name,
+        status=status,
+    )
+    if not changed:
+        await query.answer(f"Already noted as {status}.")
+        return
+    note = "Nice work! Logged as done. 💪" if status == "done" else "Noted as skipped. No stress."
+    await query.answer(note)
+    await turn.say(note)
+
+
+async def on_help(update: Update, context: Ctx) -> None:
+    assert update.effective_chat is not None
+    await context.bot.send_message(update.effective_chat.id, texts.HELP)
+
+
+async def on_other_content(update: Update, context: Ctx) -> None:
+    """Stickers, photos, locations...: say what works instead, and repeat the question."""
+    async with runtime(context).sessions() as db, db.begin():
+        turn = await begin_turn(update, context, db)
+        active = turn.dialog is not None and not turn.dialog.get("paused")
+        hint = "Please answer the question below." if active else "/help lists what I can do."
+        await turn.say(texts.ONLY_TEXT.format(hint=hint))
+        if active:
+            await ask(turn)
+
+
+async def on_group(update: Update, context: Ctx) -> None:
+    if update.effective_chat is not None and (
+        update.message is None or (update.message.text or "").startswith("/")
+    ):
+        await context.bot.send_message(update.effective_chat.id, texts.PRIVATE_ONLY)
+    raise ApplicationHandlerStop  # nothing from a group reaches the coach or the database
+
+
+async def on_error(update: object, context: Ctx) -> None:
+    """Log with context (never the token), and tell the runner their answers are safe."""
+    user = getattr(getattr(update, "effective_user", None), "id", None)
+    update_id = getattr(update, "update_id", None)
+    log.error(
+        "update %s from user %s failed: %s",
+        update_id,
+        user,
+        context.error,
+        exc_info=context.error,
+    )
+    chat = getattr(update, "effective_chat", None)
+    if chat is not None:
+        try:
+            await context.bot.send_message(chat.id, texts.SOMETHING_WENT_WRONG)
+        except Exception:  # the error handler itself must never raise
+            log.exception("could not tell chat %s about the error", chat.id)
+
+
+def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """All handlers, in order. Group -1 turns group chats away before anything else runs."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(~private, on_group), -1)
+    app.add_handler(CommandHandler("start", on_start, filters=private))
+    app.add_handler(CommandHandler("cancel", on_cancel, filters=private))
+    app.add_handler(CommandHandler("settings", on_settings, filters=private))
+    app.add_handler(CommandHandler(["plan", "week"], on_plan, filters=private))
+    app.add_handler(CommandHandler("today", on_today, filters=private))
+    app.add_handler(CommandHandler("help", on_help, filters=private))
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
+    app.add_handler(MessageHandler(private & ~filters.TEXT, on_other_content))
+    app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    app.add_error_handler(on_error)
+
+
+async def on_unknown_command(update: Update, context: Ctx) -> None:
+    assert update.effective_chat is not None
+    await context.bot.send_message(update.effective_chat.id, texts.NOT_UNDERSTOOD)

@@ -1,0 +1,61 @@
+"""Operator settings, from the environment or a `.env` file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+
+
+class SettingsError(Exception):
+    """A setting the operator must fix; the message says which and how."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Names match the environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = TELEGRAM_BASE_URL
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    log_level: str = "INFO"
+    # Reminders (issue 4 builds on these).
+    reminder_grace_minutes: int = Field(default=120, ge=1, le=24 * 60)
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @property
+    def db_url(self) -> str:
+        """DATABASE_URL, or a SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'runcoach.sqlite3').resolve()}"
+
+    def require_token(self) -> str:
+        """The bot token, or a SettingsError that tells the operator what to set."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the "
+                "environment or in a .env file (TELEGRAM_BOT_TOKEN=123456:ABC...). "
+                "To try the coach without Telegram, run `runcoach chat`."
+            )
+        token = self.telegram_bot_token.get_secret_value().strip()
+        if not TOKEN_PATTERN.match(token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (expected digits, a colon, "
+                "then letters, digits, - or _ as @BotFather gives it). Check for quotes or spaces."
+            )
+        return token

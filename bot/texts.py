@@ -1,0 +1,117 @@
+"""Every fixed text the runner reads, in one place to review and translate as a whole."""
+
+from __future__ import annotations
+
+WELCOME = (
+    "Hi {name}! I'm runcoach. I fit short strength sessions into your running week, where "
+    "they help and never where they get in the way of recovery, and I remind you after your "
+    "runs.\n\nA few questions first, one at a time (about two minutes). /cancel stops at any "
+    "point, and nothing you've answered is lost."
+)
+WELCOME_BACK = "Welcome back! Let's carry on where you left off."
+ALREADY_SET_UP = (
+    "You already have a plan. Would you like to change something, or keep it as it is? "
+    "(Nothing is wiped either way.)"
+)
+KEEP_PLAN = "Great, your plan stays as it is. /plan shows the week, /today today's session."
+CANCELLED = (
+    "Stopped. Everything you've answered is kept: /start carries on from here whenever "
+    "you're ready."
+)
+NOTHING_TO_CANCEL = "There's nothing to cancel right now. /help lists what I can do."
+NO_PLAN_YET = "You don't have a plan yet. Send /start and I'll set one up with you."
+NOT_UNDERSTOOD = (
+    "I didn't quite get that. /plan shows your week, /today today's session, /settings "
+    "changes your setup and /help lists everything."
+)
+ONLY_TEXT = "I can only read text messages and button presses. {hint}"
+STALE_BUTTON = "That button belongs to an earlier question, so I've left things as they were."
+GONE_BUTTON = "That button has expired. Here is where we are now."
+PRIVATE_ONLY = (
+    "I coach runners one to one, so I only work in a private chat. Message me directly "
+    "to set up your plan. I don't keep anything from group chats."
+)
+COMING_SOON = "That part of the coach is coming soon."
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side. Your answers are safe; please try that again."
+)
+SETUP_DONE = (
+    "All set! Here is your week. I'll fit each week the same way, and you can change "
+    "anything with /settings."
+)
+SETTINGS_SAVED = "Saved."
+PLAN_CHANGED = "Your plan changed:"
+PLAN_UNCHANGED = "Your strength days stay the same."
+
+HELP = """Here's what I can do:
+
+/plan shows this week: every day, your run and where strength fits, with the reason.
+/week next shows next week.
+/today shows today's session in full, with buttons to mark it done or skipped.
+/settings changes your running week, times, time zone, sessions, minutes, equipment or \
+niggles; the plan is rebuilt and I show you what changed.
+/start sets you up (or offers to change your setup if you have one).
+/cancel stops the question we're on; your answers are kept.
+/help shows this list.
+
+In a question with buttons you can also type the answer.
+I give general training information, not medical advice."""
+
+COMMANDS = [
+    ("plan", "This week's plan"),
+    ("today", "Today's session"),
+    ("week", "Next week: /week next"),
+    ("settings", "Change your setup"),
+    ("start", "Set up your plan"),
+    ("cancel", "Stop the current question"),
+    ("help", "What I can do"),
+]
+
+# Onboarding and settings questions
+ASK_GOAL = "What are you training for?"
+HINT_GOAL = "Pick one of the buttons, or type 5k, 10k, half, marathon, ultra or no race."
+ASK_RACE_DATE = (
+    "When is your race? Type the date, for example 2027-04-25 or 25 April. "
+    "No date yet? Tap the button."
+)
+HINT_RACE_DATE = "I couldn't read that as a date. Try 2027-04-25, 25 April or 25/04/2027."
+RACE_IN_PAST = "That date has already passed. When is your next race?"
+RACE_TOO_FAR = (
+    "That's more than two years away. Is there a race before then? If not, tap No date yet."
+)
+ASK_WEEK = (
+    "Now your usual running week. Type it in one message, like this:\n\n{example}\n\n"
+    "Days you leave out count as rest. Or tap Day by day and I'll ask about each day."
+)
+ASK_DAY = "{day}: what do you usually do? (You can add the start time, e.g. easy 7am.)"
+HINT_DAY = "Tap one of the buttons, or type a run type such as easy, tempo, long run or rest."
+ASK_TIME = "{day}: what time do you usually start your {kind}?"
+HINT_TIME = "Type a time like 07:00, 7am or 18:30, or tap No fixed time."
+ASK_SESSIONS = (
+    "How many strength sessions a week would you like? Two to four short ones work well."
+)
+HINT_SESSIONS = "Please choose 2, 3 or 4 sessions a week."
+ASK_MINUTES = "How many minutes can you give each session?"
+HINT_MINUTES = "Please type a number of minutes between 10 and 90, or tap one of the buttons."
+ASK_PLACEMENT = "Where would you like strength to go?"
+HINT_PLACEMENT = "Tap a button, or type after runs, days off or either."
+ASK_EQUIPMENT = "What can you train with? Tap everything you have, then Done."
+HINT_EQUIPMENT = (
+    "Tap what you have and then Done, or type it, e.g. band, dumbbells. Type none for "
+    "bodyweight only."
+)
+ASK_TIMEZONE = (
+    "Which time zone are you in? Tap one, or type a city (Paris, Denver) or a zone name "
+    "(Europe/Madrid). I use it to remind you at the right local time."
+)
+HINT_TIMEZONE = "I don't know that place. Try a nearby big city or a zone name like Europe/Berlin."
+ASK_NIGGLES = (
+    "Any niggles or past injuries I should keep load off? Tap the areas, then Done, or tap "
+    "None. (This only shapes the exercises I pick; it isn't a diagnosis.)"
+)
+HINT_NIGGLES = 'I couldn\'t place "{part}". Tap the areas, or type e.g. knee, achilles, or none.'
+SUMMARY_TITLE = "Here's what I have:"
+SUMMARY_FOOT = "Is this right?"
+ASK_EDIT = "Which answer would you like to change?"
+ASK_SETTINGS = "What would you like to change?"
+HINT_PICK = "Tap one of the buttons to choose what to change."

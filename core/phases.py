@@ -1,0 +1,45 @@
+"""Training phases from the race date: what kind of strength work fits each day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.models import Phase
+
+BUILD_WEEKS = 16  # a race further away than this is off-season
+TAPER_DAYS = 14  # the final two weeks before the race
+RACE_WEEK_DAYS = 7
+RECOVERY_DAYS = 7  # the week after the race
+
+
+def phase_on(day: dt.date, race_date: dt.date | None) -> Phase:
+    """The training phase on `day` for a runner racing on `race_date` (None: no race)."""
+    if race_date is None:
+        return Phase.OFF_SEASON
+    days_to_race = (race_date - day).days
+    if days_to_race < 0:
+        return Phase.RECOVERY if -days_to_race <= RECOVERY_DAYS else Phase.OFF_SEASON
+    if days_to_race < RACE_WEEK_DAYS:
+        return Phase.RACE_WEEK
+    if days_to_race < TAPER_DAYS:
+        return Phase.TAPER
+    if days_to_race <= BUILD_WEEKS * 7:
+        return Phase.BUILD
+    return Phase.OFF_SEASON
+
+
+def is_first_build_week(day: dt.date, race_date: dt.date | None) -> bool:
+    """True in the first week of a build, the moment to suggest a physio screening."""
+    if race_date is None:
+        return False
+    days_to_race = (race_date - day).days
+    return BUILD_WEEKS * 7 - 7 < days_to_race <= BUILD_WEEKS * 7
+
+
+PHASE_SUMMARIES = {
+    Phase.OFF_SEASON: "Off-season: the time to build strength, heavier work is welcome.",
+    Phase.BUILD: "Build: strength stays light and runner-specific so your runs come first.",
+    Phase.TAPER: "Taper: the same exercises at about half the volume, nothing new.",
+    Phase.RACE_WEEK: "Race week: mobility and activation only, so you arrive fresh.",
+    Phase.RECOVERY: "After the race: mobility only while your body recovers.",
+}

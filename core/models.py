@@ -125,7 +125,7 @@ class Week(Frozen):
 
     @classmethod
     def all_rest(cls) -> Week:
-        return cls(days=(Day(),) * 7)  # type: ignore[arg-type]
+        return cls(days=(Day(),) * 7)
 
 
 class Goal(StrEnum):

@@ -57,7 +57,9 @@ def test_core_never_reads_the_clock():
 @pytest.mark.parametrize("package", ["storage"])
 def test_storage_knows_no_telegram(package):
     for path, names in imports_of(package).items():
-        assert not names & {"telegram", "bot"}, f"{path} imports {sorted(names & {'telegram', 'bot'})}"
+        assert not names & {"telegram", "bot"}, (
+            f"{path} imports {sorted(names & {'telegram', 'bot'})}"
+        )
 
 
 def test_core_and_storage_exist_with_code():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -91,7 +91,12 @@ def test_blocked_days_explain_themselves():
 
 def test_after_runs_preference_picks_easy_days_over_off_days():
     week = week_of(
-        DayKind.EASY, DayKind.OFF, DayKind.EASY, DayKind.OFF, DayKind.EASY, DayKind.OFF,
+        DayKind.EASY,
+        DayKind.OFF,
+        DayKind.EASY,
+        DayKind.OFF,
+        DayKind.EASY,
+        DayKind.OFF,
         DayKind.REST,
     )
     plan = plan_week(Profile(placement=PlacementPreference.AFTER_RUNS), week, MONDAY)
@@ -100,7 +105,12 @@ def test_after_runs_preference_picks_easy_days_over_off_days():
 
 def test_off_days_preference_picks_days_without_a_run():
     week = week_of(
-        DayKind.EASY, DayKind.OFF, DayKind.EASY, DayKind.OFF, DayKind.EASY, DayKind.CROSS,
+        DayKind.EASY,
+        DayKind.OFF,
+        DayKind.EASY,
+        DayKind.OFF,
+        DayKind.EASY,
+        DayKind.CROSS,
         DayKind.REST,
     )
     plan = plan_week(Profile(placement=PlacementPreference.OFF_DAYS), week, MONDAY)
@@ -124,8 +134,13 @@ def test_four_sessions_fit_a_week_of_easy_runs():
 def test_the_day_before_a_hard_run_is_avoided_when_another_day_is_free():
     # Tuesday comes before intervals and Friday before the long run: Monday and Thursday win.
     week = week_of(
-        DayKind.EASY, DayKind.EASY, DayKind.INTERVALS, DayKind.EASY, DayKind.EASY,
-        DayKind.LONG, DayKind.REST,
+        DayKind.EASY,
+        DayKind.EASY,
+        DayKind.INTERVALS,
+        DayKind.EASY,
+        DayKind.EASY,
+        DayKind.LONG,
+        DayKind.REST,
     )
     plan = plan_week(Profile(sessions_per_week=2), week, MONDAY)
     assert strength_days(plan) == ["Monday", "Thursday"]
@@ -138,8 +153,13 @@ def test_the_day_before_a_hard_run_is_avoided_when_another_day_is_free():
 
 def test_no_room_at_all_gives_no_sessions_and_says_why():
     week = week_of(
-        DayKind.REST, DayKind.INTERVALS, DayKind.REST, DayKind.TEMPO, DayKind.REST,
-        DayKind.LONG, DayKind.REST,
+        DayKind.REST,
+        DayKind.INTERVALS,
+        DayKind.REST,
+        DayKind.TEMPO,
+        DayKind.REST,
+        DayKind.LONG,
+        DayKind.REST,
     )
     plan = plan_week(Profile(sessions_per_week=2), week, MONDAY)
     assert plan.sessions == ()
@@ -254,7 +274,10 @@ weeks = st.lists(days, min_size=7, max_size=7).map(lambda ds: Week(days=tuple(ds
 profiles = st.builds(
     Profile,
     race_date=st.one_of(
-        st.none(), st.dates(min_value=MONDAY - dt.timedelta(days=30), max_value=MONDAY + dt.timedelta(days=200))
+        st.none(),
+        st.dates(
+            min_value=MONDAY - dt.timedelta(days=30), max_value=MONDAY + dt.timedelta(days=200)
+        ),
     ),
     sessions_per_week=st.integers(2, 4),
     minutes=st.integers(10, 90),
@@ -283,7 +306,7 @@ def _free_days(plan, profile) -> list[int]:
 
 def _most_that_fit(free: list[int]) -> int:
     for size in range(len(free), 0, -1):
-        if any(all(b - a > 1 for a, b in zip(c, c[1:])) for c in combinations(free, size)):
+        if any(all(b - a > 1 for a, b in pairwise(c)) for c in combinations(free, size)):
             return size
     return 0
 
@@ -298,7 +321,7 @@ def test_any_week_obeys_the_placement_rules(profile, week, monday):
 
     assert len(plan.days) == 7 and all(d.reason for d in plan.days)
     assert len(placed) <= profile.sessions_per_week  # P1
-    assert all(b - a > 1 for a, b in zip(placed, placed[1:]))  # P5, never back to back
+    assert all(b - a > 1 for a, b in pairwise(placed))  # P5, never back to back
     for d in plan.sessions:
         kind = d.day.kind
         assert kind in STRENGTH_ALLOWED_KINDS, kind  # P2, P3, P4

@@ -1,0 +1,73 @@
+"""Week-to-week progression: step up after a clean week, step back after pain or missed work.
+
+Pain rule (decided here, after the pain-monitoring model of evidence.md §4, where 0-3/10 counts
+as safe): a week with pain at 4/10 or more, or a pain report whose score we do not know, steps
+back one level. Mild pain (1-3/10) holds the level: it never earns a progression, but it is not
+a reason to cut either. The pain flow itself swaps out the exercise that hurt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import Field
+
+from core.models import Frozen
+
+MIN_LEVEL = -2
+MAX_LEVEL = 4
+PAIN_STEP_BACK = 4  # worst pain (0-10) from which the next week is stepped back
+
+
+class WeekOutcome(Frozen):
+    """How last week's strength sessions went."""
+
+    planned: int = Field(ge=0)
+    done: int = Field(ge=0)
+    skipped: int = Field(default=0, ge=0)
+    pain_reports: int = Field(default=0, ge=0)
+    worst_pain: int | None = Field(default=None, ge=0, le=10)
+
+    @property
+    def painful(self) -> bool:
+        """Pain that should step the runner back."""
+        if self.worst_pain is not None:
+            return self.worst_pain >= PAIN_STEP_BACK
+        return self.pain_reports > 0
+
+    @property
+    def pain_free(self) -> bool:
+        return self.pain_reports == 0 and not self.worst_pain
+
+    @property
+    def mostly_missed(self) -> bool:
+        """Fewer than half of the planned sessions were done."""
+        return self.planned > 0 and 2 * self.done < self.planned
+
+    @property
+    def all_done(self) -> bool:
+        return self.planned > 0 and self.done >= self.planned
+
+
+def clamp(level: int) -> int:
+    """Levels run from -2 (stepped back twice) to +4."""
+    return max(MIN_LEVEL, min(MAX_LEVEL, level))
+
+
+def next_level(level: int, last_week: WeekOutcome | None) -> int:
+    """The level for the coming week, from last week's outcome (None: no data, hold)."""
+    if last_week is None:
+        return clamp(level)
+    if last_week.painful or last_week.mostly_missed:
+        return clamp(level - 1)
+    if last_week.all_done and last_week.pain_free:
+        return clamp(level + 1)
+    return clamp(level)
+
+
+def level_from_history(history: Sequence[WeekOutcome]) -> int:
+    """The level after these weeks, oldest first, starting from 0."""
+    level = 0
+    for week in history:
+        level = next_level(level, week)
+    return level

@@ -1,0 +1,559 @@
+"""The session builder: which exercises a strength session holds, at what dose, in what time.
+
+Pure and deterministic: the same kind, profile, variant, level and sore areas give the same
+session. Every session fits the runner's equipment and minutes and leaves sore areas alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from core.exercises import BY_KEY, DEFAULT_REP_SECONDS, REP_SECONDS, fits_equipment
+from core.models import (
+    BodyArea,
+    Category,
+    Equipment,
+    Exercise,
+    Prescription,
+    Profile,
+    Session,
+    SessionKind,
+)
+
+MIN_LEVEL = -2
+MAX_LEVEL = 4
+
+TRANSITION_SECONDS = 30  # getting into place for the next exercise
+WARM_UP_SECONDS = 60  # a couple of light ramp-up sets before a heavy lift
+HEAVY_REST_SECONDS = 150
+HEAVY_MIN_REST_SECONDS = 120
+HEAVY_SETS = 5
+
+# The day before a hard or long run the legs stay fresh: nothing that loads them.
+LEG_AREAS = frozenset(
+    {
+        BodyArea.KNEE_FRONT,
+        BodyArea.KNEE_OUTSIDE,
+        BodyArea.CALF,
+        BodyArea.ACHILLES,
+        BodyArea.SHIN,
+        BodyArea.FOOT,
+        BodyArea.HAMSTRING,
+    }
+)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One place in a session, filled by the first suitable exercise of its rotation."""
+
+    label: str
+    keys: tuple[str, ...]
+
+
+# The in-season mix of coaching.md, most important first: when time is short the last
+# slots go first (upper back, then the hinge, which single-leg work partly covers, then trunk).
+_SINGLE_LEG = _Slot(
+    "single-leg work",
+    (
+        "split_squat",
+        "step_up",
+        "reverse_lunge",
+        "single_leg_box_squat",
+        "rear_foot_elevated_split_squat",
+        "lateral_lunge",
+    ),
+)
+_HIPS = _Slot(
+    "hip stability",
+    ("crab_walk", "side_plank", "clamshell", "side_lying_abduction", "hip_drop"),
+)
+_CALVES = _Slot(
+    "calf work",
+    (
+        "standing_calf_raise",
+        "bent_knee_calf_raise",
+        "eccentric_heel_drop",
+        "towel_heel_raise",
+        "tibialis_raise",
+    ),
+)
+_CALVES_PROGRESSED = _Slot("calf work", ("pogo_hops", *_CALVES.keys))
+_TRUNK = _Slot("trunk work", ("dead_bug", "front_plank", "pallof_press", "bird_dog"))
+_HINGE = _Slot(
+    "posterior-chain work",
+    ("single_leg_rdl", "glute_bridge", "hip_thrust", "single_leg_bridge"),
+)
+_UPPER = _Slot(
+    "upper-back work",
+    (
+        "pull_up",
+        "inverted_row",
+        "reverse_fly",
+        "towel_row",
+        "band_pull_apart",
+        "prone_y_t_raise",
+        "superman_hold",
+        "push_up",
+    ),
+)
+_LIGHT_UPPER = _Slot(
+    "upper-body work",
+    ("inverted_row", "push_up", "reverse_fly", "pull_up", "band_pull_apart", "prone_y_t_raise"),
+)
+_LIGHT_UPPER_2 = _Slot(
+    "upper-body work",
+    ("push_up", "towel_row", "band_pull_apart", "prone_y_t_raise", "superman_hold"),
+)
+_LIGHT_TRUNK = _Slot("trunk work", ("dead_bug", "pallof_press", "bird_dog", "front_plank"))
+_LIGHT_TRUNK_2 = _Slot("trunk work", ("front_plank", "bird_dog", "crunch", "dead_bug"))
+_SQUAT = _Slot("a squat", ("back_squat", "goblet_squat"))
+_DEADLIFT = _Slot("a deadlift", ("trap_bar_deadlift", "db_romanian_deadlift"))
+_MOBILITY_DRILLS = (
+    "leg_swings",
+    "hip_flexor_stretch",
+    "calf_stretch",
+    "glute_bridge_hold",
+    "hip_90_90",
+    "ankle_rocks",
+    "worlds_greatest_stretch",
+    "a_march",
+    "open_book",
+    "hip_circles",
+    "cat_camel",
+)
+_MOBILITY_TAIL = (
+    "hip_flexor_stretch",
+    "calf_stretch",
+    "hip_90_90",
+    "ankle_rocks",
+    "worlds_greatest_stretch",
+    "open_book",
+    "cat_camel",
+)
+
+HEAVY_NOTES = (
+    "Technique comes first: build up with a light set or two, and only add weight while "
+    "every rep looks the same.",
+    "Ask a coach or an experienced lifter to watch your form on the big lifts, at least in "
+    "the first weeks.",
+    "This heavy block lasts 8 to 12 weeks; after that the coach moves you to lighter, "
+    "in-season work.",
+)
+TAPER_NOTE = "Taper: the exercises you know at about half the volume. Nothing new, nothing heavy."
+LIGHT_NOTE = "Light session: your legs stay fresh for tomorrow's hard or long run."
+MOBILITY_NOTE = "Mobility and easy activation only: no heavy lifting and no jumping this week."
+
+
+def clamp_level(level: int) -> int:
+    """Progression levels run from -2 (stepped back) to +4."""
+    return max(MIN_LEVEL, min(MAX_LEVEL, level))
+
+
+def session_areas(session: Session) -> frozenset[BodyArea]:
+    """Every body area some exercise of the session loads."""
+    areas: set[BodyArea] = set()
+    for p in session.exercises:
+        areas |= p.exercise.loads
+    return frozenset(areas)
+
+
+def prescription_seconds(p: Prescription) -> float:
+    """Honest time for one exercise: work, rests between sets and getting set up."""
+    if p.reps is not None:
+        work = p.reps * REP_SECONDS.get(p.exercise.key, DEFAULT_REP_SECONDS)
+    else:
+        work = float(p.hold_seconds or 0)
+    if p.exercise.per_side:
+        work *= 2
+    extra = WARM_UP_SECONDS if p.exercise.category is Category.COMPOUND else 0
+    return p.sets * work + (p.sets - 1) * p.rest_seconds + TRANSITION_SECONDS + extra
+
+
+def estimate_minutes(exercises: Sequence[Prescription], mobility_minutes: int) -> int:
+    """Whole minutes the session takes, rounded up."""
+    seconds = sum(prescription_seconds(p) for p in exercises) + 60 * mobility_minutes
+    return math.ceil(seconds / 60 - 1e-9)
+
+
+def dose(exercise: Exercise, level: int) -> Prescription:
+    """The exercise's standard dose moved by the progression level."""
+    level = clamp_level(level)
+    sets = exercise.sets
+    if level >= 3:
+        sets += 1
+    if level <= -1:
+        sets -= 1
+    reps = hold = None
+    if exercise.reps is not None:
+        reps = max(1, min(30, exercise.reps + level))
+    if exercise.hold_seconds is not None:
+        hold = max(5, min(120, exercise.hold_seconds + 5 * level))
+    return Prescription(
+        exercise=exercise,
+        sets=max(1, min(6, sets)),
+        reps=reps,
+        hold_seconds=hold,
+        rest_seconds=exercise.rest_seconds,
+    )
+
+
+def heavy_dose(exercise: Exercise, level: int) -> Prescription:
+    """Five heavy sets of 4-6 with long rests; the level moves the reps inside 4-6."""
+    level = clamp_level(level)
+    reps = 4 if level < 0 else 6 if level >= 2 else 5
+    return Prescription(
+        exercise=exercise, sets=HEAVY_SETS, reps=reps, rest_seconds=HEAVY_REST_SECONDS
+    )
+
+
+def _replace(
+    p: Prescription,
+    *,
+    sets: int | None = None,
+    reps: int | None = None,
+    hold: int | None = None,
+    rest: int | None = None,
+) -> Prescription:
+    return Prescription(
+        exercise=p.exercise,
+        sets=p.sets if sets is None else sets,
+        reps=p.reps if reps is None else reps,
+        hold_seconds=p.hold_seconds if hold is None else hold,
+        rest_seconds=p.rest_seconds if rest is None else rest,
+    )
+
+
+def _usable(
+    exercise: Exercise, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+) -> bool:
+    return fits_equipment(exercise, available) and not exercise.loads & avoid
+
+
+def _pick(
+    slot: _Slot,
+    variant: int,
+    available: frozenset[Equipment],
+    avoid: frozenset[BodyArea],
+    taken: set[str],
+) -> Exercise | None:
+    """The variant-th usable exercise of the slot, so sessions A, B, C, D differ."""
+    usable = [
+        BY_KEY[k] for k in slot.keys if k not in taken and _usable(BY_KEY[k], available, avoid)
+    ]
+    if not usable:
+        return None
+    chosen = usable[variant % len(usable)]
+    taken.add(chosen.key)
+    return chosen
+
+
+def _fill(
+    slots: Sequence[_Slot],
+    variant: int,
+    available: frozenset[Equipment],
+    avoid: frozenset[BodyArea],
+) -> tuple[list[Exercise], list[str]]:
+    """One exercise per slot, in slot order, and the labels of slots nothing could fill."""
+    taken: set[str] = set()
+    chosen: list[Exercise] = []
+    missing: list[str] = []
+    for slot in slots:
+        exercise = _pick(slot, variant, available, avoid, taken)
+        if exercise is None:
+            missing.append(slot.label)
+        else:
+            chosen.append(exercise)
+    return chosen, missing
+
+
+@dataclass
+class _Fit:
+    items: list[Prescription]
+    mobility: int
+    budget: int
+
+    def ok(self) -> bool:
+        return estimate_minutes(self.items, self.mobility) <= self.budget
+
+    def shave_sets(self, floor: int, protect: Callable[[Prescription], bool]) -> bool:
+        """Take one set off the exercise with the most sets (the least important on a tie)."""
+        best = -1
+        for i, p in enumerate(self.items):
+            if protect(p) or p.sets <= floor:
+                continue
+            if best < 0 or p.sets >= self.items[best].sets:
+                best = i
+        if best < 0:
+            return False
+        self.items[best] = _replace(self.items[best], sets=self.items[best].sets - 1)
+        return True
+
+
+def _not_protected(p: Prescription) -> bool:
+    return False
+
+
+def _fit(
+    items: Sequence[Prescription],
+    *,
+    budget: int,
+    mobility: int,
+    keep: int,
+    minimum: int,
+    protect: Callable[[Prescription], bool] = _not_protected,
+) -> tuple[tuple[Prescription, ...], int]:
+    """Trim a session into the runner's minutes: fewer sets before fewer exercises.
+
+    `items` come most important first. Order of cuts: sets down to 2, a shorter mobility
+    finish, heavy rests down to 2 min, the least important exercises down to `keep`, no
+    mobility finish, single sets, exercises down to `minimum`, then sets of the protected
+    (heavy) lifts, then shorter sets.
+    """
+    fit = _Fit(list(items), mobility, budget)
+    while not fit.ok() and fit.shave_sets(2, protect):
+        pass
+    while not fit.ok() and fit.mobility > 2:
+        fit.mobility -= 1
+    if not fit.ok():
+        fit.items = [
+            _replace(p, rest=min(p.rest_seconds, HEAVY_MIN_REST_SECONDS)) if protect(p) else p
+            for p in fit.items
+        ]
+    while not fit.ok() and len(fit.items) > keep:
+        fit.items.pop()
+    if not fit.ok():
+        fit.mobility = 0
+    while not fit.ok() and fit.shave_sets(1, protect):
+        pass
+    while not fit.ok() and len(fit.items) > minimum:
+        fit.items.pop()
+    while not fit.ok() and fit.shave_sets(1, _not_protected):
+        pass
+    while not fit.ok() and len(fit.items) > 1:
+        fit.items.pop()
+    while not fit.ok():
+        p = fit.items[0]
+        if p.reps is not None and p.reps > 1:
+            fit.items[0] = _replace(p, reps=p.reps - 1)
+        elif p.hold_seconds is not None and p.hold_seconds > 5:
+            fit.items[0] = _replace(p, hold=p.hold_seconds - 5)
+        else:
+            break  # one set of one short exercise: fits any budget of 10 minutes or more
+    return tuple(fit.items), fit.mobility
+
+
+def _mobility_finish(
+    budget: int, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+) -> tuple[int, tuple[str, ...]]:
+    """Minutes of hip and calf mobility to end on, and the drills, within what is allowed."""
+    drills = [BY_KEY[k] for k in _MOBILITY_TAIL if _usable(BY_KEY[k], available, avoid)]
+    if not drills:
+        return 0, ()
+    minutes = 5 if budget >= 45 else 3
+    count = 3 if minutes >= 5 else 2
+    start = variant % len(drills)
+    rotated = drills[start:] + drills[:start]
+    return minutes, tuple(e.name for e in rotated[:count])
+
+
+def _letter(variant: int) -> str:
+    return "ABCD"[variant % 4]
+
+
+def _missing_note(missing: Sequence[str], avoid: frozenset[BodyArea]) -> tuple[str, ...]:
+    if not missing:
+        return ()
+    what = ", ".join(dict.fromkeys(missing))
+    if avoid:
+        spared = ", ".join(sorted(a.value for a in avoid))
+        return (
+            f"No {what} today: every option would load your {spared} or needs kit you don't have.",
+        )
+    return (f"No {what} today: every option needs kit you don't have.",)
+
+
+def _finish_note(minutes: int, drills: Sequence[str]) -> tuple[str, ...]:
+    if minutes <= 0 or not drills:
+        return ()
+    return (f"Finish with {minutes} min of mobility: {', '.join(drills)}.",)
+
+
+def _in_season_slots(level: int) -> tuple[_Slot, ...]:
+    calves = _CALVES_PROGRESSED if clamp_level(level) >= 2 else _CALVES
+    return (_SINGLE_LEG, _HIPS, calves, _TRUNK, _HINGE, _UPPER)
+
+
+def _standard(
+    *,
+    profile: Profile,
+    variant: int,
+    level: int,
+    avoid: frozenset[BodyArea],
+    extra_notes: tuple[str, ...] = (),
+) -> Session:
+    available = profile.available_equipment
+    chosen, missing = _fill(_in_season_slots(level), variant, available, avoid)
+    mobility, drills = _mobility_finish(profile.minutes, variant, available, avoid)
+    items, mobility = _fit(
+        [dose(e, level) for e in chosen],
+        budget=profile.minutes,
+        mobility=mobility,
+        keep=4,
+        minimum=2,
+    )
+    return Session(
+        name=f"Strength {_letter(variant)}",
+        kind=SessionKind.STANDARD,
+        minutes=estimate_minutes(items, mobility),
+        exercises=items,
+        mobility_minutes=mobility,
+        notes=extra_notes + _finish_note(mobility, drills) + _missing_note(missing, avoid),
+    )
+
+
+def _halve(p: Prescription) -> Prescription:
+    """About half the volume: half the sets (at least one), reps trimmed to match."""
+    sets = max(1, math.ceil(p.sets / 2))
+    share = p.sets / 2 / sets
+    reps = None if p.reps is None else max(1, round(p.reps * share))
+    hold = None if p.hold_seconds is None else max(5, round(p.hold_seconds * share))
+    return Prescription(
+        exercise=p.exercise, sets=sets, reps=reps, hold_seconds=hold, rest_seconds=p.rest_seconds
+    )
+
+
+def _taper(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]) -> Session:
+    # The very session the runner knows (same exercises, same finish) at half the volume.
+    usual = _standard(profile=profile, variant=variant, level=level, avoid=avoid)
+    items = tuple(_halve(p) for p in usual.exercises)
+    return Session(
+        name=f"Strength {_letter(variant)} (taper)",
+        kind=SessionKind.TAPER,
+        minutes=estimate_minutes(items, usual.mobility_minutes),
+        exercises=items,
+        mobility_minutes=usual.mobility_minutes,
+        notes=(TAPER_NOTE, *usual.notes),
+    )
+
+
+def _light(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]) -> Session:
+    available = profile.available_equipment
+    spare = avoid | LEG_AREAS
+    slots = (_LIGHT_UPPER, _LIGHT_TRUNK, _LIGHT_UPPER_2, _LIGHT_TRUNK_2)
+    chosen, _ = _fill(slots, variant, available, spare)
+    mobility, drills = _mobility_finish(max(profile.minutes, 45), variant, available, spare)
+    items, mobility = _fit(
+        [_replace(dose(e, level), sets=min(2, dose(e, level).sets)) for e in chosen],
+        budget=profile.minutes,
+        mobility=mobility,
+        keep=2,
+        minimum=1,
+    )
+    return Session(
+        name=f"Strength {_letter(variant)} (light)",
+        kind=SessionKind.LIGHT,
+        minutes=estimate_minutes(items, mobility),
+        exercises=items,
+        mobility_minutes=mobility,
+        notes=(LIGHT_NOTE, *_finish_note(mobility, drills)),
+    )
+
+
+def _mobility(
+    *, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]
+) -> Session:
+    available = profile.available_equipment
+    usable = [BY_KEY[k] for k in _MOBILITY_DRILLS if _usable(BY_KEY[k], available, avoid)]
+    # Each variant starts two drills further along, so consecutive sessions differ.
+    start = (2 * variant) % len(usable) if usable else 0
+    chosen = (usable[start:] + usable[:start])[:6]
+    # Mobility is not progressed like strength: no more than the standard dose.
+    items, _ = _fit(
+        [dose(e, min(0, level)) for e in chosen],
+        budget=profile.minutes,
+        mobility=0,
+        keep=4,
+        minimum=2,
+    )
+    return Session(
+        name=f"Strength {_letter(variant)} (mobility)",
+        kind=SessionKind.MOBILITY,
+        minutes=estimate_minutes(items, 0),
+        exercises=items,
+        notes=(MOBILITY_NOTE,),
+    )
+
+
+def _is_compound(p: Prescription) -> bool:
+    return p.exercise.category is Category.COMPOUND
+
+
+def _heavy(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]) -> Session:
+    available = profile.available_equipment
+    lifts = (_SQUAT, _DEADLIFT) if variant % 2 == 0 else (_DEADLIFT, _SQUAT)
+    compounds, _ = _fill(lifts, 0, available, avoid)  # the heaviest option the kit allows
+    if not compounds:
+        return _standard(
+            profile=profile,
+            variant=variant,
+            level=level,
+            avoid=avoid,
+            extra_notes=(
+                "No heavy lifts today: every squat and deadlift option would load a sore area. "
+                "Here is the in-season session instead.",
+            ),
+        )
+    accessories, _ = _fill(
+        (_SINGLE_LEG, _CALVES, _TRUNK, _HIPS, _UPPER), variant, available, avoid
+    )
+    items, _ = _fit(
+        [heavy_dose(e, level) for e in compounds] + [dose(e, level) for e in accessories],
+        budget=profile.minutes,
+        mobility=0,
+        keep=len(compounds),
+        minimum=1,
+        protect=_is_compound,
+    )
+    return Session(
+        name=f"Strength {_letter(variant)} (heavy)",
+        kind=SessionKind.HEAVY,
+        minutes=estimate_minutes(items, 0),
+        exercises=items,
+        notes=HEAVY_NOTES,
+    )
+
+
+def build_session(
+    *,
+    kind: SessionKind,
+    profile: Profile,
+    variant: int,
+    level: int = 0,
+    avoid: frozenset[BodyArea] = frozenset(),
+) -> Session:
+    """The strength session of this kind for this runner, within their minutes and kit."""
+    level = clamp_level(level)
+    spare = frozenset(avoid) | profile.niggles
+    if kind is SessionKind.HEAVY:
+        if not profile.available_equipment & {Equipment.GYM, Equipment.DUMBBELLS}:
+            return _standard(
+                profile=profile,
+                variant=variant,
+                level=clamp_level(level + 1),
+                avoid=spare,
+                extra_notes=(
+                    "Without a gym or dumbbells, the off-season plan is the in-season session, "
+                    "one step harder.",
+                ),
+            )
+        return _heavy(profile=profile, variant=variant, level=level, avoid=spare)
+    if kind is SessionKind.TAPER:
+        return _taper(profile=profile, variant=variant, level=level, avoid=spare)
+    if kind is SessionKind.LIGHT:
+        return _light(profile=profile, variant=variant, level=level, avoid=spare)
+    if kind is SessionKind.MOBILITY:
+        return _mobility(profile=profile, variant=variant, level=level, avoid=spare)
+    return _standard(profile=profile, variant=variant, level=level, avoid=spare)

@@ -1,0 +1,279 @@
+"""SQLModel tables, and the mapping between table rows and the domain models of `core`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+from core.models import (
+    BodyArea,
+    Day,
+    DayKind,
+    Equipment,
+    Goal,
+    PlacementPreference,
+    Profile,
+    Week,
+)
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime on every database (SQLite keeps no offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: storage keeps aware UTC datetimes")
+        value = value.astimezone(dt.UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _created_at() -> Any:
+    return Field(
+        default_factory=utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=False, default=utcnow),
+    )
+
+
+def _updated_at() -> Any:
+    return Field(
+        default_factory=utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    )
+
+
+def _runner_fk(*, index: bool = False) -> Any:
+    # Tables whose unique key starts with runner_id need no index of their own.
+    return Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("runner.id", ondelete="CASCADE"),
+            nullable=False,
+            index=index,
+        )
+    )
+
+
+def _json(*, nullable: bool = False, default_factory: Any = None) -> Any:
+    if default_factory is None:
+        return Field(default=None, sa_column=sa.Column(sa.JSON, nullable=nullable))
+    return Field(default_factory=default_factory, sa_column=sa.Column(sa.JSON, nullable=nullable))
+
+
+def _default_week() -> list[dict[str, Any]]:
+    return week_to_json(Week.all_rest())
+
+
+class Runner(SQLModel, table=True):
+    """One runner: who they are on Telegram, their profile, their week and their settings."""
+
+    __tablename__ = "runner"
+    __table_args__ = (sa.UniqueConstraint("telegram_user_id", name="uq_runner_telegram_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    first_name: str = ""
+    time_zone: str = "UTC"  # IANA name
+    # Profile
+    goal: str = Goal.NONE.value
+    race_date: dt.date | None = None
+    sessions_per_week: int = 2
+    minutes: int = 25
+    placement: str = PlacementPreference.EITHER.value
+    equipment: list[str] = _json(default_factory=lambda: [Equipment.NONE.value])
+    niggles: list[str] = _json(default_factory=list)
+    # The usual week: 7 days of {"kind", "start" ("HH:MM" or null), "minutes"}, Monday first.
+    week: list[dict[str, Any]] = _json(default_factory=_default_week)
+    # Reminders
+    delay_minutes: int = 15
+    morning_time: str = "07:00"
+    strength_time: str = "18:00"  # strength on a day without a run
+    reminders_off: list[str] = _json(default_factory=list)  # reminder kinds turned off
+    level: int = 0  # progression
+    onboarded: bool = False
+    active: bool = True  # false once the runner blocked the bot
+    paused_until: dt.date | None = None
+    pause_reason: str | None = None
+    created_at: dt.datetime = _created_at()
+    updated_at: dt.datetime = _updated_at()
+
+
+class PlanRow(SQLModel, table=True):
+    """A week of a runner's plan: `core.models.Plan` as JSON, one per (runner, week)."""
+
+    __tablename__ = "plan"
+    __table_args__ = (sa.UniqueConstraint("runner_id", "week_start", name="uq_plan_runner_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk()
+    week_start: dt.date
+    plan: dict[str, Any] = _json(default_factory=dict)
+    created_at: dt.datetime = _created_at()
+    updated_at: dt.datetime = _updated_at()
+
+
+class SessionLog(SQLModel, table=True):
+    """What the runner did with a day's strength session: "done" or "skipped"."""
+
+    __tablename__ = "session_log"
+    __table_args__ = (sa.UniqueConstraint("runner_id", "date", name="uq_session_log_runner_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk()
+    date: dt.date
+    session_name: str
+    status: str  # "done" | "skipped"
+    created_at: dt.datetime = _created_at()
+    updated_at: dt.datetime = _updated_at()
+
+
+class ConversationState(SQLModel, table=True):
+    """A ConversationHandler's state for one key (a JSON list of chat/user/message ids)."""
+
+    __tablename__ = "conversation_state"
+
+    name: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    state: Any = _json()
+    updated_at: dt.datetime = _updated_at()
+
+
+class KeyValue(SQLModel, table=True):
+    """PTB's user_data, chat_data and bot_data, one JSON value per (namespace, key)."""
+
+    __tablename__ = "kv"
+
+    namespace: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    value: Any = _json()
+    updated_at: dt.datetime = _updated_at()
+
+
+class Reminder(SQLModel, table=True):
+    """The reminder outbox: one row per message to send."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "runner_id", "kind", "local_date", name="uq_reminder_runner_kind_date"
+        ),
+        sa.Index("ix_reminder_status_due_at", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk()
+    kind: str
+    local_date: dt.date
+    due_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    payload: dict[str, Any] = _json(default_factory=dict)
+    status: str = "pending"  # pending | claimed | sent | expired | cancelled | unknown
+    attempts: int = 0
+    claimed_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
+    sent_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
+    last_error: str | None = None
+    created_at: dt.datetime = _created_at()
+
+
+class PainReport(SQLModel, table=True):
+    """A pain report and what the coach advised."""
+
+    __tablename__ = "pain_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk(index=True)
+    created_at: dt.datetime = _created_at()
+    area: str
+    score: int
+    timing: str
+    red_flag: str | None = None  # red-flag tier, when one was raised
+    advice_level: str
+    plan_change: dict[str, Any] | None = _json(nullable=True)
+
+
+# --- mapping at the boundary -------------------------------------------------------------
+
+
+def _time_to_json(value: dt.time | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="minutes")
+
+
+def day_to_json(day: Day) -> dict[str, Any]:
+    """One day of the week as stored: {"kind", "start", "minutes"}."""
+    return {"kind": day.kind.value, "start": _time_to_json(day.start), "minutes": day.minutes}
+
+
+def day_from_json(data: dict[str, Any]) -> Day:
+    """The inverse of `day_to_json`."""
+    start = data.get("start")
+    return Day(
+        kind=DayKind(data.get("kind", DayKind.REST.value)),
+        start=None if start is None else dt.time.fromisoformat(start),
+        minutes=data.get("minutes"),
+    )
+
+
+def week_to_json(week: Week) -> list[dict[str, Any]]:
+    """The week as stored: seven days, Monday first."""
+    return [day_to_json(day) for day in week.days]
+
+
+def runner_week(row: Runner) -> Week:
+    """The runner's usual week as a domain model."""
+    days = tuple(day_from_json(item) for item in row.week)
+    if len(days) != 7:
+        raise ValueError(f"runner {row.id}: a stored week has 7 days, not {len(days)}")
+    return Week(days=days)
+
+
+def apply_week(row: Runner, week: Week) -> Runner:
+    """Write the week onto the row (the caller saves it)."""
+    row.week = week_to_json(week)
+    return row
+
+
+def runner_profile(row: Runner) -> Profile:
+    """The runner's profile as a domain model."""
+    return Profile(
+        goal=Goal(row.goal),
+        race_date=row.race_date,
+        sessions_per_week=row.sessions_per_week,
+        minutes=row.minutes,
+        placement=PlacementPreference(row.placement),
+        equipment=frozenset(Equipment(item) for item in row.equipment),
+        niggles=frozenset(BodyArea(item) for item in row.niggles),
+    )
+
+
+def apply_profile(row: Runner, profile: Profile) -> Runner:
+    """Write the profile onto the row (the caller saves it)."""
+    row.goal = profile.goal.value
+    row.race_date = profile.race_date
+    row.sessions_per_week = profile.sessions_per_week
+    row.minutes = profile.minutes
+    row.placement = profile.placement.value
+    row.equipment = sorted(item.value for item in profile.equipment)
+    row.niggles = sorted(item.value for item in profile.niggles)
+    return row

@@ -1,0 +1,371 @@
+"""Repositories on SQLite and PostgreSQL: what goes in comes back out, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import SQLModel, col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models import (
+    BodyArea,
+    Category,
+    Day,
+    DayKind,
+    Equipment,
+    Exercise,
+    Goal,
+    Phase,
+    PlacementPreference,
+    Plan,
+    Plane,
+    PlannedDay,
+    Prescription,
+    Profile,
+    Session,
+    SessionKind,
+    Week,
+)
+from storage import repo
+from storage.db import async_url, make_engine, make_sessionmaker
+from storage.tables import (
+    ConversationState,
+    KeyValue,
+    PainReport,
+    Reminder,
+    Runner,
+    apply_profile,
+    apply_week,
+    runner_profile,
+    runner_week,
+)
+
+Maker = async_sessionmaker[AsyncSession]
+MONDAY = dt.date(2025, 3, 3)
+
+
+def _week() -> Week:
+    return Week(
+        days=(
+            Day(kind=DayKind.EASY, start=dt.time(6, 30), minutes=40),
+            Day(kind=DayKind.INTERVALS, start=dt.time(18, 0)),
+            Day(kind=DayKind.OFF),
+            Day(kind=DayKind.TEMPO, start=dt.time(7, 15), minutes=50),
+            Day(),
+            Day(kind=DayKind.LONG, start=dt.time(8, 0), minutes=120),
+            Day(kind=DayKind.CROSS, minutes=45),
+        )
+    )
+
+
+def _profile() -> Profile:
+    return Profile(
+        goal=Goal.HALF,
+        race_date=dt.date(2025, 6, 1),
+        sessions_per_week=3,
+        minutes=30,
+        placement=PlacementPreference.AFTER_RUNS,
+        equipment=frozenset({Equipment.BAND, Equipment.DUMBBELLS}),
+        niggles=frozenset({BodyArea.ACHILLES, BodyArea.KNEE_FRONT}),
+    )
+
+
+def _plan() -> Plan:
+    squat = Exercise(
+        key="split-squat",
+        name="Split squat",
+        category=Category.SINGLE_LEG,
+        equipment=frozenset({Equipment.DUMBBELLS}),
+        plane=Plane.SAGITTAL,
+        single_leg=True,
+        loads=frozenset({BodyArea.KNEE_FRONT, BodyArea.HIP}),
+        sets=3,
+        reps=8,
+        per_side=True,
+        rest_seconds=60,
+        cues=("Knee tracks over the toes", "Tall trunk"),
+        easier="Hold a chair",
+        harder="Rear foot elevated",
+    )
+    session = Session(
+        name="Strength A",
+        kind=SessionKind.STANDARD,
+        minutes=25,
+        exercises=(Prescription(exercise=squat, sets=3, reps=8, rest_seconds=60),),
+        mobility_minutes=5,
+        notes=("Go easy on the first set",),
+    )
+    week = _week()
+    days = tuple(
+        PlannedDay(
+            date=MONDAY + dt.timedelta(days=i),
+            day=week[i],
+            session=session if i in (0, 2) else None,
+            reason="after an easy run" if i == 0 else "no run today",
+        )
+        for i in range(7)
+    )
+    return Plan(
+        week_start=MONDAY,
+        phase=Phase.BUILD,
+        days=days,
+        sessions_requested=3,
+        shortfall="only two days fit",
+        notes=("Race in 13 weeks",),
+    )
+
+
+async def _runner(maker: Maker, telegram_user_id: int = 1001) -> Runner:
+    async with maker.begin() as session:
+        return await repo.get_or_create_runner(
+            session, telegram_user_id=telegram_user_id, chat_id=telegram_user_id, first_name="Ann"
+        )
+
+
+def test_urls_get_their_async_driver() -> None:
+    assert async_url("sqlite:///data/x.db").drivername == "sqlite+aiosqlite"
+    assert async_url("sqlite+aiosqlite:///data/x.db").drivername == "sqlite+aiosqlite"
+    assert async_url("postgres://u:p@h/db").drivername == "postgresql+asyncpg"
+    pg = async_url("postgresql://u:p%40ss@h:5433/db?sslmode=require")
+    assert pg.drivername == "postgresql+asyncpg"
+    assert (pg.password, pg.port, pg.database) == ("p@ss", 5433, "db")
+    assert dict(pg.query) == {"ssl": "require"}
+
+
+async def test_sqlite_file_uses_wal_in_a_created_folder(tmp_path: object) -> None:
+    path = f"{tmp_path}/deep/folder/rc.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        async with engine.connect() as connection:
+            mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
+            timeout = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+            foreign_keys = (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar()
+    finally:
+        await engine.dispose()
+    assert (mode, foreign_keys) == ("wal", 1)
+    assert timeout is not None and timeout >= 1000
+
+
+async def test_get_or_create_runner_creates_once(sessionmaker: Maker) -> None:
+    first = await _runner(sessionmaker)
+    second = await _runner(sessionmaker)
+    assert first.id == second.id
+    assert first.first_name == "Ann" and first.time_zone == "UTC" and first.active
+    assert first.created_at.tzinfo is not None and first.created_at.utcoffset() == dt.timedelta()
+    async with sessionmaker() as session:
+        assert await repo.get_runner(session, telegram_user_id=999) is None
+        count = (await session.exec(select(func.count()).select_from(Runner))).one()
+    assert count == 1
+
+
+async def test_new_runner_has_a_rest_week_and_default_profile(sessionmaker: Maker) -> None:
+    runner = await _runner(sessionmaker)
+    assert runner_week(runner) == Week.all_rest()
+    assert runner_profile(runner) == Profile()
+
+
+async def test_runner_profile_and_week_roundtrip(sessionmaker: Maker) -> None:
+    runner = await _runner(sessionmaker, telegram_user_id=5_000_000_001)  # beyond 32 bits
+    apply_profile(runner, _profile())
+    apply_week(runner, _week())
+    runner.time_zone = "Europe/Berlin"
+    runner.paused_until = dt.date(2025, 3, 10)
+    async with sessionmaker.begin() as session:
+        await repo.save_runner(session, runner=runner)
+
+    async with sessionmaker() as session:
+        stored = await repo.get_runner(session, telegram_user_id=5_000_000_001)
+    assert stored is not None
+    assert runner_profile(stored) == _profile()
+    assert runner_week(stored) == _week()
+    assert stored.time_zone == "Europe/Berlin"
+    assert stored.paused_until == dt.date(2025, 3, 10)
+    assert stored.updated_at >= stored.created_at
+
+
+async def test_plan_roundtrip_and_upsert_per_week(sessionmaker: Maker) -> None:
+    runner = await _runner(sessionmaker)
+    assert runner.id is not None
+    plan = _plan()
+    async with sessionmaker.begin() as session:
+        await repo.save_plan(session, runner_id=runner.id, plan=plan)
+    async with sessionmaker() as session:
+        assert await repo.get_plan(session, runner_id=runner.id, week_start=MONDAY) == plan
+        later = MONDAY + dt.timedelta(days=7)
+        assert await repo.get_plan(session, runner_id=runner.id, week_start=later) is None
+
+    replanned = plan.model_copy(update={"phase": Phase.TAPER, "shortfall": None})
+    async with sessionmaker.begin() as session:
+        await repo.save_plan(session, runner_id=runner.id, plan=replanned)
+    async with sessionmaker() as session:
+        assert await repo.get_plan(session, runner_id=runner.id, week_start=MONDAY) == replanned
+
+
+async def test_log_session_is_idempotent(sessionmaker: Maker) -> None:
+    runner = await _runner(sessionmaker)
+    assert runner.id is not None
+    runner_id, day = runner.id, MONDAY
+
+    async def press(status: repo.SessionStatus) -> bool:
+        async with sessionmaker.begin() as session:
+            return await repo.log_session(
+                session, runner_id=runner_id, day=day, session_name="Strength A", status=status
+            )
+
+    assert await press("done") is True
+    assert await press("done") is False  # the second press changes nothing
+    assert await press("skipped") is True  # changing one's mind does
+    assert await press("skipped") is False
+
+    async with sessionmaker() as session:
+        logs = await repo.session_logs(session, runner_id=runner.id, since=MONDAY)
+        assert [(log.date, log.status) for log in logs] == [(day, "skipped")]
+        assert (
+            await repo.session_logs(session, runner_id=runner.id, since=day.replace(day=4)) == []
+        )
+
+
+async def test_conversation_state_survives_a_restart(db_url: str, sessionmaker: Maker) -> None:
+    async with sessionmaker.begin() as session:
+        await repo.set_conversation(session, name="onboarding", key=(42, 42), state=3)
+        await repo.set_conversation(session, name="onboarding", key=(7, 8), state=1)
+        await repo.set_conversation(session, name="onboarding", key=(7, 8), state=2)
+        await repo.set_conversation(session, name="pain", key=(42,), state="ask_area")
+
+    engine = make_engine(db_url)  # a new process, in effect
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            assert await repo.get_conversations(session, name="onboarding") == {
+                (42, 42): 3,
+                (7, 8): 2,
+            }
+            assert await repo.get_conversations(session, name="pain") == {(42,): "ask_area"}
+            await repo.set_conversation(session, name="onboarding", key=(7, 8), state=None)
+            assert await repo.get_conversations(session, name="onboarding") == {(42, 42): 3}
+            assert await repo.get_conversations(session, name="settings") == {}
+    finally:
+        await engine.dispose()
+
+
+async def test_kv_store(sessionmaker: Maker) -> None:
+    async with sessionmaker.begin() as session:
+        await repo.set_kv(session, namespace="user_data", key="1", value={"a": [1, 2]})
+        await repo.set_kv(session, namespace="user_data", key="1", value={"a": [3]})
+        await repo.set_kv(session, namespace="user_data", key="2", value={})
+        await repo.set_kv(session, namespace="chat_data", key="1", value={"c": True})
+    async with sessionmaker.begin() as session:
+        assert await repo.get_kv(session, namespace="user_data", key="1") == {"a": [3]}
+        assert await repo.get_kv(session, namespace="user_data", key="3") is None
+        assert await repo.all_kv(session, namespace="user_data") == {"1": {"a": [3]}, "2": {}}
+        await repo.delete_kv(session, namespace="user_data", key="1")
+        assert await repo.all_kv(session, namespace="user_data") == {"2": {}}
+        assert await repo.all_kv(session, namespace="chat_data") == {"1": {"c": True}}
+
+
+async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> None:
+    gone = await _runner(sessionmaker, telegram_user_id=111)
+    kept = await _runner(sessionmaker, telegram_user_id=222)
+    assert gone.id is not None and kept.id is not None
+    due = dt.datetime(2025, 3, 3, 17, 0, tzinfo=dt.UTC)
+    for runner in (gone, kept):
+        assert runner.id is not None
+        uid = runner.telegram_user_id
+        async with sessionmaker.begin() as session:
+            await repo.save_plan(session, runner_id=runner.id, plan=_plan())
+            await repo.log_session(
+                session, runner_id=runner.id, day=MONDAY, session_name="S", status="done"
+            )
+            await repo.set_conversation(session, name="onboarding", key=(uid, uid), state=1)
+            await repo.set_conversation(session, name="group", key=(-5, uid), state=1)
+            await repo.set_kv(session, namespace="user_data", key=str(uid), value={"x": 1})
+            await repo.set_kv(session, namespace="chat_data", key=str(uid), value={"y": 1})
+            session.add(
+                Reminder(runner_id=runner.id, kind="strength", local_date=MONDAY, due_at=due)
+            )
+            session.add(
+                PainReport(
+                    runner_id=runner.id, area="calf", score=3, timing="after", advice_level="ok"
+                )
+            )
+    # A conversation key that merely contains the digits of the id stays.
+    async with sessionmaker.begin() as session:
+        await repo.set_conversation(session, name="onboarding", key=(1111, 1111), state=1)
+
+    async with sessionmaker.begin() as session:
+        assert await repo.delete_runner(session, runner_id=gone.id) is True
+    async with sessionmaker.begin() as session:
+        assert await repo.delete_runner(session, runner_id=gone.id) is False
+
+    async def rows_about(runner: Runner) -> dict[str, int]:
+        uid = runner.telegram_user_id
+        counts: dict[str, int] = {}
+        async with sessionmaker() as session:
+            for table in SQLModel.metadata.sorted_tables:
+                if table.name == "runner":
+                    where = table.c.id == runner.id
+                elif "runner_id" in table.c:
+                    where = table.c.runner_id == runner.id
+                elif table.name == ConversationState.__tablename__:
+                    key = table.c.key
+                    where = sa.or_(key.like(f"[{uid},%"), key.like(f"%,{uid}]"))
+                elif table.name == KeyValue.__tablename__:
+                    where = table.c.key == str(uid)
+                else:
+                    pytest.fail(f"table {table.name} has no check for rows about a runner")
+                statement = select(func.count()).select_from(table).where(where)
+                counts[table.name] = (await session.exec(statement)).one()
+        return counts
+
+    assert set((await rows_about(gone)).values()) == {0}
+    assert all(count > 0 for count in (await rows_about(kept)).values())
+    async with sessionmaker() as session:
+        others = await repo.get_conversations(session, name="onboarding")
+    assert (1111, 1111) in others
+
+
+async def test_reminder_key_is_unique(sessionmaker: Maker) -> None:
+    runner = await _runner(sessionmaker)
+    assert runner.id is not None
+    due = dt.datetime(2025, 3, 3, 17, 0, tzinfo=dt.UTC)
+    async with sessionmaker.begin() as session:
+        session.add(Reminder(runner_id=runner.id, kind="strength", local_date=MONDAY, due_at=due))
+        session.add(Reminder(runner_id=runner.id, kind="morning", local_date=MONDAY, due_at=due))
+    with pytest.raises(IntegrityError):
+        async with sessionmaker.begin() as session:
+            session.add(
+                Reminder(runner_id=runner.id, kind="strength", local_date=MONDAY, due_at=due)
+            )
+    async with sessionmaker() as session:
+        rows = (await session.exec(select(Reminder).order_by(col(Reminder.kind)))).all()
+    assert [row.kind for row in rows] == ["morning", "strength"]
+    assert rows[0].due_at == due and rows[0].due_at.tzinfo is not None
+    assert rows[0].status == "pending" and rows[0].attempts == 0
+
+
+async def test_timestamps_are_stored_as_utc(engine: AsyncEngine, sessionmaker: Maker) -> None:
+    runner = await _runner(sessionmaker)
+    assert runner.id is not None
+    berlin_evening = dt.datetime(2025, 3, 3, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    async with sessionmaker.begin() as session:
+        session.add(
+            Reminder(runner_id=runner.id, kind="k", local_date=MONDAY, due_at=berlin_evening)
+        )
+    async with sessionmaker() as session:
+        row = (await session.exec(select(Reminder))).one()
+    assert row.due_at == berlin_evening
+    assert row.due_at.tzinfo == dt.UTC and row.due_at.hour == 17
+
+    with pytest.raises(Exception, match="naive datetime"):
+        async with sessionmaker.begin() as session:
+            session.add(
+                Reminder(
+                    runner_id=runner.id,
+                    kind="naive",
+                    local_date=MONDAY,
+                    due_at=dt.datetime(2025, 3, 3, 18, 0),
+                )
+            )

@@ -57,6 +57,11 @@ async def start_up(app: App, *, migrate: bool = True) -> None:
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
 
 
+async def shut_down(app: App) -> None:
+    """Close the database connections (the counterpart of `start_up`)."""
+    await runtime_of(app).engine.dispose()
+
+
 def runtime_of(app: App) -> Runtime:
     value = app.bot_data[RUNTIME_KEY]
     assert isinstance(value, Runtime)
@@ -72,7 +77,12 @@ def build_application(
     migrate: bool = True,
 ) -> App:
     """The Application with every handler registered; `request` swaps the HTTP layer."""
-    builder = ApplicationBuilder().token(token).base_url(settings.telegram_base_url)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.file_base_url)
+    )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     engine = make_engine(settings.db_url)
@@ -81,7 +91,7 @@ def build_application(
         await start_up(app, migrate=migrate)
 
     async def post_shutdown(app: App) -> None:
-        await engine.dispose()
+        await shut_down(app)
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, make_sessionmaker(engine), clock)

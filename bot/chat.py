@@ -12,7 +12,7 @@ import getpass
 import sys
 from typing import Any, TextIO
 
-from bot.app import build_application, start_up
+from bot.app import App, build_application, shut_down, start_up
 from bot.settings import Settings
 from bot.standin import TOKEN, BotApiStandIn
 
@@ -93,26 +93,36 @@ async def chat(settings: Settings, *, stdin: TextIO = sys.stdin, out: TextIO = s
     )
     async with app:
         await start_up(app)
-        await app.process_update(standin.text_update(CHAT_ID, "/start", CHAT_ID, name))
-        while True:
-            line = await asyncio.to_thread(_read_line, stdin, out)
-            if line is None or line.strip() in ("/quit", "/exit"):
-                print("\nBye! Your answers are saved; `runcoach chat` carries on.", file=out)
-                return 0
-            text = line.strip()
-            if not text:
+        try:
+            return await _converse(app, standin, terminal, name, stdin, out)
+        finally:
+            await shut_down(app)
+
+
+async def _converse(
+    app: App, standin: BotApiStandIn, terminal: Terminal, name: str, stdin: TextIO, out: TextIO
+) -> int:
+    """Read the runner's lines and hand them to the bot until /quit or end of input."""
+    await app.process_update(standin.text_update(CHAT_ID, "/start", CHAT_ID, name))
+    while True:
+        line = await asyncio.to_thread(_read_line, stdin, out)
+        if line is None or line.strip() in ("/quit", "/exit"):
+            print("\nBye! Your answers are saved; `runcoach chat` carries on.", file=out)
+            return 0
+        text = line.strip()
+        if not text:
+            continue
+        choice = terminal.choose(text)
+        if choice is not None:
+            message_id, data = choice
+            try:
+                update = standin.press(CHAT_ID, message_id, data, CHAT_ID, first_name=name)
+            except (LookupError, ValueError):
+                print("coach ▸ (those buttons are gone; type your answer)", file=out)
                 continue
-            choice = terminal.choose(text)
-            if choice is not None:
-                message_id, data = choice
-                try:
-                    update = standin.press(CHAT_ID, message_id, data, CHAT_ID, first_name=name)
-                except (LookupError, ValueError):
-                    print("coach ▸ (those buttons are gone; type your answer)", file=out)
-                    continue
-            else:
-                update = standin.text_update(CHAT_ID, text, CHAT_ID, name)
-            await app.process_update(update)
+        else:
+            update = standin.text_update(CHAT_ID, text, CHAT_ID, name)
+        await app.process_update(update)
 
 
 def _read_line(stdin: TextIO, out: TextIO) -> str | None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
 from bot.chat import chat
@@ -139,7 +140,22 @@ def _run() -> int:
     configure_logging(settings.log_level)
     app = build_application(settings, token=token)
     log.info("runcoach starting (long polling), database %s", safe_url(settings.db_url))
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(
+            "runcoach: the Bot API rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?). "
+            "Get the current token from @BotFather.",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as error:
+        print(
+            f"runcoach: cannot reach the Bot API at {settings.telegram_base_url} ({error}). "
+            "Check the network, or TELEGRAM_BASE_URL if you use your own Bot API server.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

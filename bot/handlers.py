@@ -30,6 +30,7 @@ from bot import texts
 from bot.app import runtime
 from bot.questions import (
     QUESTIONS,
+    TOP_LEVEL,
     Answers,
     Context,
     Invalid,
@@ -230,9 +231,9 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
 
 def _pick(raw: str, answers: Answers) -> str | None:
     said = raw.strip().lower()
-    for key in QUESTIONS:
+    for key in TOP_LEVEL:
         if raw == key or said == QUESTIONS[key].label.lower():
-            return key if not key.startswith(("day", "time")) else None
+            return key
     synonyms = {
         "week": "week",
         "running week": "week",

@@ -8,22 +8,22 @@ import re
 _TOKEN_IN_TEXT = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 
 
-class RedactTokens(logging.Filter):
-    """Replace anything shaped like a bot token in a log record with a placeholder."""
+def redact(text: str) -> str:
+    """The text with anything shaped like a bot token replaced by a placeholder."""
+    return _TOKEN_IN_TEXT.sub("<token>", text)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if _TOKEN_IN_TEXT.search(message):
-            record.msg = _TOKEN_IN_TEXT.sub("<token>", message)
-            record.args = None
-        return True
+
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then redacts the whole line, tracebacks included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def configure_logging(level: str, *, quiet: bool = False) -> None:
     """Log to stderr at `level`. httpx logs request URLs, which hold the token: keep it quiet."""
     handler = logging.StreamHandler()
-    handler.addFilter(RedactTokens())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel("WARNING" if quiet else level)

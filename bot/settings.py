@@ -38,6 +38,14 @@ class Settings(BaseSettings):
         return level
 
     @property
+    def file_base_url(self) -> str:
+        """Where files are downloaded from, beside the Bot API: ".../bot" -> ".../file/bot"."""
+        base = self.telegram_base_url.rstrip("/")
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base + "/file"
+
+    @property
     def db_url(self) -> str:
         """DATABASE_URL, or a SQLite file in the data folder."""
         if self.database_url:

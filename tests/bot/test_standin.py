@@ -524,36 +524,6 @@ async def test_listener_sees_sends_and_edits(
     assert events == [("sent", "a"), ("edited", "b"), ("deleted", "b")]
 
 
-async def test_arbitrary_callback_data_round_trips(standin: BotApiStandIn) -> None:
-    pytest.importorskip("cachetools", reason="needs python-telegram-bot[callback-data]")
-    app = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .request(standin)
-        .get_updates_request(standin)
-        .updater(None)
-        .arbitrary_callback_data(True)
-        .build()
-    )
-    seen: list[object] = []
-
-    async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.callback_query is not None
-        seen.append(update.callback_query.data)
-        await update.callback_query.answer()
-
-    app.add_handler(CallbackQueryHandler(on_press))
-    standin.bind(app)
-    async with app:
-        markup = InlineKeyboardMarkup.from_button(
-            InlineKeyboardButton("Week 3", callback_data=("week", 3))
-        )
-        await app.bot.send_message(RUNNER, "Plan", reply_markup=markup)
-        await app.process_update(standin.tap(RUNNER, "Week 3"))
-
-    assert seen == [("week", 3)]
-
-
 async def test_updates_need_a_bound_bot() -> None:
     with pytest.raises(RuntimeError, match="bind"):
         BotApiStandIn().text_update(RUNNER, "hi")

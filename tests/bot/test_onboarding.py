@@ -1,0 +1,419 @@
+"""Flows 1, 2 and 5 of product.md, as a runner lives them: through the real dispatcher."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from telegram import Update
+
+from bot import texts
+from storage import repo
+from storage.tables import Runner, runner_profile, runner_week
+from tests.bot.conftest import WORKED_WEEK, Coach
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day_entries(messages: list[str]) -> dict[str, str]:
+    """The plan's day entries by weekday, from the messages the runner received."""
+    entries: dict[str, str] = {}
+    for message in messages:
+        for block in message.split("\n\n"):
+            first = block.split(" ", 1)[0]
+            if first in DAYS:
+                entries[first] = block
+    return entries
+
+
+def strength_days(messages: list[str]) -> list[str]:
+    return [day for day, entry in day_entries(messages).items() if "Strength" in entry]
+
+
+async def stored_runner(coach: Coach, chat_id: int = 42) -> Runner:
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        runner = await repo.get_runner(db, telegram_user_id=chat_id)
+        assert runner is not None
+        return runner
+
+
+async def test_onboarding_by_buttons_only(coach: Coach):
+    await coach.send("/start")
+    assert "Hi Runner" in coach.texts()[0]
+    assert coach.last() == texts.ASK_GOAL
+    await coach.tap("Marathon")
+    assert "When is your race" in coach.last()
+    await coach.tap("No date yet")
+    await coach.tap("Day by day")
+    plan = [
+        ("Rest", None),
+        ("Intervals", "18:00"),
+        ("Easy", "07:00"),
+        ("Tempo", "18:00"),
+        ("Rest", None),
+        ("Long run", "08:00"),
+        ("Easy", "No fixed time"),
+    ]
+    for day, (kind, time) in zip(DAYS, plan, strict=True):
+        assert coach.last().startswith(f"{day}: what do you usually do?")
+        await coach.tap(kind)
+        if time is not None:
+            assert coach.last().startswith(f"{day}: what time")
+            await coach.tap(time)
+    assert coach.last() == texts.ASK_SESSIONS
+    await coach.tap("2")
+    await coach.tap("25 min")
+    await coach.tap("After easy runs")
+    await coach.tap("Resistance band")
+    assert "✅ Resistance band" in coach.labels()  # the toggle shows on the same message
+    await coach.tap("Done")
+    await coach.tap("London")
+    await coach.tap("Achilles")
+    await coach.tap("Done")
+    summary = coach.last()
+    assert "Goal: Marathon" in summary and "Equipment: Resistance band" in summary
+    assert "Niggles: Achilles" in summary
+    assert "Sun easy" in summary and "Tue intervals 18:00" in summary
+    await coach.tap("✅ Confirm")
+
+    assert texts.SETUP_DONE in coach.texts()
+    assert strength_days(coach.texts()) == ["Wednesday", "Sunday"]
+    runner = await stored_runner(coach)
+    assert runner.onboarded and runner.time_zone == "Europe/London"
+    profile = runner_profile(runner)
+    assert profile.sessions_per_week == 2 and {e.value for e in profile.equipment} == {"band"}
+    assert {n.value for n in profile.niggles} == {"achilles"}
+
+
+async def test_onboarding_by_typing_only_with_the_week_in_one_message(coach: Coach):
+    await coach.onboard_typing()
+    assert strength_days(coach.texts()) == ["Wednesday", "Sunday"]
+    entries = day_entries(coach.texts())
+    assert "easy run in the morning, so strength goes after it" in entries["Wednesday"]
+    runner = await stored_runner(coach)
+    assert [d.kind.value for d in runner_week(runner).days] == [
+        "rest",
+        "intervals",
+        "easy",
+        "tempo",
+        "rest",
+        "long",
+        "easy",
+    ]
+
+
+async def test_typed_answers_accept_synonyms_and_any_case(coach: Coach):
+    for answer in (
+        "/start",
+        "HALF",
+        "25/4/2027",
+        WORKED_WEEK,
+        "three",
+        "30 minutes",
+        "Days off",
+        "band, dumbbells",
+        "paris",
+        "left knee",
+        "confirm",
+    ):
+        await coach.send(answer)
+    runner = await stored_runner(coach)
+    profile = runner_profile(runner)
+    assert profile.goal.value == "half" and str(profile.race_date) == "2027-04-25"
+    assert profile.sessions_per_week == 3 and profile.minutes == 30
+    assert profile.placement.value == "off-days"
+    assert {e.value for e in profile.equipment} == {"band", "dumbbells"}
+    assert runner.time_zone == "Europe/Paris"
+    assert {n.value for n in profile.niggles} == {"knee-front", "knee-outside"}
+
+
+@pytest.mark.parametrize(
+    ("answers_before", "bad", "hint_part"),
+    [
+        ([], "banana", "Pick one of the buttons"),
+        (["marathon"], "next tuesday-ish", "couldn't read that as a date"),
+        (["marathon"], "2020-01-01", "already passed"),
+        (["no race"], "Mon rest, Tue intervalz 18:00", "intervalz"),
+        (["no race", WORKED_WEEK], "7", "choose 2, 3 or 4"),
+        (["no race", WORKED_WEEK, "2"], "500", "between 10 and 90"),
+        (["no race", WORKED_WEEK, "2", "25"], "sometimes", "after runs, days off or either"),
+        (["no race", WORKED_WEEK, "2", "25", "either"], "a car", "none for bodyweight"),
+        (["no race", WORKED_WEEK, "2", "25", "either", "none"], "Atlantis", "don't know that"),
+        (["no race", WORKED_WEEK, "2", "25", "either", "none", "UTC"], "elbow", "elbow"),
+    ],
+)
+async def test_bad_input_gets_a_hint_and_the_same_question_again(
+    coach: Coach, answers_before, bad, hint_part
+):
+    await coach.send("/start")
+    for answer in answers_before:
+        await coach.send(answer)
+    question = coach.last()
+    await coach.send(bad)
+    hint, again = coach.texts()[-2:]
+    assert hint_part in hint
+    assert again == question
+    # Nothing entered before is lost: the dialog carries on from the same place.
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        dialog = await repo.get_kv(db, namespace="dialog", key="42")
+    assert dialog is not None
+    assert len([k for k in dialog["answers"] if not k.startswith("_")]) >= len(answers_before)
+
+
+async def test_day_by_day_accepts_a_typed_day_with_its_time(coach: Coach):
+    for answer in (
+        "/start",
+        "no race",
+        "day by day",
+        "rest",
+        "intervals 6pm",
+        "easy 7am",
+        "tempo 18:00",
+        "off",
+        "long run 8am",
+        "swim",
+    ):
+        await coach.send(answer)
+    assert coach.last().startswith("Sunday: what time")
+    await coach.send("8:30")
+    assert coach.last() == texts.ASK_SESSIONS
+
+
+async def test_cancel_keeps_the_answers_and_start_picks_up_there(coach: Coach):
+    for answer in ("/start", "marathon", "2027-05-02"):
+        await coach.send(answer)
+    week_question = coach.last()
+    await coach.send("/cancel")
+    assert coach.last() == texts.CANCELLED
+    await coach.send("hello?")  # not in a dialog any more: no question is answered by this
+    await coach.send("/start")
+    assert texts.WELCOME_BACK in coach.texts()
+    assert coach.last() == week_question
+
+
+async def test_edit_one_answer_from_the_summary(coach: Coach):
+    for answer in ("/start", "no race", WORKED_WEEK, "2", "25", "either", "none", "UTC", "none"):
+        await coach.send(answer)
+    assert "Sessions a week: 2" in coach.last()
+    await coach.tap("✏️ Edit")
+    await coach.tap("Minutes per session")
+    assert coach.last() == texts.ASK_MINUTES
+    await coach.send("40")
+    summary = coach.last()
+    assert "Minutes per session: 40 min" in summary and "Sessions a week: 2" in summary
+    await coach.tap("✅ Confirm")
+    assert (await stored_runner(coach)).minutes == 40
+
+
+async def test_restart_mid_onboarding_carries_on(db_url, clock):
+    async with Coach(db_url, clock) as first:
+        for answer in ("/start", "10k", "no date yet", WORKED_WEEK):
+            await first.send(answer)
+        question = first.last()
+    assert question == texts.ASK_SESSIONS
+    # The bot restarts: a new Application on the same database.
+    async with Coach(db_url, clock) as second:
+        await second.send("3")
+        assert second.last() == texts.ASK_MINUTES
+        for answer in ("25", "either", "none", "UTC", "none", "yes"):
+            await second.send(answer)
+        assert texts.SETUP_DONE in second.texts()
+        runner = await stored_runner(second)
+        assert runner.sessions_per_week == 3 and runner.goal == "10k"
+
+
+async def test_plan_for_the_worked_example_places_wednesday_and_sunday_only(coach: Coach):
+    await coach.onboard_typing()
+    coach.standin.clear()
+    await coach.send("/plan")
+    messages = coach.texts()
+    assert strength_days(messages) == ["Wednesday", "Sunday"]
+    entries = day_entries(messages)
+    assert list(entries) == list(DAYS)  # one entry per day, starting with its name
+    wednesday = entries["Wednesday"]
+    assert re.search(r"Strength A.* · \d+ min", wednesday)
+    assert re.search(r"• .+: \d+ × \d+", wednesday)  # exercises with their dose
+    assert "Why here:" in wednesday
+    assert all(len(m) <= 4096 for m in messages)
+
+
+async def test_three_sessions_asked_shows_two_and_says_why(coach: Coach):
+    for answer in (
+        "/start",
+        "no race",
+        WORKED_WEEK,
+        "3",
+        "25",
+        "after runs",
+        "none",
+        "UTC",
+        "none",
+        "yes",
+    ):
+        await coach.send(answer)
+    assert strength_days(coach.texts()) == ["Wednesday", "Sunday"]
+    assert any("You asked for 3 sessions, but only 2 fit" in t for t in coach.texts())
+
+
+async def test_week_next_shows_next_week(coach: Coach):
+    await coach.onboard_typing()
+    coach.standin.clear()
+    await coach.send("/week next")
+    assert "Your week from Monday 30 November" in coach.texts()[0]
+    await coach.send("/plan")
+    assert "Your week from Monday 23 November" in coach.texts()[-1] or any(
+        "Monday 23 November" in t for t in coach.texts()
+    )
+
+
+async def test_today_buttons_record_done_once(coach: Coach, clock):
+    await coach.onboard_typing()
+    clock.now = clock.now.replace(day=29, hour=11)  # Sunday 11:00: a strength day
+    await coach.send("/today")
+    assert coach.last().startswith("Today, Sunday")
+    assert coach.labels() == ["✅ Done", "⏭ Skip", "⏰ Snooze", "🩹 Pain"]
+    today_message = coach.standin.last_message(42)["message_id"]
+    await coach.tap("✅ Done")
+    assert "Logged as done" in coach.last()
+    # Pressed again on the same message: answered politely, recorded once.
+    data = next(
+        d
+        for row in coach.standin.buttons(coach.standin.sent_to(42)[-2])
+        for label, d in row
+        if label == "✅ Done"
+    )
+    await coach.app.process_update(coach.standin.press(42, today_message, data, 42))
+    answers = list(coach.standin.answered_callbacks.values())
+    assert answers[-1].get("text") == "Already noted as done."
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        runner = await repo.get_runner(db, telegram_user_id=42)
+        logs = await repo.session_logs(
+            db, runner_id=runner.id, since=clock.now.date().replace(day=1)
+        )
+    assert [(log.date.day, log.status) for log in logs] == [(29, "done")]
+    await coach.tap("⏰ Snooze")
+    await coach.tap("🩹 Pain")
+    assert list(coach.standin.answered_callbacks.values())[-1]["text"] == texts.COMING_SOON
+
+
+async def test_today_on_a_day_without_strength(coach: Coach, clock):
+    await coach.onboard_typing()
+    await coach.send("/today")  # Friday: rest day
+    assert coach.last().startswith("Today, Friday")
+    assert "Rest day" in coach.last()
+    assert coach.labels() == []
+
+
+async def test_settings_change_rebuilds_the_plan_and_says_what_changed(coach: Coach):
+    await coach.onboard_typing()
+    await coach.send("/settings")
+    assert coach.last() == texts.ASK_SETTINGS
+    await coach.tap("Running week")
+    await coach.send("Mon easy 7am, Tue intervals 18:00, Thu tempo 18:00, Sat long 08:00")
+    changed = next(t for t in coach.texts() if t.startswith(texts.SETTINGS_SAVED))
+    assert "strength now on Monday" in changed
+    assert "no longer on Wednesday, Sunday" in changed
+    assert strength_days(coach.texts()[-2:]) == ["Monday"] or "Monday" in strength_days(
+        coach.texts()
+    )
+    runner = await stored_runner(coach)
+    assert runner_week(runner).days[0].kind.value == "easy"
+
+
+async def test_settings_time_zone_and_sessions(coach: Coach):
+    await coach.onboard_typing()
+    await coach.send("/settings")
+    await coach.send("time zone")
+    await coach.send("Sydney")
+    assert (await stored_runner(coach)).time_zone == "Australia/Sydney"
+    assert texts.PLAN_UNCHANGED in next(t for t in coach.texts() if t.startswith("Saved."))
+
+
+async def test_start_again_offers_to_change_rather_than_wipe(coach: Coach):
+    await coach.onboard_typing()
+    await coach.send("/start")
+    assert coach.last() == texts.ALREADY_SET_UP
+    await coach.tap("Keep my plan")
+    assert coach.last() == texts.KEEP_PLAN
+    assert (await stored_runner(coach)).onboarded
+    await coach.send("/start")
+    await coach.tap("Change something")
+    assert coach.last() == texts.ASK_SETTINGS
+
+
+async def test_stale_buttons_change_nothing(coach: Coach):
+    await coach.send("/start")
+    goal_message = coach.standin.last_message(42)["message_id"]
+    # A press on "10k" that arrives late, after the runner already answered 5k and moved on.
+    stale = coach.standin.press_data(42, goal_message, "q:goal:10k", 42)
+    await coach.tap("5k")
+    question = coach.last()
+    await coach.app.process_update(Update.de_json(stale, coach.app.bot))
+    assert list(coach.standin.answered_callbacks.values())[-1]["text"] == texts.STALE_BUTTON
+    assert coach.last() == question
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        dialog = await repo.get_kv(db, namespace="dialog", key="42")
+    assert dialog["answers"]["goal"] == "5k"
+
+
+async def test_plan_before_setup_points_to_start(coach: Coach):
+    await coach.send("/plan")
+    assert coach.last() == texts.NO_PLAN_YET
+    await coach.send("/today")
+    assert coach.last() == texts.NO_PLAN_YET
+
+
+async def test_help_lists_every_command(coach: Coach):
+    await coach.send("/help")
+    for command in ("/plan", "/week next", "/today", "/settings", "/start", "/cancel", "/help"):
+        assert command in coach.last()
+    assert [c["command"] for c in coach.standin.calls_to("setMyCommands")[0]["commands"]] == [
+        "plan",
+        "today",
+        "week",
+        "settings",
+        "start",
+        "cancel",
+        "help",
+    ]
+
+
+async def test_stickers_and_unknown_commands_get_a_helpful_answer(coach: Coach):
+    await coach.send("/start")
+    update = coach.standin.text_update(42, "x", 42)
+    data = update.to_dict()
+    del data["message"]["text"]
+    data["message"]["sticker"] = {
+        "file_id": "s",
+        "file_unique_id": "s",
+        "type": "regular",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+    }
+    await coach.app.process_update(Update.de_json(data, coach.app.bot))
+    assert "only read text" in coach.texts()[-2]
+    assert coach.last() == texts.ASK_GOAL
+    await coach.send("/frobnicate")
+    assert coach.last() == texts.NOT_UNDERSTOOD
+
+
+async def test_group_chats_are_turned_away_and_nothing_is_stored(coach: Coach):
+    await coach.send("/start", chat_id=-100, chat_type="group")
+    assert coach.last(-100) == texts.PRIVATE_ONLY
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        rows = (await db.exec(select(Runner))).all()  # type: ignore[call-overload]
+    assert rows == []
+
+
+async def test_keyboards_fit_telegrams_limits(coach: Coach):
+    await coach.onboard_typing()
+    for name, params in coach.standin.calls:
+        markup = params.get("reply_markup")
+        if markup:
+            for row in markup["inline_keyboard"] if isinstance(markup, dict) else []:
+                for button in row:
+                    assert len(button["callback_data"].encode()) <= 64
+        assert len(params.get("text", "")) <= 4096, name

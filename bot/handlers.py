@@ -8,9 +8,11 @@ back after a restart carries on where they were.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -51,6 +53,7 @@ from storage.tables import Runner, apply_profile, apply_week, runner_profile, ru
 
 log = logging.getLogger(__name__)
 Ctx = ContextTypes.DEFAULT_TYPE
+PtbHandler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 DIALOG = "dialog"  # kv namespace: one open dialog per runner
 
 # Steps that are not questions
@@ -340,123 +343,129 @@ def describe_change(before: Plan, after: Plan) -> str:
 
 # --- handlers ---------------------------------------------------------------------------------
 
+TurnHandler = Callable[[Turn], Awaitable[None]]
 
-async def on_start(update: Update, context: Ctx) -> None:
-    async with runtime(context).sessions() as db, db.begin():
-        turn = await begin_turn(update, context, db)
-        if turn.dialog is not None:
-            if turn.dialog.get("paused"):
-                turn.dialog.pop("paused")
-                await turn.say(texts.WELCOME_BACK)
-            await turn.save_dialog()
-            await ask(turn)
-            return
-        if turn.runner.onboarded:
-            turn.dialog = {"flow": RESTART, "answers": {}}
-        else:
-            turn.dialog = {"flow": "onboarding", "answers": {}}
-            name = turn.runner.first_name or "there"
-            await turn.say(texts.WELCOME.format(name=name))
+
+def with_turn(*, needs_plan: bool = False) -> Callable[[TurnHandler], PtbHandler]:
+    """Run a handler in one database transaction with the runner's Turn; with `needs_plan`,
+    a runner who has not finished setup is pointed to /start instead."""
+
+    def wrap(handler: TurnHandler) -> PtbHandler:
+        @functools.wraps(handler)
+        async def callback(update: Update, context: Ctx) -> None:
+            async with runtime(context).sessions() as db, db.begin():
+                turn = await begin_turn(update, context, db)
+                if needs_plan and not turn.runner.onboarded:
+                    await turn.say(texts.NO_PLAN_YET)
+                    return
+                await handler(turn)
+
+        return callback
+
+    return wrap
+
+
+@with_turn()
+async def on_start(turn: Turn) -> None:
+    if turn.dialog is not None:
+        if turn.dialog.get("paused"):
+            turn.dialog.pop("paused")
+            await turn.say(texts.WELCOME_BACK)
         await turn.save_dialog()
         await ask(turn)
+        return
+    if turn.runner.onboarded:
+        turn.dialog = {"flow": RESTART, "answers": {}}
+    else:
+        turn.dialog = {"flow": "onboarding", "answers": {}}
+        name = turn.runner.first_name or "there"
+        await turn.say(texts.WELCOME.format(name=name))
+    await turn.save_dialog()
+    await ask(turn)
 
 
-async def on_settings(update: Update, context: Ctx) -> None:
-    async with runtime(context).sessions() as db, db.begin():
-        turn = await begin_turn(update, context, db)
-        if not turn.runner.onboarded:
-            await turn.say(texts.NO_PLAN_YET)
-            return
-        turn.dialog = _settings_dialog(turn.runner)
-        await turn.save_dialog()
-        await ask(turn)
+@with_turn(needs_plan=True)
+async def on_settings(turn: Turn) -> None:
+    turn.dialog = _settings_dialog(turn.runner)
+    await turn.save_dialog()
+    await ask(turn)
 
 
-async def on_cancel(update: Update, context: Ctx) -> None:
-    async with runtime(context).sessions() as db, db.begin():
-        turn = await begin_turn(update, context, db)
-        if turn.dialog is None or turn.dialog.get("paused"):
-            await turn.say(texts.NOTHING_TO_CANCEL)
-            return
-        if turn.dialog["flow"] == "onboarding":
-            turn.dialog["paused"] = True  # answers kept; /start resumes
-        else:
-            turn.dialog = None
-        await turn.save_dialog()
-        await turn.say(texts.CANCELLED)
+@with_turn()
+async def on_cancel(turn: Turn) -> None:
+    if turn.dialog is None or turn.dialog.get("paused"):
+        await turn.say(texts.NOTHING_TO_CANCEL)
+        return
+    if turn.dialog["flow"] == "onboarding":
+        turn.dialog["paused"] = True  # answers kept; /start resumes
+    else:
+        turn.dialog = None
+    await turn.save_dialog()
+    await turn.say(texts.CANCELLED)
 
 
-async def on_text(update: Update, context: Ctx) -> None:
-    assert update.message is not None and update.message.text is not None
-    async with runtime(context).sessions() as db, db.begin():
-        turn = await begin_turn(update, context, db)
-        if turn.dialog is None or turn.dialog.get("paused"):
-            await turn.say(texts.NOT_UNDERSTOOD if turn.runner.onboarded else texts.NO_PLAN_YET)
-            return
-        await answer(turn, update.message.text, pressed=False, message=None)
+@with_turn()
+async def on_text(turn: Turn) -> None:
+    message = turn.update.message
+    assert message is not None and message.text is not None
+    if turn.dialog is None or turn.dialog.get("paused"):
+        await turn.say(texts.NOT_UNDERSTOOD if turn.runner.onboarded else texts.NO_PLAN_YET)
+        return
+    await answer(turn, message.text, pressed=False, message=None)
 
 
-async def on_button(update: Update, context: Ctx) -> None:
-    query = update.callback_query
+@with_turn()
+async def on_button(turn: Turn) -> None:
+    query = turn.update.callback_query
     assert query is not None and query.data is not None
     kind, _, rest = query.data.partition(":")
-    async with runtime(context).sessions() as db, db.begin():
-        turn = await begin_turn(update, context, db)
-        message = query.message if isinstance(query.message, Message) else None
-        if kind == "q":
-            step, _, value = rest.partition(":")
-            if turn.dialog is None or turn.dialog.get("paused") or step != turn.step:
-                await query.answer(texts.STALE_BUTTON)
-                if message is not None:
-                    await _close_prompt(message, "")
-                return
-            await query.answer()
-            await answer(turn, value, pressed=True, message=message)
-        elif kind == "t":
-            await on_today_button(turn, query, rest)
-        else:
+    message = query.message if isinstance(query.message, Message) else None
+    if kind == "q":
+        step, _, value = rest.partition(":")
+        if turn.dialog is None or turn.dialog.get("paused") or step != turn.step:
             await query.answer(texts.STALE_BUTTON)
-
-
-async def on_plan(update: Update, context: Ctx) -> None:
-    async with runtime(context).sessions() as db, db.begin():
-        turn = await begin_turn(update, context, db)
-        if not turn.runner.onboarded:
-            await turn.say(texts.NO_PLAN_YET)
+            if message is not None:
+                await _close_prompt(message, "")
             return
-        text = update.message.text or "" if update.message else ""
-        command = text.split()[0].lstrip("/").split("@")[0].lower() if text else "plan"
-        args = [a.lower() for a in (context.args or [])]
-        # /plan is this week, /week and /week next the next one; "this" and "next" pick either.
-        ahead = 1 if args[:1] == ["next"] or (command == "week" and args[:1] != ["this"]) else 0
-        for chunk in render_plan(await current_plan(turn, weeks_ahead=ahead)):
-            await turn.say(chunk)
+        await query.answer()
+        await answer(turn, value, pressed=True, message=message)
+    elif kind == "t":
+        await on_today_button(turn, query, rest)
+    else:
+        await query.answer(texts.STALE_BUTTON)
+
+
+@with_turn(needs_plan=True)
+async def on_plan(turn: Turn) -> None:
+    text = turn.update.message.text or "" if turn.update.message else ""
+    command = text.split()[0].lstrip("/").split("@")[0].lower() if text else "plan"
+    args = [a.lower() for a in (turn.context.args or [])]
+    # /plan is this week, /week and /week next the next one; "this" and "next" pick either.
+    ahead = 1 if args[:1] == ["next"] or (command == "week" and args[:1] != ["this"]) else 0
+    for chunk in render_plan(await current_plan(turn, weeks_ahead=ahead)):
+        await turn.say(chunk)
 
 
 TODAY_ACTIONS = {"done": "✅ Done", "skip": "⏭ Skip", "snooze": "⏰ Snooze", "pain": "🩹 Pain"}
 
 
-async def on_today(update: Update, context: Ctx) -> None:
-    async with runtime(context).sessions() as db, db.begin():
-        turn = await begin_turn(update, context, db)
-        if not turn.runner.onboarded:
-            await turn.say(texts.NO_PLAN_YET)
-            return
-        plan = await current_plan(turn)
-        today = turn.today()
-        entry = next(d for d in plan.days if d.date == today)
-        text = f"Today, {day_entry(entry)}"
-        if entry.session is None:
-            await turn.say(text)
-            return
-        buttons = [
-            InlineKeyboardButton(label, callback_data=f"t:{action}:{today.isoformat()}")
-            for action, label in TODAY_ACTIONS.items()
-        ]
-        markup = InlineKeyboardMarkup([buttons[:2], buttons[2:]])
-        for chunk in pack([text])[:-1]:
-            await turn.say(chunk)
-        await context.bot.send_message(turn.chat_id, pack([text])[-1], reply_markup=markup)
+@with_turn(needs_plan=True)
+async def on_today(turn: Turn) -> None:
+    plan = await current_plan(turn)
+    today = turn.today()
+    entry = next(d for d in plan.days if d.date == today)
+    text = f"Today, {day_entry(entry)}"
+    if entry.session is None:
+        await turn.say(text)
+        return
+    buttons = [
+        InlineKeyboardButton(label, callback_data=f"t:{action}:{today.isoformat()}")
+        for action, label in TODAY_ACTIONS.items()
+    ]
+    markup = InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+    for chunk in pack([text])[:-1]:
+        await turn.say(chunk)
+    await turn.context.bot.send_message(turn.chat_id, pack([text])[-1], reply_markup=markup)
 
 
 async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
@@ -477,7 +486,7 @@ async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
     if entry is None or entry.session is None:
         await query.answer("There's no strength session on that day any more.")
         return
-    status = "done" if action == "done" else "skipped"
+    status: Literal["done", "skipped"] = "done" if action == "done" else "skipped"
     changed = await repo.log_session(
         turn.db,
         runner_id=_id(turn.runner),

@@ -256,7 +256,7 @@ def _after_day(a: Answers, echo: str) -> Accepted:
         full = [
             {"kind": d["kind"], "start": d.get("start"), "minutes": d.get("minutes")} for d in days
         ]
-        week = Week(days=tuple(day_from_json(d) for d in full))  # type: ignore[arg-type]
+        week = Week(days=tuple(day_from_json(d) for d in full))
         return Accepted(_set_week(a, week), echo)
     return Accepted(a, echo)
 
@@ -292,7 +292,7 @@ def _accept_time(index: int) -> Callable[[str, bool, Answers, Context], Accepted
 
 
 def _show_week(a: Answers) -> str:
-    return format_week(Week(days=tuple(day_from_json(d) for d in a["week"])))  # type: ignore[arg-type]
+    return format_week(Week(days=tuple(day_from_json(d) for d in a["week"])))
 
 
 # --- sessions, minutes, placement -------------------------------------------------------------
@@ -707,7 +707,7 @@ def profile_of(a: Answers) -> Profile:
 
 
 def week_of(a: Answers) -> Week:
-    return Week(days=tuple(day_from_json(d) for d in a["week"]))  # type: ignore[arg-type]
+    return Week(days=tuple(day_from_json(d) for d in a["week"]))
 
 
 def answers_of(profile: Profile, week: Week, timezone: str) -> Answers:

@@ -383,7 +383,9 @@ def _finish_note(minutes: int, drills: Sequence[str]) -> tuple[str, ...]:
 
 def _in_season_slots(level: int) -> tuple[_Slot, ...]:
     calves = _CALVES_PROGRESSED if clamp_level(level) >= 2 else _CALVES
-    return (_SINGLE_LEG, _HIPS, calves, _TRUNK, _HINGE, _UPPER)
+    # Most important first; the hinge comes last because the calves already cover the
+    # posterior chain, so a tight session drops it before it drops the upper back.
+    return (_SINGLE_LEG, _HIPS, calves, _TRUNK, _UPPER, _HINGE)
 
 
 def _standard(
@@ -401,7 +403,7 @@ def _standard(
         [dose(e, level) for e in chosen],
         budget=profile.minutes,
         mobility=mobility,
-        keep=4,
+        keep=5,  # the five parts of the mix stay until single sets have been tried
         minimum=2,
     )
     return Session(

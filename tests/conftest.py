@@ -21,11 +21,18 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import make_engine, make_sessionmaker, upgrade
+
+# CI runs the property tests with a fixed seed so a run is repeatable; locally each run
+# explores new examples (and hypothesis keeps any failure it finds in .hypothesis/).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 POSTGRES_URL = os.environ.get(
     "RUNCOACH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

@@ -45,8 +45,9 @@ from bot.questions import (
     summary,
     week_of,
 )
-from bot.render import day_entry, pack, render_plan
+from bot.render import TELEGRAM_LIMIT, day_entry, pack, render_plan
 from core.models import Plan
+from core.pain import mentions_pain
 from core.planner import plan_week, week_start_of
 from storage import repo
 from storage.tables import Runner, apply_profile, apply_week, runner_profile, runner_week
@@ -87,6 +88,8 @@ class Turn:
 
     async def say(self, text: str, prompt: Prompt | None = None) -> Message:
         markup = _keyboard(prompt, self.step) if prompt and prompt.rows else None
+        if len(text) > TELEGRAM_LIMIT:  # never fail a turn over length; hints quote input
+            text = text[: TELEGRAM_LIMIT - 1] + "…"
         return await self.context.bot.send_message(self.chat_id, text, reply_markup=markup)
 
     @property
@@ -398,20 +401,34 @@ async def on_cancel(turn: Turn) -> None:
         return
     if turn.dialog["flow"] == "onboarding":
         turn.dialog["paused"] = True  # answers kept; /start resumes
+        text = texts.CANCELLED
     else:
         turn.dialog = None
+        text = texts.CANCELLED_SETTINGS
     await turn.save_dialog()
-    await turn.say(texts.CANCELLED)
+    await turn.say(text)
 
 
 @with_turn()
 async def on_text(turn: Turn) -> None:
     message = turn.update.message
     assert message is not None and message.text is not None
-    if turn.dialog is None or turn.dialog.get("paused"):
+    in_dialog = turn.dialog is not None and not turn.dialog.get("paused")
+    if mentions_pain(message.text) and not (in_dialog and turn.step == "niggles"):
+        await pain_first_aid(turn)
+        if in_dialog:
+            await ask(turn)
+        return
+    if not in_dialog:
         await turn.say(texts.NOT_UNDERSTOOD if turn.runner.onboarded else texts.NO_PLAN_YET)
         return
     await answer(turn, message.text, pressed=False, message=None)
+
+
+async def pain_first_aid(turn: Turn) -> None:
+    """Safe first words on pain: emergency advice first and alone, then the general rules."""
+    await turn.say(texts.PAIN_EMERGENCY)
+    await turn.say(texts.PAIN_FIRST_STEPS)
 
 
 @with_turn()
@@ -475,7 +492,11 @@ async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
     except ValueError:
         await query.answer(texts.STALE_BUTTON)
         return
-    if action in ("snooze", "pain"):
+    if action == "pain":
+        await query.answer()
+        await pain_first_aid(turn)
+        return
+    if action == "snooze":
         await query.answer(texts.COMING_SOON)
         return
     if action not in ("done", "skip") or not turn.runner.onboarded:
@@ -547,8 +568,9 @@ async def on_error(update: object, context: Ctx) -> None:
 
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """All handlers, in order. Group -1 turns group chats away before anything else runs."""
-    private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(~private, on_group), -1)
+    # Only new messages: an edit of an earlier answer is not a new answer.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, on_group), -1)
     app.add_handler(CommandHandler("start", on_start, filters=private))
     app.add_handler(CommandHandler("cancel", on_cancel, filters=private))
     app.add_handler(CommandHandler("settings", on_settings, filters=private))

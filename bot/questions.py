@@ -28,7 +28,15 @@ from core.models import (
     Profile,
     Week,
 )
-from core.weekparse import EXAMPLE_WEEK, WeekParseError, format_week, parse_time, parse_week
+from core.weekparse import (
+    EXAMPLE_WEEK,
+    WeekParseError,
+    format_week,
+    parse_day,
+    parse_time,
+    parse_week,
+    parse_weekday,
+)
 from storage.tables import day_from_json, day_to_json
 
 Answers = dict[str, Any]
@@ -230,12 +238,14 @@ def _accept_day(index: int) -> Callable[[str, bool, Answers, Context], Accepted]
         if pressed and raw in KIND_LABELS:
             day: dict[str, Any] = {"kind": raw}
         else:
-            if not pressed and _looks_like_whole_week(raw):
-                return _accept_week(raw, pressed, a, c)
-            try:  # "easy 7am 45min" read as that weekday's entry of a typed week
-                parsed = parse_week(f"{WEEKDAY_NAMES[index]} {raw}")[index]
-            except WeekParseError:
-                raise Invalid(texts.HINT_DAY) from None
+            if index == 0 and _looks_like_whole_week(raw):
+                return _accept_week(raw, pressed, a, c)  # the whole week typed after all
+            if _looks_like_whole_week(raw):
+                raise Invalid(texts.HINT_ONE_DAY.format(day=WEEKDAY_NAMES[index]))
+            try:  # "easy 7am 45min", with or without this day's name in front
+                parsed = parse_day(_without_day_name(raw, index))
+            except WeekParseError as error:
+                raise Invalid(f"{_short(error.problem)} {texts.HINT_DAY}") from None
             day = day_to_json(parsed)
             if parsed.start is None and _needs_time(day):
                 del day["start"]  # still to ask
@@ -243,6 +253,17 @@ def _accept_day(index: int) -> Callable[[str, bool, Answers, Context], Accepted]
         return _after_day({**a, "week_days": days}, KIND_LABELS[day["kind"]])
 
     return accept
+
+
+def _without_day_name(raw: str, index: int) -> str:
+    words = raw.strip().split(maxsplit=1)
+    if words and parse_weekday(words[0].rstrip(":,.-")) == index:
+        return words[1] if len(words) > 1 else ""
+    return raw
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _looks_like_whole_week(raw: str) -> bool:
@@ -280,7 +301,7 @@ def _accept_time(index: int) -> Callable[[str, bool, Answers, Context], Accepted
             try:
                 parsed = parse_time(raw)
             except WeekParseError as error:
-                raise Invalid(f"{error} {texts.HINT_TIME}") from None
+                raise Invalid(f"{_short(error.problem)} {texts.HINT_TIME}") from None
             if parsed is None:
                 raise Invalid(texts.HINT_TIME)
             start = parsed.isoformat(timespec="minutes")
@@ -314,7 +335,7 @@ NUMBER_WORDS = {
 def _number(raw: str) -> int | None:
     said = _norm(raw)
     said = re.sub(r"\s*(min(ute)?s?|x|times|sessions?|a week|per week)$", "", said).strip()
-    if said.isdigit():
+    if said.isdecimal() and said.isascii():
         return int(said)
     return NUMBER_WORDS.get(said)
 
@@ -414,6 +435,9 @@ EQUIPMENT_WORDS = {
     "pull up bar": "pullup-bar",
     "bar": "pullup-bar",
     "gym": "gym",
+    "bodyweight only": "none",
+    "dumbbells or kettlebell": "dumbbells",
+    "dumbbells or kettlebells": "dumbbells",
     "full gym": "gym",
     "barbell": "gym",
 }
@@ -494,7 +518,7 @@ def _accept_niggles(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted
         try:
             chosen = [area.value for area in parse_areas(raw)]
         except UnknownArea as error:
-            raise Invalid(texts.HINT_NIGGLES.format(part=error.part)) from None
+            raise Invalid(texts.HINT_NIGGLES.format(part=_short(error.part, 60))) from None
     new = {k: v for k, v in a.items() if k != "niggles_pending"}
     new["niggles"] = [n for n in AREA_BUTTONS if n in chosen]
     return Accepted(new, _show_niggles(new))
@@ -690,7 +714,12 @@ def forget(a: Answers, key: str) -> Answers:
     drop = {key, f"{key}_pending"}
     if key == "week":
         drop |= {"week_mode", "week_days"}
-    return {k: v for k, v in a.items() if k not in drop}
+    if key == "goal" and a.get("race_date") is None:
+        drop.add("race_date")  # from "no race" to a race: its date must be asked
+    kept = {k: v for k, v in a.items() if k not in drop}
+    if key in ("equipment", "niggles") and key in a:
+        kept[f"{key}_pending"] = list(a[key])  # start from what is ticked now
+    return kept
 
 
 def profile_of(a: Answers) -> Profile:

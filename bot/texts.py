@@ -18,6 +18,7 @@ CANCELLED = (
     "Stopped. Everything you've answered is kept: /start carries on from here whenever "
     "you're ready."
 )
+CANCELLED_SETTINGS = "Stopped. Your setup and your plan are unchanged."
 NOTHING_TO_CANCEL = "There's nothing to cancel right now. /help lists what I can do."
 NO_PLAN_YET = "You don't have a plan yet. Send /start and I'll set one up with you."
 NOT_UNDERSTOOD = (
@@ -30,6 +31,22 @@ GONE_BUTTON = "That button has expired. Here is where we are now."
 PRIVATE_ONLY = (
     "I coach runners one to one, so I only work in a private chat. Message me directly "
     "to set up your plan. I don't keep anything from group chats."
+)
+# Until the full pain check-in (issue 5) lands, pain gets these two messages. The emergency
+# one comes first and alone (safety.md).
+PAIN_EMERGENCY = (
+    "First, the urgent things. Chest pain or pressure, unusual breathlessness, fainting, a "
+    "racing or irregular heartbeat, a leg that is swollen together with breathlessness, "
+    "numbness around the groin or new bladder or bowel trouble, a limb that looks deformed or "
+    "can't take your weight: stop and call your emergency number now."
+)
+PAIN_FIRST_STEPS = (
+    "Otherwise: stop any exercise or run that hurts; never push through pain. Rest the sore "
+    "area from whatever provokes it and see how it feels tomorrow morning. One calf or thigh "
+    "swollen, warm or red, a twisted ankle you can't walk on, a knee that locks or gives way, "
+    "or a snap at the Achilles: see a doctor today. Pain on one spot of a bone, pain at night "
+    "or at rest, or pain that is worse tomorrow or no better in 1-2 weeks: see a physio or "
+    "doctor. I can't examine you: this is general training information, not medical advice."
 )
 COMING_SOON = "That part of the coach is coming soon."
 SOMETHING_WENT_WRONG = (
@@ -84,6 +101,7 @@ ASK_WEEK = (
     "Days you leave out count as rest. Or tap Day by day and I'll ask about each day."
 )
 ASK_DAY = "{day}: what do you usually do? (You can add the start time, e.g. easy 7am.)"
+HINT_ONE_DAY = "Just {day} for now, please: e.g. easy 7am, or tap a button."
 HINT_DAY = "Tap one of the buttons, or type a run type such as easy, tempo, long run or rest."
 ASK_TIME = "{day}: what time do you usually start your {kind}?"
 HINT_TIME = "Type a time like 07:00, 7am or 18:30, or tap No fixed time."

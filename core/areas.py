@@ -49,6 +49,8 @@ _WORDS: tuple[tuple[str, frozenset[BodyArea]], ...] = tuple(
                 "front of knee": {BodyArea.KNEE_FRONT},
                 "front of the knee": {BodyArea.KNEE_FRONT},
                 "knee front": {BodyArea.KNEE_FRONT},
+                "knee (front)": {BodyArea.KNEE_FRONT},
+                "knee (outside)": {BodyArea.KNEE_OUTSIDE},
                 "patella": {BodyArea.KNEE_FRONT},
                 "runners knee": {BodyArea.KNEE_FRONT},
                 "runner's knee": {BodyArea.KNEE_FRONT},

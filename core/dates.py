@@ -28,6 +28,11 @@ MONTHS = {
 }
 
 
+def _number(word: str) -> bool:
+    """Plain ASCII digits only: int() refuses look-alikes such as superscript digits."""
+    return word.isascii() and word.isdecimal()
+
+
 class DateParseError(ValueError):
     """Text that is not a date we can read; the message says what we expected."""
 
@@ -42,14 +47,16 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     day = month = year = None
     words = cleaned.split()
     if len(words) in (2, 3):
-        if words[0].isdigit() and words[1] in MONTHS:  # 25 april [2027]
+        if _number(words[0]) and words[1] in MONTHS:  # 25 april [2027]
             day, month = int(words[0]), MONTHS[words[1]]
-        elif words[0] in MONTHS and words[1].isdigit():  # april 25 [2027]
+        elif words[0] in MONTHS and _number(words[1]):  # april 25 [2027]
             day, month = int(words[1]), MONTHS[words[0]]
         if len(words) == 3 and day is not None:
-            year = int(words[2]) if words[2].isdigit() else None
+            year = int(words[2]) if words[2].isdecimal() and words[2].isascii() else None
             if year is None:
                 day = None
+            elif year < 100:
+                year += 2000
     else:
         m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?", cleaned)
         if m:  # day first, as most of the world writes it

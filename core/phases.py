@@ -37,7 +37,7 @@ def is_first_build_week(day: dt.date, race_date: dt.date | None) -> bool:
 
 
 PHASE_SUMMARIES = {
-    Phase.OFF_SEASON: "Off-season: the time to build strength, heavier work is welcome.",
+    Phase.OFF_SEASON: "Off-season: a good time to build strength.",
     Phase.BUILD: "Build: strength stays light and runner-specific so your runs come first.",
     Phase.TAPER: "Taper: the same exercises at about half the volume, nothing new.",
     Phase.RACE_WEEK: "Race week: mobility and activation only, so you arrive fresh.",

@@ -81,7 +81,9 @@ def plan_week(
     if len(chosen) < requested:
         shortfall = _shortfall_reason(facts, requested, len(chosen))
     phase = phase_on(week_start, profile.race_date)
-    notes = [PHASE_SUMMARIES[phase]]
+    # A week can span two phases (taper into race week, race into recovery): name each one.
+    phases = list(dict.fromkeys(f.phase for f in facts))
+    notes = [PHASE_SUMMARIES[p] for p in phases]
     if is_first_build_week(week_start, profile.race_date):
         notes.append(
             "A new training block starts now: a check-up with a physio before the hard weeks "

@@ -48,7 +48,8 @@ class WeekParseError(ValueError):
         self.part = part
         self.problem = problem
         if part:
-            message = f'I couldn\'t read "{part}": {problem} Try something like: {EXAMPLE_WEEK}'
+            shown = part if len(part) <= 60 else part[:57] + "..."
+            message = f'I couldn\'t read "{shown}": {problem} Try something like: {EXAMPLE_WEEK}'
         else:
             message = f"{problem} Try something like: {EXAMPLE_WEEK}"
         super().__init__(message)

@@ -293,7 +293,6 @@ async def test_today_buttons_record_done_once(coach: Coach, clock):
         )
     assert [(log.date.day, log.status) for log in logs] == [(29, "done")]
     await coach.tap("⏰ Snooze")
-    await coach.tap("🩹 Pain")
     assert list(coach.standin.answered_callbacks.values())[-1]["text"] == texts.COMING_SOON
 
 
@@ -417,3 +416,137 @@ async def test_keyboards_fit_telegrams_limits(coach: Coach):
                 for button in row:
                     assert len(button["callback_data"].encode()) <= 64
         assert len(params.get("text", "")) <= 4096, name
+
+
+# --- found by trying it as a runner would ---------------------------------------------------
+
+
+async def test_switching_from_no_race_to_a_race_asks_for_its_date(coach: Coach):
+    for answer in ("/start", "no race", WORKED_WEEK, "2", "25", "either", "none", "UTC", "none"):
+        await coach.send(answer)
+    await coach.tap("✏️ Edit")
+    await coach.tap("Goal")
+    await coach.tap("Marathon")
+    assert "When is your race" in coach.last()
+    await coach.send("25 Apr 27")  # a two-digit year is this century
+    assert "Race date: 25 April 2027" in coach.last()
+
+
+@pytest.mark.parametrize("bad", ["a" * 5000, "Mon " + "x" * 4500, "²", "25 april ²"])
+async def test_very_long_or_odd_text_gets_a_hint_not_a_crash(coach: Coach, bad):
+    await coach.send("/start")
+    await coach.send("marathon")
+    if bad.startswith("25"):
+        await coach.send(bad)
+        assert coach.last().startswith("When is your race")
+        return
+    await coach.send("no date yet")
+    await coach.send(bad)  # at the week question
+    assert coach.last().startswith("Now your usual running week")
+    assert all(len(t) <= 4096 for t in coach.texts())
+
+
+async def test_superscript_digits_are_not_numbers(coach: Coach):
+    for answer in ("/start", "no race", WORKED_WEEK, "²"):
+        await coach.send(answer)
+    assert coach.last() == texts.ASK_SESSIONS
+
+
+async def test_an_edited_answer_is_ignored_not_a_crash(coach: Coach):
+    await coach.send("/start")
+    update = coach.standin.text_update(42, "5k", 42).to_dict()
+    update["edited_message"] = update.pop("message")
+    update["edited_message"]["edit_date"] = update["edited_message"]["date"]
+    await coach.app.process_update(Update.de_json(update, coach.app.bot))
+    assert coach.last() == texts.ASK_GOAL
+
+
+async def test_day_by_day_keeps_earlier_days_when_two_days_are_typed(coach: Coach):
+    for answer in ("/start", "no race", "day by day", "rest", "intervals 6pm"):
+        await coach.send(answer)
+    await coach.send("Wed easy 7am, Thu tempo 18:00")
+    assert "Just Wednesday for now" in coach.texts()[-2]
+    assert coach.last().startswith("Wednesday: what do you usually do?")
+    await coach.send("Wednesday easy 7am")  # the asked day's own name is fine
+    assert coach.last().startswith("Thursday")
+    await coach.send("easy 25:00")
+    assert "25:00" in coach.texts()[-2] or "hour" in coach.texts()[-2]
+
+
+async def test_cancel_in_settings_says_nothing_changed(coach: Coach):
+    await coach.onboard_typing()
+    await coach.send("/settings")
+    await coach.send("/cancel")
+    assert coach.last() == texts.CANCELLED_SETTINGS
+
+
+async def test_settings_equipment_starts_from_what_the_runner_has(coach: Coach):
+    for answer in (
+        "/start",
+        "no race",
+        WORKED_WEEK,
+        "2",
+        "25",
+        "either",
+        "band, dumbbells",
+        "UTC",
+        "none",
+        "yes",
+    ):
+        await coach.send(answer)
+    await coach.send("/settings")
+    await coach.send("equipment")
+    assert {"✅ Resistance band", "✅ Dumbbells or kettlebell"} <= set(coach.labels())
+    await coach.tap("Gym")
+    await coach.tap("Done")
+    runner = await stored_runner(coach)
+    assert set(runner.equipment) == {"band", "dumbbells", "gym"}
+
+
+async def test_button_labels_can_be_typed(coach: Coach):
+    for answer in (
+        "/start",
+        "no race",
+        WORKED_WEEK,
+        "2",
+        "25",
+        "either",
+        "Dumbbells or kettlebell",
+        "UTC",
+        "Knee (front)",
+        "yes",
+    ):
+        await coach.send(answer)
+    runner = await stored_runner(coach)
+    assert runner.equipment == ["dumbbells"] and runner.niggles == ["knee-front"]
+
+
+@pytest.mark.parametrize("during_setup", [False, True])
+async def test_pain_gets_emergency_advice_first_and_alone(coach: Coach, during_setup):
+    if during_setup:
+        await coach.send("/start")
+        await coach.send("marathon")
+    else:
+        await coach.onboard_typing()
+    before = len(coach.texts())
+    await coach.send("my knee pain is bad today")
+    new = coach.texts()[before:]
+    assert new[0] == texts.PAIN_EMERGENCY
+    assert new[1] == texts.PAIN_FIRST_STEPS
+    assert "never push through pain" in new[1] and "not medical advice" in new[1]
+    if during_setup:
+        assert new[2].startswith("When is your race")  # the interrupted question, again
+
+
+async def test_no_pain_in_passing_is_just_an_answer(coach: Coach):
+    await coach.onboard_typing()
+    await coach.send("no pain today")
+    assert coach.last() == texts.NOT_UNDERSTOOD
+
+
+async def test_the_pain_button_on_today_gives_the_safe_first_steps(coach: Coach, clock):
+    await coach.onboard_typing()
+    clock.now = clock.now.replace(day=29, hour=11)
+    await coach.send("/today")
+    await coach.tap("🩹 Pain")
+    assert coach.texts()[-2:] == [texts.PAIN_EMERGENCY, texts.PAIN_FIRST_STEPS]

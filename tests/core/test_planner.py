@@ -353,3 +353,9 @@ def test_any_week_obeys_the_placement_rules(profile, week, monday):
 @given(profile=profiles, week=weeks, monday=mondays)
 def test_same_input_same_plan(profile, week, monday):
     assert plan_week(profile, week, monday) == plan_week(profile, week, monday)
+
+
+def test_a_week_that_spans_two_phases_names_both():
+    week = week_of(*[DayKind.EASY] * 7)
+    plan = plan_week(Profile(race_date=MONDAY + dt.timedelta(days=9)), week, MONDAY)
+    assert [n.split(":")[0] for n in plan.notes[:2]] == ["Taper", "Race week"]

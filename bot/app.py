@@ -97,6 +97,9 @@ def build_application(
     app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, make_sessionmaker(engine), clock)
 
     from bot.handlers import register_handlers
+    from bot.reminders import schedule_jobs
 
     register_handlers(app)
+    if app.job_queue is not None:
+        schedule_jobs(app)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -30,6 +31,7 @@ from telegram.ext import (
 
 from bot import texts
 from bot.app import runtime
+from bot.plans import plan_for, reminder_settings
 from bot.questions import (
     QUESTIONS,
     TOP_LEVEL,
@@ -45,10 +47,13 @@ from bot.questions import (
     summary,
     week_of,
 )
+from bot.reminders import rebuild_reminders
 from bot.render import TELEGRAM_LIMIT, day_entry, pack, render_plan
+from core.dates import DateParseError, parse_date
 from core.models import Plan
 from core.pain import mentions_pain
-from core.planner import plan_week, week_start_of
+from core.planner import week_start_of
+from core.reminders import snooze_until
 from storage import repo
 from storage.tables import Runner, apply_profile, apply_week, runner_profile, runner_week
 
@@ -80,14 +85,25 @@ class Turn:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.runner.time_zone)
 
+    def clock(self) -> dt.datetime:
+        return runtime(self.context).clock()
+
     def local_now(self) -> dt.datetime:
-        return runtime(self.context).clock().astimezone(self.zone)
+        return self.clock().astimezone(self.zone)
 
     def today(self) -> dt.date:
         return self.local_now().date()
 
-    async def say(self, text: str, prompt: Prompt | None = None) -> Message:
-        markup = _keyboard(prompt, self.step) if prompt and prompt.rows else None
+    async def say(
+        self, text: str, prompt: Prompt | None = None, *, prefix: str | None = None
+    ) -> Message:
+        """Send a message; a prompt's buttons answer the dialog's current step, or carry
+        `prefix` (e.g. "t:" for actions that are not dialog answers)."""
+        markup = None
+        if prompt and prompt.rows:
+            markup = (
+                _keyboard(prompt, self.step) if not prefix else _action_keyboard(prompt, prefix)
+            )
         if len(text) > TELEGRAM_LIMIT:  # never fail a turn over length; hints quote input
             text = text[: TELEGRAM_LIMIT - 1] + "…"
         return await self.context.bot.send_message(self.chat_id, text, reply_markup=markup)
@@ -108,6 +124,15 @@ def _keyboard(prompt: Prompt, step: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(b.label, callback_data=f"q:{step}:{b.value}") for b in row]
+            for row in prompt.rows
+        ]
+    )
+
+
+def _action_keyboard(prompt: Prompt, prefix: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=f"{prefix}{b.value}") for b in row]
             for row in prompt.rows
         ]
     )
@@ -290,9 +315,7 @@ def _store_answers(runner: Runner, answers: Answers) -> None:
 async def current_plan(turn: Turn, *, weeks_ahead: int = 0) -> Plan:
     """This (or a later) week's plan, built from the runner's setup and kept in the database."""
     start = week_start_of(turn.today()) + dt.timedelta(weeks=weeks_ahead)
-    plan = plan_week(
-        runner_profile(turn.runner), runner_week(turn.runner), start, level=turn.runner.level
-    )
+    plan = plan_for(turn.runner, start)
     await repo.save_plan(turn.db, runner_id=_id(turn.runner), plan=plan)
     return plan
 
@@ -307,6 +330,7 @@ async def finish_onboarding(turn: Turn) -> None:
     _store_answers(turn.runner, turn.dialog["answers"])
     turn.runner.onboarded = True
     await repo.save_runner(turn.db, runner=turn.runner)
+    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
     turn.dialog = None
     await turn.save_dialog()
     plan = await current_plan(turn)
@@ -320,6 +344,7 @@ async def apply_settings(turn: Turn) -> None:
     before = await current_plan(turn)
     _store_answers(turn.runner, turn.dialog["answers"])
     await repo.save_runner(turn.db, runner=turn.runner)
+    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
     turn.dialog = None
     await turn.save_dialog()
     after = await current_plan(turn)
@@ -448,6 +473,11 @@ async def on_button(turn: Turn) -> None:
         await answer(turn, value, pressed=True, message=message)
     elif kind == "t":
         await on_today_button(turn, query, rest)
+    elif kind == "m" and turn.runner.onboarded:
+        await on_reminder_setting(turn, query, rest)
+    elif kind == "p" and turn.runner.onboarded:
+        await query.answer()
+        await pause(turn, None if rest == "open" else _pause_end(turn, rest), "other")
     else:
         await query.answer(texts.STALE_BUTTON)
 
@@ -496,15 +526,30 @@ async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
         await query.answer()
         await pain_first_aid(turn)
         return
-    if action == "snooze":
-        await query.answer(texts.COMING_SOON)
-        return
-    if action not in ("done", "skip") or not turn.runner.onboarded:
+    if not turn.runner.onboarded:
         await query.answer(texts.STALE_BUTTON)
         return
-    plan = await repo.get_plan(turn.db, runner_id=_id(turn.runner), week_start=week_start_of(day))
-    entry = next((d for d in plan.days if d.date == day), None) if plan else None
-    if entry is None or entry.session is None:
+    if action == "ok":
+        await repo.record_no_pain(turn.db, runner_id=_id(turn.runner), now=turn.clock())
+        await query.answer(texts.NO_PAIN_LOGGED)
+        await _close_prompt(query.message if isinstance(query.message, Message) else None, "👍")
+        return
+    if action == "snooze":
+        await query.answer()
+        await turn.say(texts.SNOOZE_CHOICES, snooze_prompt(day), prefix="t:")
+        return
+    if action in SNOOZES:
+        at = snooze_until(SNOOZES[action], turn.clock(), reminder_settings(turn.runner))
+        await repo.snooze_reminder(turn.db, runner_id=_id(turn.runner), local_date=day, due_at=at)
+        local = at.astimezone(turn.zone)
+        await query.answer(texts.SNOOZED.format(at=f"{local:%H:%M}"))
+        await turn.say(texts.SNOOZED.format(at=f"{local:%H:%M}"))
+        return
+    if action not in ("done", "skip"):
+        await query.answer(texts.STALE_BUTTON)
+        return
+    entry = next(d for d in plan_for(turn.runner, week_start_of(day)).days if d.date == day)
+    if entry.session is None:
         await query.answer("There's no strength session on that day any more.")
         return
     status: Literal["done", "skipped"] = "done" if action == "done" else "skipped"
@@ -521,6 +566,29 @@ async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
     note = "Nice work! Logged as done. 💪" if status == "done" else "Noted as skipped. No stress."
     await query.answer(note)
     await turn.say(note)
+
+
+def _pause_end(turn: Turn, days: str) -> dt.date | None:
+    return turn.today() + dt.timedelta(days=int(days) - 1) if days.isdecimal() else None
+
+
+SNOOZES = {"z30": "30", "z120": "120", "zeve": "evening"}
+
+
+def snooze_prompt(day: dt.date) -> Prompt:
+    from bot.questions import Button
+
+    d = day.isoformat()
+    return Prompt(
+        texts.SNOOZE_CHOICES,
+        (
+            (
+                Button("30 min", f"z30:{d}"),
+                Button("2 h", f"z120:{d}"),
+                Button("Tonight", f"zeve:{d}"),
+            ),
+        ),
+    )
 
 
 async def on_help(update: Update, context: Ctx) -> None:
@@ -566,6 +634,136 @@ async def on_error(update: object, context: Ctx) -> None:
             log.exception("could not tell chat %s about the error", chat.id)
 
 
+# --- pause, resume, reminders -------------------------------------------------------------------
+
+PAUSE_REASONS = ("holiday", "illness", "injury")
+
+
+def _pause_prompt() -> Prompt:
+    from bot.questions import Button
+
+    return Prompt(
+        texts.ASK_PAUSE,
+        (
+            (Button("1 week", "p:7"), Button("2 weeks", "p:14")),
+            (Button("Until I say /resume", "p:open"),),
+        ),
+    )
+
+
+@with_turn(needs_plan=True)
+async def on_pause(turn: Turn) -> None:
+    args = [a.lower() for a in (turn.context.args or [])]
+    reason = next((a for a in args if a in PAUSE_REASONS), "other")
+    rest = " ".join(a for a in args if a not in PAUSE_REASONS)
+    if not args:
+        await turn.say(texts.ASK_PAUSE, _pause_prompt(), prefix="")
+        return
+    until: dt.date | None = None
+    if rest and rest not in ("open", "indefinitely", "until resume"):
+        try:
+            until = parse_date(rest, turn.today())
+        except DateParseError:
+            days = re.fullmatch(r"(\d+)\s*(d|days?|w|weeks?)", rest)
+            if days is None:
+                await turn.say(texts.ASK_PAUSE, _pause_prompt(), prefix="")
+                return
+            n = int(days[1]) * (7 if days[2].startswith("w") else 1)
+            until = turn.today() + dt.timedelta(days=n - 1)
+    await pause(turn, until, reason)
+
+
+async def pause(turn: Turn, until: dt.date | None, reason: str) -> None:
+    turn.runner.pause_reason = reason
+    turn.runner.paused_until = until
+    await repo.save_runner(turn.db, runner=turn.runner)
+    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
+    shown = texts.PAUSED_UNTIL.format(date=f"{until:%A %d %B}") if until else ""
+    await turn.say(texts.PAUSED.format(until=shown))
+
+
+@with_turn(needs_plan=True)
+async def on_resume(turn: Turn) -> None:
+    if turn.runner.pause_reason is None:
+        await turn.say(texts.NOT_PAUSED)
+        return
+    turn.runner.pause_reason = None
+    turn.runner.paused_until = None
+    await repo.save_runner(turn.db, runner=turn.runner)
+    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
+    await turn.say(texts.RESUMED)
+
+
+REMINDER_KIND_LABELS = {
+    "strength": "Strength reminders",
+    "morning": "Morning messages",
+    "weekly": "Weekly summary",
+}
+
+
+def reminders_prompt(runner: Runner, upcoming: list[str]) -> Prompt:
+    from bot.questions import Button
+
+    lines = [texts.REMINDERS_HEADER if upcoming else texts.REMINDERS_NONE, *upcoming, ""]
+    lines.append(
+        texts.REMINDERS_SETTINGS.format(delay=runner.delay_minutes, morning=runner.morning_time)
+    )
+    delays = tuple(Button(f"+{m} min", f"m:delay:{m}") for m in (0, 15, 30, 60))
+    mornings = tuple(Button(t, f"m:morning:{t}") for t in ("06:00", "07:00", "08:00", "09:00"))
+    toggles = tuple(
+        Button(("🔕 " if kind in runner.reminders_off else "🔔 ") + label, f"m:toggle:{kind}")
+        for kind, label in REMINDER_KIND_LABELS.items()
+    )
+    return Prompt("\n".join(lines), (delays, mornings, toggles))
+
+
+async def _upcoming(turn: Turn) -> list[str]:
+    rows = await repo.upcoming_reminders(turn.db, runner_id=_id(turn.runner), now=turn.clock())
+    names = {
+        "strength": "strength reminder",
+        "morning": "morning message",
+        "weekly": "weekly summary",
+        "snooze": "snoozed reminder",
+    }
+    return [
+        f"• {row.due_at.astimezone(turn.zone):%a %d %b %H:%M}: {names.get(row.kind, row.kind)}"
+        for row in rows
+    ]
+
+
+@with_turn(needs_plan=True)
+async def on_reminders(turn: Turn) -> None:
+    prompt = reminders_prompt(turn.runner, await _upcoming(turn))
+    await turn.say(prompt.text, prompt, prefix="")
+
+
+async def on_reminder_setting(turn: Turn, query: Any, rest: str) -> None:
+    """A button of /reminders or /pause: change the setting, rebuild, show the result."""
+    what, _, value = rest.partition(":")
+    runner = turn.runner
+    if what == "delay" and value.isdecimal():
+        runner.delay_minutes = int(value)
+    elif what == "morning" and re.fullmatch(r"\d\d:\d\d", value):
+        runner.morning_time = value
+    elif what == "toggle" and value in REMINDER_KIND_LABELS:
+        off = set(runner.reminders_off)
+        off ^= {value}
+        runner.reminders_off = sorted(off)
+    else:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await repo.save_runner(turn.db, runner=runner)
+    await rebuild_reminders(turn.db, runner=runner, now=turn.clock())
+    await query.answer(texts.SETTINGS_SAVED)
+    prompt = reminders_prompt(runner, await _upcoming(turn))
+    message = query.message if isinstance(query.message, Message) else None
+    if message is not None:
+        try:
+            await message.edit_text(prompt.text, reply_markup=_action_keyboard(prompt, ""))
+        except BadRequest as error:
+            log.info("could not refresh /reminders: %s", error)
+
+
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """All handlers, in order. Group -1 turns group chats away before anything else runs."""
     # Only new messages: an edit of an earlier answer is not a new answer.
@@ -577,6 +775,9 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler(["plan", "week"], on_plan, filters=private))
     app.add_handler(CommandHandler("today", on_today, filters=private))
     app.add_handler(CommandHandler("help", on_help, filters=private))
+    app.add_handler(CommandHandler("pause", on_pause, filters=private))
+    app.add_handler(CommandHandler("resume", on_resume, filters=private))
+    app.add_handler(CommandHandler("reminders", on_reminders, filters=private))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(private & ~filters.TEXT, on_other_content))

@@ -48,6 +48,31 @@ PAIN_FIRST_STEPS = (
     "or at rest, or pain that is worse tomorrow or no better in 1-2 weeks: see a physio or "
     "doctor. I can't examine you: this is general training information, not medical advice."
 )
+# Reminders
+STRENGTH_REMINDER = "💪 Time for {name}{after}. Here it is:"
+MORNING_TODAY = "Good morning! Today: {run}."
+MORNING_STRENGTH = "Strength today: {name}, about {minutes} min.{when}"
+MORNING_NO_STRENGTH = "No strength session today."
+CHECKIN_QUESTION = "Any pain or niggles after yesterday's training?"
+NO_PAIN_LOGGED = "Good to hear. Noted: no pain."
+WEEKLY_SUMMARY = (
+    "Your week in numbers: {done} of {planned} strength sessions done, {skipped} skipped, "
+    "{pain} pain reports. Streak: {streak} {weeks} in a row with every planned session done."
+)
+WEEKLY_NEXT = "Here's next week:"
+SNOOZE_CHOICES = "Snooze until when?"
+SNOOZED = "OK, I'll remind you again at {at}."
+PAUSED = "Reminders paused{until}. /resume brings them back."
+PAUSED_UNTIL = " until {date}"
+RESUMED = "Welcome back! Reminders are on again from today."
+NOT_PAUSED = "Reminders are already on. /pause stops them for a while."
+ASK_PAUSE = "Pause reminders until when? Tap one, or type a date (e.g. 2027-01-05)."
+REMINDERS_HEADER = "Coming up:"
+REMINDERS_NONE = "No reminders are coming up."
+REMINDERS_SETTINGS = (
+    "Strength reminder: {delay} min after your run ends. Morning message at {morning}. "
+    "Tap to change:"
+)
 COMING_SOON = "That part of the coach is coming soon."
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side. Your answers are safe; please try that again."
@@ -67,6 +92,10 @@ HELP = """Here's what I can do:
 /today shows today's session in full, with buttons to mark it done or skipped.
 /settings changes your running week, times, time zone, sessions, minutes, equipment or \
 niggles; the plan is rebuilt and I show you what changed.
+/reminders shows what's coming and lets you change the reminder delay, the morning time, \
+or turn kinds of messages off.
+/pause stops reminders for a while (/pause 2 weeks, /pause 2027-01-05 holiday); /resume \
+brings them back.
 /start sets you up (or offers to change your setup if you have one).
 /cancel stops the question we're on; your answers are kept.
 /help shows this list.
@@ -79,6 +108,9 @@ COMMANDS = [
     ("today", "Today's session"),
     ("week", "Next week: /week next"),
     ("settings", "Change your setup"),
+    ("reminders", "What's coming, and reminder times"),
+    ("pause", "Pause reminders"),
+    ("resume", "Turn reminders back on"),
     ("start", "Set up your plan"),
     ("cancel", "Stop the current question"),
     ("help", "What I can do"),

@@ -19,10 +19,13 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import Plan
+from core.reminders import ReminderKind, ReminderSpec
 from storage.tables import (
     ConversationState,
     KeyValue,
+    PainReport,
     PlanRow,
+    Reminder,
     Runner,
     SessionLog,
     utcnow,
@@ -108,12 +111,11 @@ async def delete_runner(session: AsyncSession, *, runner_id: int) -> bool:
     if runner is None:
         return False
     user_key, chat_key = str(runner.telegram_user_id), str(runner.chat_id)
+    # Every per-runner namespace (user_data, chat_data, the open dialog...) is keyed by the
+    # runner's user or chat id; bot_data is shared and stays.
     await session.exec(
         delete(KeyValue).where(
-            sa.or_(
-                sa.and_(col(KeyValue.namespace) == USER_DATA, col(KeyValue.key) == user_key),
-                sa.and_(col(KeyValue.namespace) == CHAT_DATA, col(KeyValue.key) == chat_key),
-            )
+            col(KeyValue.key).in_({user_key, chat_key}), col(KeyValue.namespace) != BOT_DATA
         )
     )
     ids = {runner.telegram_user_id, runner.chat_id}
@@ -288,3 +290,269 @@ async def all_kv(session: AsyncSession, *, namespace: str) -> dict[str, Any]:
     """Every value stored in the namespace, by key."""
     result = await session.exec(select(KeyValue).where(KeyValue.namespace == namespace))
     return {row.key: row.value for row in result.all()}
+
+
+# --- reminder outbox -------------------------------------------------------------------------
+
+PENDING, CLAIMED, SENT = "pending", "claimed", "sent"
+EXPIRED, CANCELLED, UNKNOWN, FAILED = "expired", "cancelled", "unknown", "failed"
+REBUILDABLE = (PENDING, CANCELLED)  # states a rebuild may overwrite; never a sent message
+
+
+async def replace_reminders(
+    session: AsyncSession,
+    *,
+    runner_id: int,
+    specs: Sequence[ReminderSpec],
+    now: dt.datetime,
+) -> None:
+    """Make the runner's future reminders exactly `specs` (idempotent).
+
+    Pending rows due after `now` that are no longer wanted are cancelled, so an old reminder
+    never arrives after a change of week or time zone. A row already claimed, sent or lost
+    in flight is never touched, so a rebuild cannot make a message arrive twice.
+    """
+    wanted = {(s.kind.value, s.local_date) for s in specs}
+    future = await session.exec(
+        select(Reminder).where(
+            Reminder.runner_id == runner_id,
+            col(Reminder.status) == PENDING,
+            col(Reminder.due_at) > now,
+            col(Reminder.kind) != ReminderKind.SNOOZE.value,
+        )
+    )
+    for row in future.all():
+        if (row.kind, row.local_date) not in wanted:
+            row.status = CANCELLED
+            session.add(row)
+    await session.flush()
+    for spec in specs:
+        await _upsert_reminder(
+            session,
+            runner_id=runner_id,
+            kind=spec.kind.value,
+            local_date=spec.local_date,
+            due_at=spec.due_at,
+            payload={"checkin": spec.checkin},
+        )
+
+
+async def _upsert_reminder(
+    session: AsyncSession,
+    *,
+    runner_id: int,
+    kind: str,
+    local_date: dt.date,
+    due_at: dt.datetime,
+    payload: dict[str, Any],
+) -> None:
+    statement = _insert(session, Reminder).values(
+        runner_id=runner_id,
+        kind=kind,
+        local_date=local_date,
+        due_at=due_at,
+        payload=payload,
+        status=PENDING,
+        attempts=0,
+        created_at=utcnow(),
+    )
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=["runner_id", "kind", "local_date"],
+        set_={
+            "due_at": excluded.due_at,
+            "payload": excluded.payload,
+            "status": PENDING,
+            "attempts": 0,
+            "retry_at": None,
+            "last_error": None,
+        },
+        where=col(Reminder.status).in_(REBUILDABLE),
+    )
+    await session.exec(statement)
+
+
+async def snooze_reminder(
+    session: AsyncSession, *, runner_id: int, local_date: dt.date, due_at: dt.datetime
+) -> None:
+    """Bring the day's strength reminder back at `due_at` (a later snooze replaces it)."""
+    await session.exec(
+        sa.update(Reminder)
+        .where(
+            col(Reminder.runner_id) == runner_id,
+            col(Reminder.kind) == ReminderKind.SNOOZE.value,
+            col(Reminder.local_date) == local_date,
+        )
+        .values(status=CANCELLED)
+    )
+    statement = _insert(session, Reminder).values(
+        runner_id=runner_id,
+        kind=ReminderKind.SNOOZE.value,
+        local_date=local_date,
+        due_at=due_at,
+        payload={},
+        status=PENDING,
+        attempts=0,
+        created_at=utcnow(),
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["runner_id", "kind", "local_date"],
+        set_={"due_at": due_at, "status": PENDING, "attempts": 0, "retry_at": None},
+    )
+    await session.exec(statement)
+
+
+async def claim_due_reminders(
+    session: AsyncSession, *, now: dt.datetime, limit: int, lease: dt.timedelta
+) -> list[Reminder]:
+    """Claim up to `limit` due rows, oldest first, so no other dispatcher sends them.
+
+    A row claimed longer than `lease` ago belongs to a dispatcher that died mid-send: it is
+    claimable again (at most the messages that were in flight are repeated). On PostgreSQL
+    rows locked by another dispatcher are skipped (`FOR UPDATE SKIP LOCKED`).
+    """
+    ready = sa.or_(col(Reminder.retry_at).is_(None), col(Reminder.retry_at) <= now)
+    claimable = sa.or_(
+        sa.and_(col(Reminder.status) == PENDING, ready),
+        sa.and_(col(Reminder.status) == CLAIMED, col(Reminder.claimed_at) < now - lease),
+    )
+    query = (
+        select(Reminder)
+        .where(col(Reminder.due_at) <= now, claimable)
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list((await session.exec(query)).all())
+    for row in rows:
+        row.status = CLAIMED
+        row.claimed_at = now
+        row.attempts += 1
+        session.add(row)
+    await session.flush()
+    return rows
+
+
+async def finish_reminder(
+    session: AsyncSession,
+    *,
+    reminder_id: int,
+    status: str,
+    now: dt.datetime,
+    error: str | None = None,
+    retry_at: dt.datetime | None = None,
+) -> None:
+    """Record how a claimed row ended: sent, expired, cancelled, unknown, failed, or pending
+    again (with `retry_at`)."""
+    values: dict[str, Any] = {"status": status, "last_error": error, "retry_at": retry_at}
+    if status == SENT:
+        values["sent_at"] = now
+    await session.exec(
+        sa.update(Reminder)
+        .where(col(Reminder.id) == reminder_id, col(Reminder.status) == CLAIMED)
+        .values(**values)
+    )
+
+
+async def cancel_pending_reminders(session: AsyncSession, *, runner_id: int) -> None:
+    """Nothing more goes to this runner (blocked the bot, paused, or left)."""
+    await session.exec(
+        sa.update(Reminder)
+        .where(col(Reminder.runner_id) == runner_id, col(Reminder.status) == PENDING)
+        .values(status=CANCELLED)
+    )
+
+
+async def upcoming_reminders(
+    session: AsyncSession, *, runner_id: int, now: dt.datetime, limit: int = 6
+) -> Sequence[Reminder]:
+    """The runner's next pending reminders, soonest first."""
+    result = await session.exec(
+        select(Reminder)
+        .where(
+            Reminder.runner_id == runner_id,
+            col(Reminder.status) == PENDING,
+            col(Reminder.due_at) > now,
+        )
+        .order_by(col(Reminder.due_at))
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def runners_needing_reminders(
+    session: AsyncSession, *, through: dt.date, limit: int = 500
+) -> Sequence[Runner]:
+    """Active, set-up runners whose reminders stop before `through`."""
+    result = await session.exec(
+        select(Runner)
+        .where(
+            col(Runner.onboarded).is_(True),
+            col(Runner.active).is_(True),
+            sa.or_(col(Runner.reminders_until).is_(None), col(Runner.reminders_until) < through),
+        )
+        .order_by(col(Runner.id))
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def runners_by_id(session: AsyncSession, *, ids: set[int]) -> dict[int, Runner]:
+    """The runners with these ids, in one query."""
+    if not ids:
+        return {}
+    result = await session.exec(select(Runner).where(col(Runner.id).in_(ids)))
+    return {r.id: r for r in result.all() if r.id is not None}
+
+
+# --- pain reports and check-ins ---------------------------------------------------------------
+
+
+async def record_no_pain(session: AsyncSession, *, runner_id: int, now: dt.datetime) -> None:
+    """A morning check-in answered "No pain"."""
+    session.add(
+        PainReport(
+            runner_id=runner_id,
+            created_at=now,
+            area="none",
+            score=0,
+            timing="morning check-in",
+            advice_level="none",
+        )
+    )
+    await session.flush()
+
+
+async def week_numbers(
+    session: AsyncSession, *, runner_id: int, monday: dt.date
+) -> dict[str, int]:
+    """Sessions done and skipped, and pain reports, in the week starting `monday`."""
+    sunday = monday + dt.timedelta(days=6)
+    logs = await session.exec(
+        select(SessionLog.status, sa.func.count())
+        .where(
+            SessionLog.runner_id == runner_id,
+            col(SessionLog.date) >= monday,
+            col(SessionLog.date) <= sunday,
+        )
+        .group_by(col(SessionLog.status))
+    )
+    counts = dict(logs.all())
+    start = dt.datetime.combine(monday, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=14)
+    end = dt.datetime.combine(sunday, dt.time(23, 59), tzinfo=dt.UTC) + dt.timedelta(hours=14)
+    pains = await session.exec(
+        select(sa.func.count())
+        .select_from(PainReport)
+        .where(
+            PainReport.runner_id == runner_id,
+            col(PainReport.score) > 0,
+            col(PainReport.created_at) >= start,
+            col(PainReport.created_at) <= end,
+        )
+    )
+    return {
+        "done": int(counts.get("done", 0)),
+        "skipped": int(counts.get("skipped", 0)),
+        "pain": int(pains.one()),
+    }

@@ -112,6 +112,7 @@ class Runner(SQLModel, table=True):
     morning_time: str = "07:00"
     strength_time: str = "18:00"  # strength on a day without a run
     reminders_off: list[str] = _json(default_factory=list)  # reminder kinds turned off
+    reminders_until: dt.date | None = None  # last local date with reminders in the outbox
     level: int = 0  # progression
     onboarded: bool = False
     active: bool = True  # false once the runner blocked the bot
@@ -193,6 +194,7 @@ class Reminder(SQLModel, table=True):
     attempts: int = 0
     claimed_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
     sent_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
+    retry_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
     last_error: str | None = None
     created_at: dt.datetime = _created_at()
 

@@ -1,0 +1,25 @@
+"""A runner's plan and reminder settings from their stored setup (one place for both)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.models import Plan
+from core.planner import plan_week
+from core.reminders import ReminderKind, ReminderSettings
+from storage.tables import Runner, runner_profile, runner_week
+
+
+def plan_for(runner: Runner, week_start: dt.date) -> Plan:
+    """The week's plan as the runner sees it in /plan and in their reminders."""
+    return plan_week(runner_profile(runner), runner_week(runner), week_start, level=runner.level)
+
+
+def reminder_settings(runner: Runner) -> ReminderSettings:
+    return ReminderSettings(
+        time_zone=runner.time_zone,
+        delay_minutes=runner.delay_minutes,
+        morning_time=dt.time.fromisoformat(runner.morning_time),
+        strength_time=dt.time.fromisoformat(runner.strength_time),
+        off=frozenset(ReminderKind(k) for k in runner.reminders_off),
+    )

@@ -32,10 +32,8 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 
 HORIZON_DAYS = 14
-LEASE = dt.timedelta(minutes=2)  # a claim older than this died with its dispatcher
 BATCH = 200
 MAX_ATTEMPTS = 6
-DISPATCH_EVERY_SECONDS = 5.0
 HORIZON_EVERY_SECONDS = 3600.0
 
 
@@ -108,7 +106,8 @@ async def dispatch_due(
     grace = dt.timedelta(minutes=rt.settings.reminder_grace_minutes)
     report = DispatchReport()
     async with rt.sessions() as db, db.begin():
-        rows = await repo.claim_due_reminders(db, now=now, limit=limit, lease=LEASE)
+        lease = dt.timedelta(seconds=rt.settings.reminder_lease_seconds)
+        rows = await repo.claim_due_reminders(db, now=now, limit=limit, lease=lease)
         runners = await repo.runners_by_id(db, ids={r.runner_id for r in rows})
     busy_chats: set[int] = set()
     pause_until: dt.datetime | None = None
@@ -377,5 +376,6 @@ async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 def schedule_jobs(app: App) -> None:
     """One repeating dispatcher and one horizon job: nothing per runner."""
     assert app.job_queue is not None
-    app.job_queue.run_repeating(dispatch_job, interval=DISPATCH_EVERY_SECONDS, first=1.0)
+    every = runtime_of(app).settings.reminder_dispatch_seconds
+    app.job_queue.run_repeating(dispatch_job, interval=every, first=min(1.0, every))
     app.job_queue.run_repeating(horizon_job, interval=HORIZON_EVERY_SECONDS, first=5.0)

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Reminders (issue 4 builds on these).
     reminder_grace_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    reminder_dispatch_seconds: float = Field(default=5.0, gt=0, le=300)
+    # A claim older than this belongs to a dispatcher that died mid-send; the row is retried.
+    reminder_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
 
     @field_validator("log_level")
     @classmethod

@@ -31,6 +31,18 @@ from telegram.ext import (
 
 from bot import texts
 from bot.app import runtime
+from bot.pain import (
+    NOT_NOW_WORDS,
+    PAIN,
+    Followup,
+    follow_up,
+    next_morning,
+    outcome_record,
+    pain_answers,
+    pain_step,
+    physio_summary,
+    triage,
+)
 from bot.plans import plan_for, reminder_settings
 from bot.questions import (
     QUESTIONS,
@@ -49,8 +61,10 @@ from bot.questions import (
 )
 from bot.reminders import rebuild_reminders
 from bot.render import TELEGRAM_LIMIT, day_entry, pack, render_plan
+from core import pain_content as content
+from core.areas import AREA_LABELS
 from core.dates import DateParseError, parse_date
-from core.models import Plan
+from core.models import BodyArea, Plan
 from core.pain import mentions_pain
 from core.planner import week_start_of
 from core.reminders import snooze_until
@@ -144,6 +158,8 @@ def current_step(dialog: dict[str, Any]) -> str:
     flow = dialog["flow"]
     if flow == RESTART:
         return RESTART
+    if flow == PAIN:
+        return pain_step(answers)
     if flow == SETTINGS and "_pick" not in answers:
         return SETTINGS
     missing = first_missing(answers)
@@ -195,7 +211,10 @@ async def ask(turn: Turn) -> None:
     """Send the dialog's current question, or finish the dialog when nothing is left to ask."""
     assert turn.dialog is not None
     if turn.step == "":
-        await apply_settings(turn)
+        if turn.dialog["flow"] == PAIN:
+            await finish_pain(turn)
+        else:
+            await apply_settings(turn)
         return
     prompt = prompt_for(turn)
     await turn.say(prompt.text, prompt)
@@ -206,6 +225,11 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
     assert turn.dialog is not None
     step = turn.step
     answers: Answers = turn.dialog["answers"]
+    if turn.dialog["flow"] == PAIN and raw.strip().lower().rstrip(".!") in NOT_NOW_WORDS:
+        await _close_prompt(message, "Not now")
+        await turn.say(content.NOT_NOW)
+        await resume_interrupted(turn)
+        return
     if step == SUMMARY:
         if raw == CONFIRM or raw.strip().lower() in {"confirm", "yes", "y", "ok", "correct"}:
             await _close_prompt(message, "✅ Confirmed")
@@ -439,10 +463,9 @@ async def on_text(turn: Turn) -> None:
     message = turn.update.message
     assert message is not None and message.text is not None
     in_dialog = turn.dialog is not None and not turn.dialog.get("paused")
-    if mentions_pain(message.text) and not (in_dialog and turn.step == "niggles"):
-        await pain_first_aid(turn)
-        if in_dialog:
-            await ask(turn)
+    in_pain = in_dialog and turn.dialog is not None and turn.dialog["flow"] == PAIN
+    if mentions_pain(message.text) and not in_pain and turn.step != "niggles":
+        await start_pain(turn)
         return
     if not in_dialog:
         await turn.say(texts.NOT_UNDERSTOOD if turn.runner.onboarded else texts.NO_PLAN_YET)
@@ -450,10 +473,174 @@ async def on_text(turn: Turn) -> None:
     await answer(turn, message.text, pressed=False, message=None)
 
 
-async def pain_first_aid(turn: Turn) -> None:
-    """Safe first words on pain: emergency advice first and alone, then the general rules."""
-    await turn.say(texts.PAIN_EMERGENCY)
-    await turn.say(texts.PAIN_FIRST_STEPS)
+# --- the pain flow -------------------------------------------------------------------------------
+
+
+async def start_pain(turn: Turn) -> None:
+    """Start the pain questions from any state; an open dialog is kept to resume after."""
+    if turn.dialog is not None and turn.dialog["flow"] == PAIN:
+        await ask(turn)  # already in it: ask the current question again
+        return
+    interrupted = (
+        turn.dialog if turn.dialog is not None and not turn.dialog.get("paused") else None
+    )
+    paused_draft = turn.dialog if turn.dialog is not None and turn.dialog.get("paused") else None
+    turn.dialog = {"flow": PAIN, "answers": {}, "resume": interrupted or paused_draft}
+    await turn.save_dialog()
+    await turn.say(texts.PAIN_START)
+    await ask(turn)
+
+
+async def resume_interrupted(turn: Turn) -> None:
+    """End the pain flow; bring back the dialog it interrupted, at the same question."""
+    assert turn.dialog is not None
+    turn.dialog = turn.dialog.get("resume")
+    await turn.save_dialog()
+    if turn.dialog is not None and not turn.dialog.get("paused"):
+        await turn.say(texts.BACK_TO_QUESTIONS)
+        await ask(turn)
+
+
+async def finish_pain(turn: Turn) -> None:
+    """Advise (escalation alone when a red flag was raised), adapt the plan, follow up."""
+    assert turn.dialog is not None
+    answers = turn.dialog["answers"]
+    outcome = triage(pain_answers(answers))
+    for message in outcome.messages:
+        await turn.say(message)
+    runner = turn.runner
+    now = turn.clock()
+    changes: list[str] = []
+    if runner.onboarded:
+        before = plan_for(runner, week_start_of(turn.today()))
+        runner.pain_areas = sorted(set(runner.pain_areas) | {a.value for a in outcome.avoid})
+        if outcome.level_change:
+            runner.level = max(-2, runner.level + outcome.level_change)
+        if outcome.pause_plan:
+            runner.pause_reason, runner.paused_until = "injury", None
+        await repo.save_runner(turn.db, runner=runner)
+        await rebuild_reminders(turn.db, runner=runner, now=now)
+        after = plan_for(runner, week_start_of(turn.today()))
+        changes = describe_swaps(before, after, outcome)
+        if changes and not outcome.pause_plan:
+            await turn.say(texts.PLAN_ADAPTED + "\n" + "\n".join(f"• {c}" for c in changes))
+    record = outcome_record(answers, outcome)
+    await repo.add_pain_report(
+        turn.db, runner_id=_id(runner), now=now, plan_change={"changes": changes}, **record
+    )
+    episode = {
+        "area": answers.get("area"),
+        "since": turn.today().isoformat(),
+        "scores": [[turn.today().isoformat(), record["score"]]],
+        "changes": changes,
+        "urgent": outcome.pause_plan,
+    }
+    await repo.set_kv(turn.db, namespace=PAIN, key=str(runner.telegram_user_id), value=episode)
+    day, at = next_morning(now, turn.zone, dt.time.fromisoformat(runner.morning_time))
+    await repo.schedule_followup(
+        turn.db, runner_id=_id(runner), local_date=day, due_at=at, payload={}
+    )
+    await resume_interrupted(turn)
+
+
+def describe_swaps(before: Plan, after: Plan, outcome: Any) -> list[str]:
+    """What changed in this week's sessions, in the runner's words."""
+    changes = []
+    for old, new in zip(before.days, after.days, strict=True):
+        if old.session is None or new.session is None:
+            continue
+        gone = [
+            p.exercise.name
+            for p in old.session.exercises
+            if p.exercise.key not in {q.exercise.key for q in new.session.exercises}
+        ]
+        if gone:
+            changes.append(
+                f"{old.weekday.title}: left out {', '.join(gone)} (loads the sore area)"
+            )
+    if outcome.level_change < 0:
+        changes.append("Fewer reps and sets for now, while it settles")
+    return changes
+
+
+async def on_followup_button(turn: Turn, query: Any, rest: str) -> None:
+    """A morning pain check-in answered with a score."""
+    score_text, _, _day = rest.partition(":")
+    key = str(turn.runner.telegram_user_id)
+    episode = await repo.get_kv(turn.db, namespace=PAIN, key=key)
+    if not score_text.isdecimal() or episode is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    score = int(score_text)
+    await query.answer()
+    await _close_prompt(
+        query.message if isinstance(query.message, Message) else None, f"{score}/10"
+    )
+    today = turn.today()
+    episode["scores"].append([today.isoformat(), score])
+    await repo.add_pain_report(
+        turn.db,
+        runner_id=_id(turn.runner),
+        now=turn.clock(),
+        area=episode["area"] or "other",
+        score=score,
+        timing="follow-up",
+        red_flag=None,
+        advice_level="follow-up",
+    )
+    verdict, text = follow_up([s for _, s in episode["scores"]])
+    await turn.say(text)
+    runner = turn.runner
+    if verdict is Followup.CLEARED:
+        area = episode["area"]
+        runner.pain_areas = [a for a in runner.pain_areas if a != area]
+        runner.level = min(runner.level + 1, 0) if runner.level < 0 else runner.level
+        await repo.save_runner(turn.db, runner=runner)
+        await rebuild_reminders(turn.db, runner=runner, now=turn.clock())
+        await repo.delete_kv(turn.db, namespace=PAIN, key=key)
+        if runner.pause_reason == "injury":
+            await turn.say(texts.RESUME_WHEN_READY)
+        return
+    if verdict is Followup.SEE_PHYSIO:
+        summary_text = physio_summary(
+            area=BodyArea(episode["area"]) if episode["area"] else None,
+            since=dt.date.fromisoformat(episode["since"]),
+            scores=[(dt.date.fromisoformat(d), s) for d, s in episode["scores"]],
+            changes=episode["changes"],
+        )
+        await turn.say(summary_text)
+        await repo.delete_kv(turn.db, namespace=PAIN, key=key)
+        return
+    await repo.set_kv(turn.db, namespace=PAIN, key=key, value=episode)
+    day, at = next_morning(turn.clock(), turn.zone, dt.time.fromisoformat(runner.morning_time))
+    await repo.schedule_followup(
+        turn.db, runner_id=_id(runner), local_date=day, due_at=at, payload={}
+    )
+
+
+@with_turn()
+async def on_pain_command(turn: Turn) -> None:
+    await start_pain(turn)
+
+
+@with_turn()
+async def on_painlog(turn: Turn) -> None:
+    reports = await repo.pain_reports(turn.db, runner_id=_id(turn.runner))
+    if not reports:
+        await turn.say(texts.PAINLOG_EMPTY)
+        return
+    lines = [texts.PAINLOG_HEADER]
+    for r in reports:
+        when = r.created_at.astimezone(turn.zone)
+        if r.area == "none":
+            lines.append(f"• {when:%d %b}: morning check-in, no pain")
+            continue
+        where = AREA_LABELS[BodyArea(r.area)] if r.area in {a.value for a in BodyArea} else "other"
+        kind = "check-in" if r.timing == "follow-up" else "report"
+        flag = f", {r.red_flag.replace('-', ' ')} red flag" if r.red_flag else ""
+        lines.append(f"• {when:%d %b %H:%M}: {where}, {r.score}/10 ({kind}{flag})")
+    for chunk in pack(["\n".join(lines)]):
+        await turn.say(chunk)
 
 
 @with_turn()
@@ -473,6 +660,8 @@ async def on_button(turn: Turn) -> None:
         await answer(turn, value, pressed=True, message=message)
     elif kind == "t":
         await on_today_button(turn, query, rest)
+    elif kind == "f":
+        await on_followup_button(turn, query, rest)
     elif kind == "m" and turn.runner.onboarded:
         await on_reminder_setting(turn, query, rest)
     elif kind == "p" and turn.runner.onboarded:
@@ -524,7 +713,7 @@ async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
         return
     if action == "pain":
         await query.answer()
-        await pain_first_aid(turn)
+        await start_pain(turn)
         return
     if not turn.runner.onboarded:
         await query.answer(texts.STALE_BUTTON)
@@ -778,6 +967,8 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("pause", on_pause, filters=private))
     app.add_handler(CommandHandler("resume", on_resume, filters=private))
     app.add_handler(CommandHandler("reminders", on_reminders, filters=private))
+    app.add_handler(CommandHandler("pain", on_pain_command, filters=private))
+    app.add_handler(CommandHandler("painlog", on_painlog, filters=private))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(private & ~filters.TEXT, on_other_content))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.models import Plan
+from core.models import BodyArea, Plan
 from core.planner import plan_week
 from core.reminders import ReminderKind, ReminderSettings
 from storage.tables import Runner, runner_profile, runner_week
@@ -12,7 +12,13 @@ from storage.tables import Runner, runner_profile, runner_week
 
 def plan_for(runner: Runner, week_start: dt.date) -> Plan:
     """The week's plan as the runner sees it in /plan and in their reminders."""
-    return plan_week(runner_profile(runner), runner_week(runner), week_start, level=runner.level)
+    return plan_week(
+        runner_profile(runner),
+        runner_week(runner),
+        week_start,
+        level=runner.level,
+        avoid=frozenset(BodyArea(a) for a in runner.pain_areas),
+    )
 
 
 def reminder_settings(runner: Runner) -> ReminderSettings:

@@ -123,7 +123,7 @@ async def dispatch_due(
             report.cancelled += 1
             continue
         today = now.astimezone(ZoneInfo(runner.time_zone)).date()
-        if is_paused(runner, today):
+        if is_paused(runner, today) and row.kind != ReminderKind.PAIN.value:
             await _finish(app, row, repo.CANCELLED, now, error="paused")
             report.cancelled += 1
             continue
@@ -292,6 +292,8 @@ async def compose(
         lines = [texts.STRENGTH_REMINDER.format(name=entry.session.name, after=after)]
         lines += session_lines(entry.session)
         return _fit("\n".join(lines)), strength_buttons(day)
+    if kind is ReminderKind.PAIN:
+        return await _pain_followup(app, runner, day)
     if kind is ReminderKind.MORNING:
         lines = [texts.MORNING_TODAY.format(run=run_label(entry))]
         if entry.session is not None:
@@ -311,6 +313,22 @@ async def compose(
             return _fit("\n".join(lines)), checkin_buttons(day)
         return _fit("\n".join(lines)), None
     return await _weekly(app, runner, day), None
+
+
+async def _pain_followup(
+    app: App, runner: Runner, day: dt.date
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    from bot.pain import PAIN, followup_prompt
+    from core import pain_content
+
+    async with runtime_of(app).sessions() as db:
+        episode = await repo.get_kv(db, namespace=PAIN, key=str(runner.telegram_user_id))
+    if episode is None:  # cleared, or sent to a professional, since it was planned
+        return None
+    question, rows = followup_prompt(episode.get("area"), day)
+    if episode.get("urgent"):
+        question = f"{pain_content.FOLLOWUP_AFTER_URGENT}\n\n{question}"
+    return question, _buttons(rows)
 
 
 async def _weekly(app: App, runner: Runner, sunday: dt.date) -> str:

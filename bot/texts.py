@@ -32,22 +32,6 @@ PRIVATE_ONLY = (
     "I coach runners one to one, so I only work in a private chat. Message me directly "
     "to set up your plan. I don't keep anything from group chats."
 )
-# Until the full pain check-in (issue 5) lands, pain gets these two messages. The emergency
-# one comes first and alone (safety.md).
-PAIN_EMERGENCY = (
-    "First, the urgent things. Chest pain or pressure, unusual breathlessness, fainting, a "
-    "racing or irregular heartbeat, a leg that is swollen together with breathlessness, "
-    "numbness around the groin or new bladder or bowel trouble, a limb that looks deformed or "
-    "can't take your weight: stop and call your emergency number now."
-)
-PAIN_FIRST_STEPS = (
-    "Otherwise: stop any exercise or run that hurts; never push through pain. Rest the sore "
-    "area from whatever provokes it and see how it feels tomorrow morning. One calf or thigh "
-    "swollen, warm or red, a twisted ankle you can't walk on, a knee that locks or gives way, "
-    "or a snap at the Achilles: see a doctor today. Pain on one spot of a bone, pain at night "
-    "or at rest, or pain that is worse tomorrow or no better in 1-2 weeks: see a physio or "
-    "doctor. I can't examine you: this is general training information, not medical advice."
-)
 # Reminders
 STRENGTH_REMINDER = "💪 Time for {name}{after}. Here it is:"
 MORNING_TODAY = "Good morning! Today: {run}."
@@ -73,6 +57,18 @@ REMINDERS_SETTINGS = (
     "Strength reminder: {delay} min after your run ends. Morning message at {morning}. "
     "Tap to change:"
 )
+PAIN_START = (
+    "I'm sorry it hurts. A few quick questions so I can point you the right way; say "
+    '"not now" to stop at any point.'
+)
+BACK_TO_QUESTIONS = "Now, back to where we were:"
+PLAN_ADAPTED = "I've changed your plan while it's sore:"
+RESUME_WHEN_READY = (
+    "Your reminders are still paused from the injury. Send /resume when you're ready to train "
+    "again (after you've been checked, if that was advised)."
+)
+PAINLOG_EMPTY = 'No pain reported so far. Say "pain" or /pain any time.'
+PAINLOG_HEADER = "Your pain reports and check-ins:"
 COMING_SOON = "That part of the coach is coming soon."
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side. Your answers are safe; please try that again."
@@ -94,6 +90,9 @@ HELP = """Here's what I can do:
 niggles; the plan is rebuilt and I show you what changed.
 /reminders shows what's coming and lets you change the reminder delay, the morning time, \
 or turn kinds of messages off.
+/pain (or just the word "pain" in any message) starts a short pain check: safety questions \
+first, then advice and a plan that keeps load off the sore area, and a check-in the next \
+morning. /painlog lists your reports.
 /pause stops reminders for a while (/pause 2 weeks, /pause 2027-01-05 holiday); /resume \
 brings them back.
 /start sets you up (or offers to change your setup if you have one).
@@ -109,6 +108,8 @@ COMMANDS = [
     ("week", "Next week: /week next"),
     ("settings", "Change your setup"),
     ("reminders", "What's coming, and reminder times"),
+    ("pain", "Something hurts"),
+    ("painlog", "Your pain reports"),
     ("pause", "Pause reminders"),
     ("resume", "Turn reminders back on"),
     ("start", "Set up your plan"),

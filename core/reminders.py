@@ -22,6 +22,7 @@ class ReminderKind(StrEnum):
     MORNING = "morning"  # today's session, and the pain check-in after a demanding day
     WEEKLY = "weekly"  # Sunday evening: the week in numbers and next week's plan
     SNOOZE = "snooze"  # a strength reminder the runner snoozed
+    PAIN = "pain"  # the next-morning follow-up after a pain report
 
 
 class ReminderSettings(Frozen):
@@ -137,6 +138,7 @@ STALE_AFTER = {
     ReminderKind.STRENGTH: dt.timedelta(hours=3),
     ReminderKind.SNOOZE: dt.timedelta(hours=3),
     ReminderKind.MORNING: dt.timedelta(hours=4),
+    ReminderKind.PAIN: dt.timedelta(hours=6),
     ReminderKind.WEEKLY: dt.timedelta(hours=12),
 }
 

@@ -318,7 +318,7 @@ async def replace_reminders(
             Reminder.runner_id == runner_id,
             col(Reminder.status) == PENDING,
             col(Reminder.due_at) > now,
-            col(Reminder.kind) != ReminderKind.SNOOZE.value,
+            col(Reminder.kind).not_in([ReminderKind.SNOOZE.value, ReminderKind.PAIN.value]),
         )
     )
     for row in future.all():
@@ -556,3 +556,60 @@ async def week_numbers(
         "skipped": int(counts.get("skipped", 0)),
         "pain": int(pains.one()),
     }
+
+
+async def add_pain_report(
+    session: AsyncSession,
+    *,
+    runner_id: int,
+    now: dt.datetime,
+    area: str,
+    score: int,
+    timing: str,
+    red_flag: str | None,
+    advice_level: str,
+    plan_change: dict[str, Any] | None = None,
+) -> PainReport:
+    """Store one pain report (the first report or a follow-up)."""
+    report = PainReport(
+        runner_id=runner_id,
+        created_at=now,
+        area=area,
+        score=score,
+        timing=timing,
+        red_flag=red_flag,
+        advice_level=advice_level,
+        plan_change=plan_change,
+    )
+    session.add(report)
+    await session.flush()
+    return report
+
+
+async def pain_reports(session: AsyncSession, *, runner_id: int) -> Sequence[PainReport]:
+    """Every pain report and check-in of the runner, oldest first."""
+    result = await session.exec(
+        select(PainReport)
+        .where(PainReport.runner_id == runner_id)
+        .order_by(col(PainReport.created_at), col(PainReport.id))
+    )
+    return result.all()
+
+
+async def schedule_followup(
+    session: AsyncSession,
+    *,
+    runner_id: int,
+    local_date: dt.date,
+    due_at: dt.datetime,
+    payload: dict[str, Any],
+) -> None:
+    """The pain follow-up for `local_date` (replaces one already planned for that day)."""
+    await _upsert_reminder(
+        session,
+        runner_id=runner_id,
+        kind=ReminderKind.PAIN.value,
+        local_date=local_date,
+        due_at=due_at,
+        payload=payload,
+    )

@@ -105,6 +105,11 @@ class Runner(SQLModel, table=True):
     placement: str = PlacementPreference.EITHER.value
     equipment: list[str] = _json(default_factory=lambda: [Equipment.NONE.value])
     niggles: list[str] = _json(default_factory=list)
+    # Areas sore right now (from the pain flow): sessions keep load off them until it clears.
+    pain_areas: list[str] = Field(
+        default_factory=list,
+        sa_column=sa.Column(sa.JSON, nullable=False, server_default=sa.text("'[]'")),
+    )
     # The usual week: 7 days of {"kind", "start" ("HH:MM" or null), "minutes"}, Monday first.
     week: list[dict[str, Any]] = _json(default_factory=_default_week)
     # Reminders

@@ -526,32 +526,7 @@ async def test_button_labels_can_be_typed(coach: Coach):
     assert runner.equipment == ["dumbbells"] and runner.niggles == ["knee-front"]
 
 
-@pytest.mark.parametrize("during_setup", [False, True])
-async def test_pain_gets_emergency_advice_first_and_alone(coach: Coach, during_setup):
-    if during_setup:
-        await coach.send("/start")
-        await coach.send("marathon")
-    else:
-        await coach.onboard_typing()
-    before = len(coach.texts())
-    await coach.send("my knee pain is bad today")
-    new = coach.texts()[before:]
-    assert new[0] == texts.PAIN_EMERGENCY
-    assert new[1] == texts.PAIN_FIRST_STEPS
-    assert "never push through pain" in new[1] and "not medical advice" in new[1]
-    if during_setup:
-        assert new[2].startswith("When is your race")  # the interrupted question, again
-
-
 async def test_no_pain_in_passing_is_just_an_answer(coach: Coach):
     await coach.onboard_typing()
     await coach.send("no pain today")
     assert coach.last() == texts.NOT_UNDERSTOOD
-
-
-async def test_the_pain_button_on_today_gives_the_safe_first_steps(coach: Coach, clock):
-    await coach.onboard_typing()
-    clock.now = clock.now.replace(day=29, hour=11)
-    await coach.send("/today")
-    await coach.tap("🩹 Pain")
-    assert coach.texts()[-2:] == [texts.PAIN_EMERGENCY, texts.PAIN_FIRST_STEPS]

@@ -35,6 +35,7 @@ class Runtime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    last_dispatch: dt.datetime | None = None  # the reminder dispatcher's last run (health)
 
 
 RUNTIME_KEY = "runtime"

@@ -18,6 +18,7 @@ from bot.chat import chat
 from bot.logs import configure_logging, safe_url
 from bot.render import render_plan
 from bot.settings import Settings, SettingsError
+from bot.webhook import serve_webhook
 from core.models import BodyArea, Equipment, Goal, PlacementPreference, Profile
 from core.planner import plan_week, week_start_of
 from core.weekparse import WeekParseError, parse_week
@@ -78,10 +79,15 @@ def _parser() -> argparse.ArgumentParser:
         help="try the whole coach in the terminal (no token needed)",
         description="The coach in your terminal: the same conversation as on Telegram.",
     )
-    commands.add_parser(
+    run = commands.add_parser(
         "run",
-        help="run the bot on Telegram (long polling)",
+        help="run the bot on Telegram (long polling, or --webhook)",
         description="Run the bot on Telegram. Needs TELEGRAM_BOT_TOKEN.",
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook (needs WEBHOOK_URL and WEBHOOK_SECRET)",
     )
     db = commands.add_parser("db", help="database maintenance", description="Database schema.")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -134,14 +140,29 @@ def _chat() -> int:
     return asyncio.run(chat(settings))
 
 
-def _run() -> int:
+def _run(args: argparse.Namespace) -> int:
     settings = _settings()
     token = settings.require_token()
+    hook = settings.require_webhook() if args.webhook else None
     configure_logging(settings.log_level)
     app = build_application(settings, token=token)
-    log.info("runcoach starting (long polling), database %s", safe_url(settings.db_url))
+    mode = "webhook" if hook else "long polling"
+    log.info("runcoach starting (%s), database %s", mode, safe_url(settings.db_url))
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        if hook is not None:
+            url, secret = hook
+            asyncio.run(
+                serve_webhook(
+                    app,
+                    url=url,
+                    path=settings.webhook_path,
+                    secret=secret,
+                    host=settings.webhook_listen,
+                    port=settings.webhook_port,
+                )
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         print(
             "runcoach: the Bot API rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?). "
@@ -174,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "chat":
             return _chat()
         if args.command == "run":
-            return _run()
+            return _run(args)
         if args.command == "db":
             return _db(args)
     except SettingsError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
@@ -26,6 +27,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -116,7 +118,9 @@ class Turn:
         markup = None
         if prompt and prompt.rows:
             markup = (
-                _keyboard(prompt, self.step) if not prefix else _action_keyboard(prompt, prefix)
+                _keyboard(prompt, self.step)
+                if prefix is None
+                else _action_keyboard(prompt, prefix)
             )
         if len(text) > TELEGRAM_LIMIT:  # never fail a turn over length; hints quote input
             text = text[: TELEGRAM_LIMIT - 1] + "…"
@@ -660,6 +664,8 @@ async def on_button(turn: Turn) -> None:
         await answer(turn, value, pressed=True, message=message)
     elif kind == "t":
         await on_today_button(turn, query, rest)
+    elif kind == "x":
+        await on_delete_button(turn, query, rest)
     elif kind == "f":
         await on_followup_button(turn, query, rest)
     elif kind == "m" and turn.runner.onboarded:
@@ -953,10 +959,97 @@ async def on_reminder_setting(turn: Turn, query: Any, rest: str) -> None:
             log.info("could not refresh /reminders: %s", error)
 
 
+# --- the runner's data: export and delete --------------------------------------------------------
+
+
+@with_turn()
+async def on_export(turn: Turn) -> None:
+    data = await repo.export_runner(turn.db, runner_id=_id(turn.runner))
+    document = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
+    await turn.context.bot.send_document(
+        turn.chat_id,
+        document=document,
+        filename=f"runcoach-{turn.today():%Y-%m-%d}.json",
+        caption=texts.EXPORT_CAPTION,
+    )
+
+
+@with_turn()
+async def on_delete(turn: Turn) -> None:
+    from bot.questions import Button
+
+    prompt = Prompt(
+        texts.DELETE_CONFIRM,
+        ((Button("Yes, erase everything", "x:erase"), Button("No, keep it", "x:keep")),),
+    )
+    await turn.say(prompt.text, prompt, prefix="")
+
+
+async def on_delete_button(turn: Turn, query: Any, rest: str) -> None:
+    message = query.message if isinstance(query.message, Message) else None
+    if rest == "keep":
+        await query.answer()
+        await _close_prompt(message, "Kept")
+        await turn.say(texts.DELETE_KEPT)
+        return
+    if rest != "erase":
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    await _close_prompt(message, "Erased")
+    await repo.delete_runner(turn.db, runner_id=_id(turn.runner))
+    turn.dialog = None  # nothing of theirs is written back after this
+    log.info("runner %s erased their data", turn.runner.id)
+    await turn.context.bot.send_message(turn.chat_id, texts.DELETED)
+
+
+# --- flood control ----------------------------------------------------------------------------
+
+FLOOD_WINDOW = dt.timedelta(seconds=10)
+
+
+class FloodGate:
+    """Per-runner sliding window in memory: a flood is dropped before it costs a query."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit  # updates per runner per window
+        self.seen: dict[int, list[dt.datetime]] = {}
+        self.warned: set[int] = set()
+
+    def allow(self, user_id: int, now: dt.datetime) -> bool:
+        recent = [t for t in self.seen.get(user_id, []) if now - t < FLOOD_WINDOW]
+        recent.append(now)
+        self.seen[user_id] = recent
+        if len(self.seen) > 10_000:  # forget quiet runners so memory stays flat
+            cutoff = now - FLOOD_WINDOW
+            self.seen = {u: ts for u, ts in self.seen.items() if ts and ts[-1] > cutoff}
+        if len(recent) <= self.limit:
+            self.warned.discard(user_id)
+            return True
+        return False
+
+
+async def flood_gate(update: Update, context: Ctx) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    rt = runtime(context)
+    gate = context.bot_data.setdefault("flood_gate", FloodGate(rt.settings.flood_max_updates))
+    if gate.allow(user.id, rt.clock()):
+        return
+    if user.id not in gate.warned and update.effective_chat is not None:
+        gate.warned.add(user.id)
+        await context.bot.send_message(update.effective_chat.id, texts.SLOW_DOWN)
+    log.info("flood: dropped an update from user %s", user.id)
+    raise ApplicationHandlerStop
+
+
 def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """All handlers, in order. Group -1 turns group chats away before anything else runs."""
     # Only new messages: an edit of an earlier answer is not a new answer.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    # Group -2: a runner sending dozens of updates a second is throttled before anything else.
+    app.add_handler(TypeHandler(Update, flood_gate), -2)
     app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, on_group), -1)
     app.add_handler(CommandHandler("start", on_start, filters=private))
     app.add_handler(CommandHandler("cancel", on_cancel, filters=private))
@@ -968,6 +1061,8 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("resume", on_resume, filters=private))
     app.add_handler(CommandHandler("reminders", on_reminders, filters=private))
     app.add_handler(CommandHandler("pain", on_pain_command, filters=private))
+    app.add_handler(CommandHandler("export", on_export, filters=private))
+    app.add_handler(CommandHandler("delete", on_delete, filters=private))
     app.add_handler(CommandHandler("painlog", on_painlog, filters=private))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))

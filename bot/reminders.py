@@ -374,7 +374,9 @@ def _fit(text: str) -> str:
 
 
 async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = runtime_of(context.application)
     report = await dispatch_due(context.application)
+    rt.last_dispatch = rt.clock()
     if report.sent or report.expired or report.failed:
         log.info(
             "reminders: %s sent, %s expired, %s deferred, %s failed",

@@ -26,7 +26,15 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None
     log_level: str = "INFO"
-    # Reminders (issue 4 builds on these).
+    # Webhook mode (runcoach run --webhook)
+    webhook_url: str | None = None  # public https base URL Telegram posts to
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_path: str = "/telegram"
+    # Flood control: more updates than this from one runner within 10 seconds are dropped.
+    flood_max_updates: int = Field(default=30, ge=5, le=100_000)
+    # Reminders
     reminder_grace_minutes: int = Field(default=120, ge=1, le=24 * 60)
     reminder_dispatch_seconds: float = Field(default=5.0, gt=0, le=300)
     # A claim older than this belongs to a dispatcher that died mid-send; the row is retried.
@@ -54,6 +62,21 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'runcoach.sqlite3').resolve()}"
+
+    def require_webhook(self) -> tuple[str, str]:
+        """The public webhook URL and the secret, or a SettingsError saying what to set."""
+        if not self.webhook_url or not self.webhook_url.startswith("https://"):
+            raise SettingsError(
+                "WEBHOOK_URL must be the public https address Telegram can reach, e.g. "
+                "https://coach.example.com (the path WEBHOOK_PATH is added to it)."
+            )
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise SettingsError(
+                "WEBHOOK_SECRET must be 16-256 characters of letters, digits, _ or -, e.g. "
+                "the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return self.webhook_url.rstrip("/") + self.webhook_path, secret
 
     def require_token(self) -> str:
         """The bot token, or a SettingsError that tells the operator what to set."""

@@ -69,6 +69,14 @@ RESUME_WHEN_READY = (
 )
 PAINLOG_EMPTY = 'No pain reported so far. Say "pain" or /pain any time.'
 PAINLOG_HEADER = "Your pain reports and check-ins:"
+EXPORT_CAPTION = "Everything I store about you, as a JSON file."
+DELETE_CONFIRM = (
+    "This erases everything I store about you: your setup, plans, logs, pain reports and "
+    "reminders. It can't be undone. Erase it all?"
+)
+DELETE_KEPT = "Nothing was erased."
+DELETED = "Done: everything about you is erased. Send /start if you ever want to begin again."
+SLOW_DOWN = "That's a lot of messages at once. I'll catch up if you give me a few seconds."
 COMING_SOON = "That part of the coach is coming soon."
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side. Your answers are safe; please try that again."
@@ -96,6 +104,8 @@ morning. /painlog lists your reports.
 /pause stops reminders for a while (/pause 2 weeks, /pause 2027-01-05 holiday); /resume \
 brings them back.
 /start sets you up (or offers to change your setup if you have one).
+/export sends you everything I store about you, as a JSON file; /delete erases it all \
+(after you confirm).
 /cancel stops the question we're on; your answers are kept.
 /help shows this list.
 
@@ -114,6 +124,8 @@ COMMANDS = [
     ("resume", "Turn reminders back on"),
     ("start", "Set up your plan"),
     ("cancel", "Stop the current question"),
+    ("export", "All your data as a file"),
+    ("delete", "Erase all your data"),
     ("help", "What I can do"),
 ]
 

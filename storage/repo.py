@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, delete, select
+from sqlmodel import SQLModel, col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import Plan
@@ -613,3 +613,34 @@ async def schedule_followup(
         due_at=due_at,
         payload=payload,
     )
+
+
+# --- the runner's own data (export) ----------------------------------------------------------
+
+
+def _row(row: SQLModel) -> dict[str, Any]:
+    return json.loads(row.model_dump_json())  # type: ignore[no-any-return]
+
+
+async def export_runner(session: AsyncSession, *, runner_id: int) -> dict[str, Any]:
+    """Everything stored about the runner, as plain JSON-ready data."""
+    runner = await session.get(Runner, runner_id)
+    if runner is None:
+        return {}
+    keys = {str(runner.telegram_user_id), str(runner.chat_id)}
+    tables: dict[str, Any] = {"runner": _row(runner)}
+    for name, table in (
+        ("plans", PlanRow),
+        ("session_log", SessionLog),
+        ("reminders", Reminder),
+        ("pain_reports", PainReport),
+    ):
+        rows = await session.exec(
+            select(table).where(table.runner_id == runner_id)
+        )
+        tables[name] = [_row(r) for r in rows.all()]
+    kv = await session.exec(
+        select(KeyValue).where(col(KeyValue.key).in_(keys), col(KeyValue.namespace) != BOT_DATA)
+    )
+    tables["conversation"] = [_row(r) for r in kv.all()]
+    return tables

@@ -32,9 +32,20 @@ class Clock:
 class Coach:
     """One Application on one database, and helpers to chat with it as a runner."""
 
-    def __init__(self, db_url: str, clock: Clock, standin: BotApiStandIn | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        clock: Clock,
+        standin: BotApiStandIn | None = None,
+        *,
+        flood_max_updates: int = 100_000,  # tests type faster than any runner
+    ) -> None:
         self.standin = standin or BotApiStandIn()
-        settings = Settings(database_url=db_url, _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(
+            database_url=db_url,
+            flood_max_updates=flood_max_updates,
+            _env_file=None,  # type: ignore[call-arg]
+        )
         self.app = build_application(settings, token=TOKEN, request=self.standin, clock=clock)
         self.standin.bind(self.app)
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import BotCommand
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot import texts
@@ -86,6 +86,13 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if settings.rate_limit_per_second > 0:
+        # max_retries=0: a 429 reaches the reminder dispatcher, which requeues the row and
+        # pauses the batch, instead of the limiter pausing the whole bot.
+        limiter = AIORateLimiter(
+            overall_max_rate=settings.rate_limit_per_second, overall_time_period=1, max_retries=0
+        )
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     engine = make_engine(settings.db_url)
 
     async def post_init(app: App) -> None:

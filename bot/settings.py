@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/telegram"
+    # Telegram allows a bot about 30 messages a second in all; 0 turns our limiter off (tests).
+    rate_limit_per_second: float = Field(default=30.0, ge=0, le=1000)
     # Flood control: more updates than this from one runner within 10 seconds are dropped.
     flood_max_updates: int = Field(default=30, ge=5, le=100_000)
     # Reminders

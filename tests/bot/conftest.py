@@ -39,11 +39,13 @@ class Coach:
         standin: BotApiStandIn | None = None,
         *,
         flood_max_updates: int = 100_000,  # tests type faster than any runner
+        rate_limit_per_second: float = 0,  # Telegram's limit runs on real time: off here
     ) -> None:
         self.standin = standin or BotApiStandIn()
         settings = Settings(
             database_url=db_url,
             flood_max_updates=flood_max_updates,
+            rate_limit_per_second=rate_limit_per_second,
             _env_file=None,  # type: ignore[call-arg]
         )
         self.app = build_application(settings, token=TOKEN, request=self.standin, clock=clock)

@@ -182,6 +182,10 @@ async def begin_turn(update: Update, context: Ctx, db: AsyncSession) -> Turn:
         db, telegram_user_id=user.id, chat_id=chat.id, first_name=user.first_name or ""
     )
     dialog = await repo.get_kv(db, namespace=DIALOG, key=str(user.id))
+    if not runner.active:  # they blocked the bot once and are back: reminders resume
+        runner.active = True
+        await repo.save_runner(db, runner=runner)
+        await rebuild_reminders(db, runner=runner, now=runtime(context).clock())
     return Turn(update, context, db, runner, dialog)
 
 
@@ -725,8 +729,10 @@ async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
         await query.answer(texts.STALE_BUTTON)
         return
     if action == "ok":
-        await repo.record_no_pain(turn.db, runner_id=_id(turn.runner), now=turn.clock())
-        await query.answer(texts.NO_PAIN_LOGGED)
+        logged = await repo.record_no_pain(
+            turn.db, runner_id=_id(turn.runner), now=turn.clock(), zone=turn.zone
+        )
+        await query.answer(texts.NO_PAIN_LOGGED if logged else "Already noted.")
         await _close_prompt(query.message if isinstance(query.message, Message) else None, "👍")
         return
     if action == "snooze":

@@ -7,8 +7,11 @@ does not grow with runners and a restart or a second instance loses and doubles 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -95,6 +98,114 @@ class DispatchReport:
     unknown: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    # How many rows the pass claimed, and until when Telegram asked us to pause (a 429).
+    claimed: int = field(default=0, compare=False)
+    paused_until: dt.datetime | None = field(default=None, compare=False)
+
+
+PACE_KEY = "reminder_pace"
+DISPATCH_LOCK_KEY = "reminder_dispatch_lock"
+# Sends are spaced so that any `rate` consecutive ones span this many seconds: 2% under
+# Telegram's 30 a second, so timing jitter never makes it 31 within one second.
+PACE_WINDOW = 1.02
+
+
+class Pace:
+    """Telegram's limits as the dispatcher keeps them, across passes.
+
+    PTB's AIORateLimiter is a leaky bucket: on top of its steady rate it lets a burst of
+    `rate` through at once, so a backlog drains at twice the limit for its first second and
+    Telegram answers 429. Here each send waits for its slot, `PACE_WINDOW / rate` seconds
+    after the previous one, so no second ever holds more than `rate` sends; and a chat that
+    got a message less than a second ago waits, even if that was in the previous pass. Both
+    only when the limiter is on (`RATE_LIMIT_PER_SECOND` > 0). `paused_until` (the
+    dispatcher's clock) holds every pass after a 429 until Telegram's retry_after has passed.
+    """
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.spacing = PACE_WINDOW / rate if rate > 0 else 0.0
+        self.clock = clock
+        self.next_slot = 0.0
+        self.paused_until: dt.datetime | None = None
+        self._chats: dict[int, float] = {}
+
+    @property
+    def on(self) -> bool:
+        return self.spacing > 0
+
+    def chat_busy(self, chat_id: int) -> bool:
+        sent = self._chats.get(chat_id)
+        return sent is not None and self.clock() - sent < PACE_WINDOW
+
+    async def turn(self) -> None:
+        """Wait for the next send slot."""
+        if not self.on:
+            return
+        now = self.clock()
+        slot = max(self.next_slot, now)
+        if slot > now:
+            await asyncio.sleep(slot - now)
+        self.next_slot = slot + self.spacing
+
+    def sent(self, chat_id: int) -> None:
+        if not self.on:
+            return
+        now = self.clock()
+        self._chats[chat_id] = now
+        if len(self._chats) > 1000:  # forget chats last sent to more than a second ago
+            self._chats = {c: t for c, t in self._chats.items() if now - t < PACE_WINDOW}
+
+
+def pace_of(app: App) -> Pace:
+    pace = app.bot_data.get(PACE_KEY)
+    if not isinstance(pace, Pace):
+        pace = Pace(runtime_of(app).settings.rate_limit_per_second)
+        app.bot_data[PACE_KEY] = pace
+    return pace
+
+
+class _Outcomes:
+    """How each claimed row of a pass ended, written to the outbox.
+
+    A row whose message was sent, or may have been (a timeout after the request left, an
+    unexpected error), is written at once, before the next send, so a crash repeats at most
+    the message in flight. Rows that were not sent (deferred, expired, cancelled, a 429)
+    wait and go in the same transaction as the next one, or at the end of the pass.
+    """
+
+    def __init__(self, app: App, now: dt.datetime) -> None:
+        self.app = app
+        self.now = now
+        self.waiting: list[repo.Finish] = []
+
+    def later(
+        self,
+        row: Reminder,
+        status: str,
+        *,
+        error: str | None = None,
+        retry_at: dt.datetime | None = None,
+    ) -> None:
+        assert row.id is not None
+        self.waiting.append(repo.Finish(row.id, status, error, retry_at))
+
+    async def now_(
+        self,
+        row: Reminder,
+        status: str,
+        *,
+        error: str | None = None,
+        retry_at: dt.datetime | None = None,
+    ) -> None:
+        self.later(row, status, error=error, retry_at=retry_at)
+        await self.flush()
+
+    async def flush(self) -> None:
+        if not self.waiting:
+            return
+        finished, self.waiting = self.waiting, []
+        async with runtime_of(self.app).sessions() as db, db.begin():
+            await repo.finish_reminders(db, finished=finished, now=self.now)
 
 
 async def dispatch_due(
@@ -105,44 +216,59 @@ async def dispatch_due(
     now = now or rt.clock()
     grace = dt.timedelta(minutes=rt.settings.reminder_grace_minutes)
     report = DispatchReport()
+    pace = pace_of(app)
+    if pace.paused_until is not None and now < pace.paused_until:
+        report.paused_until = pace.paused_until  # Telegram said wait: nothing is claimed
+        return report
     async with rt.sessions() as db, db.begin():
         lease = dt.timedelta(seconds=rt.settings.reminder_lease_seconds)
         rows = await repo.claim_due_reminders(db, now=now, limit=limit, lease=lease)
         runners = await repo.runners_by_id(db, ids={r.runner_id for r in rows})
+    report.claimed = len(rows)
     busy_chats: set[int] = set()
     pause_until: dt.datetime | None = None
-    for row in rows:
-        assert row.id is not None
-        runner = runners.get(row.runner_id)
-        if pause_until is not None:  # Telegram said slow down: the rest waits
-            await _finish(app, row, repo.PENDING, now, retry_at=pause_until)
-            report.deferred += 1
-            continue
-        if runner is None or not runner.active:
-            await _finish(app, row, repo.CANCELLED, now, error="runner gone or inactive")
-            report.cancelled += 1
-            continue
-        today = now.astimezone(ZoneInfo(runner.time_zone)).date()
-        if is_paused(runner, today) and row.kind != ReminderKind.PAIN.value:
-            await _finish(app, row, repo.CANCELLED, now, error="paused")
-            report.cancelled += 1
-            continue
-        if is_stale(ReminderKind(row.kind), row.due_at, now, grace):
-            log.info("reminder %s for runner %s expired: due %s", row.id, runner.id, row.due_at)
-            await _finish(app, row, repo.EXPIRED, now)
-            report.expired += 1
-            continue
-        if runner.chat_id in busy_chats:  # about one message a second per chat
-            await _finish(app, row, repo.PENDING, now, retry_at=now + dt.timedelta(seconds=1))
-            report.deferred += 1
-            continue
-        message = await compose(app, row, runner)
-        if message is None:  # nothing left to say (the session moved away)
-            await _finish(app, row, repo.CANCELLED, now, error="nothing to send")
-            report.cancelled += 1
-            continue
-        busy_chats.add(runner.chat_id)
-        pause_until = await _send(app, row, runner, message, now, report)
+    outcomes = _Outcomes(app, now)
+    try:
+        for row in rows:
+            assert row.id is not None
+            runner = runners.get(row.runner_id)
+            if pause_until is not None:  # Telegram said slow down: the rest waits
+                outcomes.later(row, repo.PENDING, retry_at=pause_until)
+                report.deferred += 1
+                continue
+            if runner is None or not runner.active:
+                outcomes.later(row, repo.CANCELLED, error="runner gone or inactive")
+                report.cancelled += 1
+                continue
+            today = now.astimezone(ZoneInfo(runner.time_zone)).date()
+            if is_paused(runner, today) and row.kind != ReminderKind.PAIN.value:
+                outcomes.later(row, repo.CANCELLED, error="paused")
+                report.cancelled += 1
+                continue
+            if is_stale(ReminderKind(row.kind), row.due_at, now, grace):
+                log.info(
+                    "reminder %s for runner %s expired: due %s", row.id, runner.id, row.due_at
+                )
+                outcomes.later(row, repo.EXPIRED)
+                report.expired += 1
+                continue
+            # about one message a second per chat
+            if runner.chat_id in busy_chats or pace.chat_busy(runner.chat_id):
+                outcomes.later(row, repo.PENDING, retry_at=now + dt.timedelta(seconds=1))
+                report.deferred += 1
+                continue
+            message = await compose(app, row, runner)
+            if message is None:  # nothing left to say (the session moved away)
+                outcomes.later(row, repo.CANCELLED, error="nothing to send")
+                report.cancelled += 1
+                continue
+            busy_chats.add(runner.chat_id)
+            pause_until = await _send(app, row, runner, message, now, report, outcomes)
+    finally:
+        await outcomes.flush()
+    if pause_until is not None:
+        pace.paused_until = pause_until
+        report.paused_until = pause_until
     return report
 
 
@@ -153,46 +279,55 @@ async def _send(
     message: tuple[str, InlineKeyboardMarkup | None],
     now: dt.datetime,
     report: DispatchReport,
+    outcomes: _Outcomes,
 ) -> dt.datetime | None:
     """Send one row and record the outcome; returns a time to pause sending until, if any."""
     text, markup = message
+    pace = pace_of(app)
+    await pace.turn()
     try:
         await app.bot.send_message(runner.chat_id, text, reply_markup=markup)
     except RetryAfter as error:
         wait = error.retry_after
         seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
         until = now + dt.timedelta(seconds=seconds)
-        await _finish(app, row, repo.PENDING, now, retry_at=until, error="429")
+        outcomes.later(row, repo.PENDING, retry_at=until, error="429")
         report.deferred += 1
         return until
     except Forbidden as error:
         log.info("runner %s blocked the bot: %s", runner.id, error)
+        await outcomes.flush()
         await _runner_blocked(app, runner)
-        await _finish(app, row, repo.CANCELLED, now, error="forbidden")
+        outcomes.later(row, repo.CANCELLED, error="forbidden")
         report.cancelled += 1
     except ChatMigrated as error:
+        await outcomes.flush()
         await _chat_moved(app, runner, error.new_chat_id)
-        await _finish(app, row, repo.PENDING, now, error="chat migrated")
+        outcomes.later(row, repo.PENDING, error="chat migrated")
         report.deferred += 1
     except TimedOut as error:
         if _maybe_delivered(error):
             # The request left; Telegram may have shown it. A doubled reminder costs more
             # trust than a missed one, so it is not sent again.
-            await _finish(app, row, repo.UNKNOWN, now, error="timed out after sending")
+            await outcomes.now_(row, repo.UNKNOWN, error="timed out after sending")
             report.unknown += 1
-        else:
+        elif _finish_retry(outcomes, row, now, "connect timeout"):
             report.deferred += 1
-            await _finish_retry(app, row, now, "connect timeout")
+        else:
+            report.failed += 1
     except NetworkError as error:
-        report.deferred += 1
-        await _finish_retry(app, row, now, str(error)[:200])
+        if _finish_retry(outcomes, row, now, str(error)[:200]):
+            report.deferred += 1
+        else:
+            report.failed += 1
     except Exception as error:  # one runner's failure never stops the others
         log.exception("reminder %s for runner %s failed", row.id, runner.id)
         report.errors.append(f"{row.id}: {error!r}")
-        await _finish(app, row, repo.FAILED, now, error=repr(error)[:200])
+        await outcomes.now_(row, repo.FAILED, error=repr(error)[:200])
         report.failed += 1
     else:
-        await _finish(app, row, repo.SENT, now)
+        pace.sent(runner.chat_id)
+        await outcomes.now_(row, repo.SENT)
         report.sent += 1
     return None
 
@@ -203,28 +338,14 @@ def _maybe_delivered(error: TimedOut) -> bool:
     return not isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError)
 
 
-async def _finish_retry(app: App, row: Reminder, now: dt.datetime, error: str) -> None:
+def _finish_retry(outcomes: _Outcomes, row: Reminder, now: dt.datetime, error: str) -> bool:
+    """Put the row back with a growing backoff; False when it has been tried enough."""
     if row.attempts >= MAX_ATTEMPTS:
-        await _finish(app, row, repo.FAILED, now, error=error)
-        return
+        outcomes.later(row, repo.FAILED, error=error)
+        return False
     backoff = dt.timedelta(seconds=5 * 2 ** (row.attempts - 1))
-    await _finish(app, row, repo.PENDING, now, retry_at=now + backoff, error=error)
-
-
-async def _finish(
-    app: App,
-    row: Reminder,
-    status: str,
-    now: dt.datetime,
-    *,
-    error: str | None = None,
-    retry_at: dt.datetime | None = None,
-) -> None:
-    assert row.id is not None
-    async with runtime_of(app).sessions() as db, db.begin():
-        await repo.finish_reminder(
-            db, reminder_id=row.id, status=status, now=now, error=error, retry_at=retry_at
-        )
+    outcomes.later(row, repo.PENDING, retry_at=now + backoff, error=error)
+    return True
 
 
 async def _runner_blocked(app: App, runner: Runner) -> None:
@@ -286,8 +407,8 @@ async def compose(
     entry = next(d for d in plan.days if d.date == day)
     kind = ReminderKind(row.kind)
     if kind in (ReminderKind.STRENGTH, ReminderKind.SNOOZE):
-        if entry.session is None:
-            return None
+        if entry.session is None or await _already_logged(app, runner, day):
+            return None  # the session moved away, or was marked done or skipped already
         after = f" after your {entry.day.kind.label}" if entry.day.kind.is_run else ""
         lines = [texts.STRENGTH_REMINDER.format(name=entry.session.name, after=after)]
         lines += session_lines(entry.session)
@@ -329,6 +450,13 @@ async def _pain_followup(
     if episode.get("urgent"):
         question = f"{pain_content.FOLLOWUP_AFTER_URGENT}\n\n{question}"
     return question, _buttons(rows)
+
+
+async def _already_logged(app: App, runner: Runner, day: dt.date) -> bool:
+    assert runner.id is not None
+    async with runtime_of(app).sessions() as db:
+        logs = await repo.session_logs(db, runner_id=runner.id, since=day)
+    return any(log.date == day for log in logs)
 
 
 async def _weekly(app: App, runner: Runner, sunday: dt.date) -> str:
@@ -374,17 +502,28 @@ def _fit(text: str) -> str:
 
 
 async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime_of(context.application)
-    report = await dispatch_due(context.application)
-    rt.last_dispatch = rt.clock()
-    if report.sent or report.expired or report.failed:
-        log.info(
-            "reminders: %s sent, %s expired, %s deferred, %s failed",
-            report.sent,
-            report.expired,
-            report.deferred,
-            report.failed,
-        )
+    """Send what is due, batch after batch while batches come back full, so a clustered
+    07:00 drains at the limit instead of one batch per tick. A tick that finds the previous
+    one still draining leaves it to carry on."""
+    app = context.application
+    lock = app.bot_data.setdefault(DISPATCH_LOCK_KEY, asyncio.Lock())
+    if lock.locked():
+        return
+    async with lock:
+        rt = runtime_of(app)
+        while True:
+            report = await dispatch_due(app)
+            rt.last_dispatch = rt.clock()
+            if report.sent or report.expired or report.failed:
+                log.info(
+                    "reminders: %s sent, %s expired, %s deferred, %s failed",
+                    report.sent,
+                    report.expired,
+                    report.deferred,
+                    report.failed,
+                )
+            if report.claimed < BATCH or report.paused_until is not None or not app.running:
+                return
 
 
 async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -397,5 +536,12 @@ def schedule_jobs(app: App) -> None:
     """One repeating dispatcher and one horizon job: nothing per runner."""
     assert app.job_queue is not None
     every = runtime_of(app).settings.reminder_dispatch_seconds
-    app.job_queue.run_repeating(dispatch_job, interval=every, first=min(1.0, every))
+    # Two instances: a tick during a long drain returns at once instead of being skipped
+    # with a warning by the scheduler.
+    app.job_queue.run_repeating(
+        dispatch_job,
+        interval=every,
+        first=min(1.0, every),
+        job_kwargs={"max_instances": 2},
+    )
     app.job_queue.run_repeating(horizon_job, interval=HORIZON_EVERY_SECONDS, first=5.0)

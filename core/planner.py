@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 
 from core.models import (
+    HARD_KINDS,
     HIGH_VOLUME_KINDS,
     STRENGTH_ALLOWED_KINDS,
     WEEKDAY_NAMES,
@@ -29,7 +30,7 @@ from core.sessions import build_session
 HEAVY_EQUIPMENT = frozenset({Equipment.GYM, Equipment.DUMBBELLS})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, seven per plan
 class _DayFacts:
     """What the placement rules need to know about one day of the week being planned."""
 
@@ -68,13 +69,10 @@ def plan_week(
             session = build_session(
                 kind=kind, profile=profile, variant=variant, level=level, avoid=avoid
             )
-            planned.append(
-                PlannedDay(date=f.date, day=f.day, session=session, reason=_placed_reason(f, kind))
-            )
+            reason = _placed_reason(f, kind)
         else:
-            planned.append(
-                PlannedDay(date=f.date, day=f.day, reason=_unplaced_reason(f, facts, chosen))
-            )
+            session, reason = None, _unplaced_reason(f, facts, chosen)
+        planned.append(PlannedDay(date=f.date, day=f.day, session=session, reason=reason))
 
     requested = profile.sessions_per_week
     shortfall = None
@@ -100,32 +98,33 @@ def plan_week(
 
 
 def _day_facts(profile: Profile, week: Week, week_start: dt.date) -> list[_DayFacts]:
-    dates = [week_start + dt.timedelta(days=i) for i in range(7)]
-    days = [_with_race(week[i], dates[i], profile.race_date) for i in range(7)]
+    race = profile.race_date
+    dates = [week_start + offset for offset in _OFFSETS]
+    days = [_with_race(week.days[i], dates[i], race) for i in range(7)]
     kinds = [d.kind for d in days]
     facts = []
     for i, (date, day) in enumerate(zip(dates, days, strict=True)):
         # The usual week repeats, so Sunday's tomorrow is Monday and Monday's yesterday Sunday.
         tomorrow, yesterday = kinds[(i + 1) % 7], kinds[(i - 1) % 7]
-        race = profile.race_date
         before_race = tomorrow is DayKind.RACE or (race is not None and date + _DAY == race)
         after_race = yesterday is DayKind.RACE or (race is not None and date - _DAY == race)
         blocked = _blocked_reason(day.kind, before_race=before_race, after_race=after_race)
-        hard_tomorrow = tomorrow.is_hard or tomorrow in HIGH_VOLUME_KINDS
         facts.append(
             _DayFacts(
                 index=i,
                 date=date,
                 day=day,
-                phase=phase_on(date, race),
+                phase=Phase.OFF_SEASON if race is None else phase_on(date, race),
                 blocked=blocked,
-                before_hard=tomorrow if hard_tomorrow else None,
+                before_hard=tomorrow if tomorrow in _HARD_OR_LONG else None,
             )
         )
     return facts
 
 
 _DAY = dt.timedelta(days=1)
+_HARD_OR_LONG = HARD_KINDS | HIGH_VOLUME_KINDS  # a day before one of these is "before hard"
+_OFFSETS = tuple(dt.timedelta(days=i) for i in range(7))
 
 
 def _with_race(day: Day, date: dt.date, race_date: dt.date | None) -> Day:

@@ -64,12 +64,15 @@ def strength_due(day: PlannedDay, settings: ReminderSettings, zone: ZoneInfo) ->
 
 
 def morning_due(day: PlannedDay, settings: ReminderSettings, zone: ZoneInfo) -> dt.datetime:
-    """The morning time, or half an hour before a run that starts earlier than it."""
+    """The morning time, or half an hour before a run that starts less than half an hour
+    after it (or earlier)."""
     at = settings.morning_time
     run = day.day
-    if run.kind.is_run and run.start is not None and run.start < at:
+    if run.kind.is_run and run.start is not None:
+        # At least half an hour before the run, so the message is read before leaving.
         early = dt.datetime.combine(day.date, run.start) - MORNING_LEAD
-        at = early.time() if early.date() == day.date else dt.time(0, 0)
+        if early < dt.datetime.combine(day.date, at):
+            at = early.time() if early.date() == day.date else dt.time(0, 0)
     return local_to_utc(day.date, at, zone)
 
 

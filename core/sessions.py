@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.exercises import BY_KEY, DEFAULT_REP_SECONDS, REP_SECONDS, fits_equipment
 from core.models import (
@@ -20,6 +21,7 @@ from core.models import (
     Profile,
     Session,
     SessionKind,
+    expand_equipment,
 )
 
 MIN_LEVEL = -2
@@ -147,6 +149,17 @@ LIGHT_NOTE = "Light session: your legs stay fresh for tomorrow's hard or long ru
 MOBILITY_NOTE = "Mobility and easy activation only: no heavy lifting and no jumping this week."
 
 
+@lru_cache(maxsize=64)
+def _expanded(equipment: frozenset[Equipment]) -> frozenset[Equipment]:
+    return expand_equipment(equipment)
+
+
+def _available(profile: Profile) -> frozenset[Equipment]:
+    """`profile.available_equipment`, worked out once per kit (and the same set each time,
+    whose hash Python keeps, for the caches below)."""
+    return _expanded(profile.equipment)
+
+
 def clamp_level(level: int) -> int:
     """Progression levels run from -2 (stepped back) to +4."""
     return max(MIN_LEVEL, min(MAX_LEVEL, level))
@@ -180,6 +193,18 @@ def estimate_minutes(exercises: Sequence[Prescription], mobility_minutes: int) -
 
 def dose(exercise: Exercise, level: int) -> Prescription:
     """The exercise's standard dose moved by the progression level."""
+    if BY_KEY.get(exercise.key) is exercise:
+        return _library_dose(exercise.key, clamp_level(level))
+    return _dose(exercise, level)
+
+
+@lru_cache(maxsize=1024)
+def _library_dose(key: str, level: int) -> Prescription:
+    """`dose` of a library exercise: 50 exercises at 7 levels, worked out once each."""
+    return _dose(BY_KEY[key], level)
+
+
+def _dose(exercise: Exercise, level: int) -> Prescription:
     level = clamp_level(level)
     sets = exercise.sets
     if level >= 3:
@@ -200,8 +225,26 @@ def dose(exercise: Exercise, level: int) -> Prescription:
     )
 
 
+@lru_cache(maxsize=1024)
+def _light_dose(key: str, level: int) -> Prescription:
+    """A library exercise's dose in a light session: two sets at most."""
+    p = _library_dose(key, level)
+    return p if p.sets <= 2 else _replace(p, sets=2)
+
+
+@lru_cache(maxsize=1024)
+def _library_heavy_dose(key: str, level: int) -> Prescription:
+    return _heavy_dose(BY_KEY[key], level)
+
+
 def heavy_dose(exercise: Exercise, level: int) -> Prescription:
     """Five heavy sets of 4-6 with long rests; the level moves the reps inside 4-6."""
+    if BY_KEY.get(exercise.key) is exercise:
+        return _library_heavy_dose(exercise.key, clamp_level(level))
+    return _heavy_dose(exercise, level)
+
+
+def _heavy_dose(exercise: Exercise, level: int) -> Prescription:
     level = clamp_level(level)
     reps = 4 if level < 0 else 6 if level >= 2 else 5
     return Prescription(
@@ -232,6 +275,15 @@ def _usable(
     return fits_equipment(exercise, available) and not exercise.loads & avoid
 
 
+@lru_cache(maxsize=4096)
+def _usable_in(
+    keys: tuple[str, ...], available: frozenset[Equipment], avoid: frozenset[BodyArea]
+) -> tuple[Exercise, ...]:
+    """The exercises of a rotation this runner can do, in rotation order (kept: runners share
+    a handful of kit and niggle combinations, and every plan asks the same question)."""
+    return tuple(BY_KEY[k] for k in keys if _usable(BY_KEY[k], available, avoid))
+
+
 def _pick(
     slot: _Slot,
     variant: int,
@@ -240,9 +292,7 @@ def _pick(
     taken: set[str],
 ) -> Exercise | None:
     """The variant-th usable exercise of the slot, so sessions A, B, C, D differ."""
-    usable = [
-        BY_KEY[k] for k in slot.keys if k not in taken and _usable(BY_KEY[k], available, avoid)
-    ]
+    usable = [e for e in _usable_in(slot.keys, available, avoid) if e.key not in taken]
     if not usable:
         return None
     chosen = usable[variant % len(usable)]
@@ -250,13 +300,17 @@ def _pick(
     return chosen
 
 
+@lru_cache(maxsize=4096)
 def _fill(
-    slots: Sequence[_Slot],
+    slots: tuple[_Slot, ...],
     variant: int,
     available: frozenset[Equipment],
     avoid: frozenset[BodyArea],
-) -> tuple[list[Exercise], list[str]]:
-    """One exercise per slot, in slot order, and the labels of slots nothing could fill."""
+) -> tuple[tuple[Exercise, ...], tuple[str, ...]]:
+    """One exercise per slot, in slot order, and the labels of slots nothing could fill.
+
+    Kept (it depends only on its arguments): runners share a few kit and niggle combinations.
+    """
     taken: set[str] = set()
     chosen: list[Exercise] = []
     missing: list[str] = []
@@ -266,17 +320,40 @@ def _fill(
             missing.append(slot.label)
         else:
             chosen.append(exercise)
-    return chosen, missing
+    return tuple(chosen), tuple(missing)
 
 
-@dataclass
 class _Fit:
-    items: list[Prescription]
-    mobility: int
-    budget: int
+    """A session being trimmed: its items, each item's seconds (kept beside it, so checking
+    the length does not recompute every exercise after each cut), and the mobility finish."""
+
+    __slots__ = ("_total", "budget", "items", "mobility", "seconds")
+
+    def __init__(self, items: list[Prescription], mobility: int, budget: int) -> None:
+        self.items = items
+        self.seconds = [prescription_seconds(p) for p in items]
+        self._total: float | None = None
+        self.mobility = mobility
+        self.budget = budget
+
+    def minutes(self) -> int:
+        """estimate_minutes(self.items, self.mobility), from the kept seconds."""
+        if self._total is None:
+            self._total = sum(self.seconds)
+        return math.ceil((self._total + 60 * self.mobility) / 60 - 1e-9)
 
     def ok(self) -> bool:
-        return estimate_minutes(self.items, self.mobility) <= self.budget
+        return self.minutes() <= self.budget
+
+    def set(self, index: int, p: Prescription) -> None:
+        self.items[index] = p
+        self.seconds[index] = prescription_seconds(p)
+        self._total = None
+
+    def pop(self) -> None:
+        self.items.pop()
+        self.seconds.pop()
+        self._total = None
 
     def shave_sets(self, floor: int, protect: Callable[[Prescription], bool]) -> bool:
         """Take one set off the exercise with the most sets (the least important on a tie)."""
@@ -288,7 +365,7 @@ class _Fit:
                 best = i
         if best < 0:
             return False
-        self.items[best] = _replace(self.items[best], sets=self.items[best].sets - 1)
+        self.set(best, _replace(self.items[best], sets=self.items[best].sets - 1))
         return True
 
 
@@ -304,8 +381,9 @@ def _fit(
     keep: int,
     minimum: int,
     protect: Callable[[Prescription], bool] = _not_protected,
-) -> tuple[tuple[Prescription, ...], int]:
-    """Trim a session into the runner's minutes: fewer sets before fewer exercises.
+) -> tuple[tuple[Prescription, ...], int, int]:
+    """Trim a session into the runner's minutes: fewer sets before fewer exercises; the
+    items, the mobility minutes and the session's minutes (`estimate_minutes` of the two).
 
     `items` come most important first. Order of cuts: sets down to 2, a shorter mobility
     finish, heavy rests down to 2 min, the least important exercises down to `keep`, no
@@ -318,38 +396,37 @@ def _fit(
     while not fit.ok() and fit.mobility > 2:
         fit.mobility -= 1
     if not fit.ok():
-        fit.items = [
-            _replace(p, rest=min(p.rest_seconds, HEAVY_MIN_REST_SECONDS)) if protect(p) else p
-            for p in fit.items
-        ]
+        for i, p in enumerate(fit.items):
+            if protect(p):
+                fit.set(i, _replace(p, rest=min(p.rest_seconds, HEAVY_MIN_REST_SECONDS)))
     while not fit.ok() and len(fit.items) > keep:
-        fit.items.pop()
+        fit.pop()
     if not fit.ok():
         fit.mobility = 0
     while not fit.ok() and fit.shave_sets(1, protect):
         pass
     while not fit.ok() and len(fit.items) > minimum:
-        fit.items.pop()
+        fit.pop()
     while not fit.ok() and fit.shave_sets(1, _not_protected):
         pass
     while not fit.ok() and len(fit.items) > 1:
-        fit.items.pop()
+        fit.pop()
     while not fit.ok():
         p = fit.items[0]
         if p.reps is not None and p.reps > 1:
-            fit.items[0] = _replace(p, reps=p.reps - 1)
+            fit.set(0, _replace(p, reps=p.reps - 1))
         elif p.hold_seconds is not None and p.hold_seconds > 5:
-            fit.items[0] = _replace(p, hold=p.hold_seconds - 5)
+            fit.set(0, _replace(p, hold=p.hold_seconds - 5))
         else:
             break  # one set of one short exercise: fits any budget of 10 minutes or more
-    return tuple(fit.items), fit.mobility
+    return tuple(fit.items), fit.mobility, fit.minutes()
 
 
 def _mobility_finish(
     budget: int, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
 ) -> tuple[int, tuple[str, ...]]:
     """Minutes of hip and calf mobility to end on, and the drills, within what is allowed."""
-    drills = [BY_KEY[k] for k in _MOBILITY_TAIL if _usable(BY_KEY[k], available, avoid)]
+    drills = list(_usable_in(_MOBILITY_TAIL, available, avoid))
     if not drills:
         return 0, ()
     minutes = 5 if budget >= 45 else 3
@@ -396,10 +473,10 @@ def _standard(
     avoid: frozenset[BodyArea],
     extra_notes: tuple[str, ...] = (),
 ) -> Session:
-    available = profile.available_equipment
+    available = _available(profile)
     chosen, missing = _fill(_in_season_slots(level), variant, available, avoid)
     mobility, drills = _mobility_finish(profile.minutes, variant, available, avoid)
-    items, mobility = _fit(
+    items, mobility, minutes = _fit(
         [dose(e, level) for e in chosen],
         budget=profile.minutes,
         mobility=mobility,
@@ -409,7 +486,7 @@ def _standard(
     return Session(
         name=f"Strength {_letter(variant)}",
         kind=SessionKind.STANDARD,
-        minutes=estimate_minutes(items, mobility),
+        minutes=minutes,
         exercises=items,
         mobility_minutes=mobility,
         notes=extra_notes + _finish_note(mobility, drills) + _missing_note(missing, avoid),
@@ -442,13 +519,13 @@ def _taper(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
 
 
 def _light(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]) -> Session:
-    available = profile.available_equipment
+    available = _available(profile)
     spare = avoid | LEG_AREAS
     slots = (_LIGHT_UPPER, _LIGHT_TRUNK, _LIGHT_UPPER_2, _LIGHT_TRUNK_2)
     chosen, _ = _fill(slots, variant, available, spare)
     mobility, drills = _mobility_finish(max(profile.minutes, 45), variant, available, spare)
-    items, mobility = _fit(
-        [_replace(dose(e, level), sets=min(2, dose(e, level).sets)) for e in chosen],
+    items, mobility, minutes = _fit(
+        [_light_dose(e.key, clamp_level(level)) for e in chosen],
         budget=profile.minutes,
         mobility=mobility,
         keep=2,
@@ -457,7 +534,7 @@ def _light(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
     return Session(
         name=f"Strength {_letter(variant)} (light)",
         kind=SessionKind.LIGHT,
-        minutes=estimate_minutes(items, mobility),
+        minutes=minutes,
         exercises=items,
         mobility_minutes=mobility,
         notes=(LIGHT_NOTE, *_finish_note(mobility, drills)),
@@ -467,13 +544,13 @@ def _light(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
 def _mobility(
     *, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]
 ) -> Session:
-    available = profile.available_equipment
-    usable = [BY_KEY[k] for k in _MOBILITY_DRILLS if _usable(BY_KEY[k], available, avoid)]
+    available = _available(profile)
+    usable = list(_usable_in(_MOBILITY_DRILLS, available, avoid))
     # Each variant starts two drills further along, so consecutive sessions differ.
     start = (2 * variant) % len(usable) if usable else 0
     chosen = (usable[start:] + usable[:start])[:6]
     # Mobility is not progressed like strength: no more than the standard dose.
-    items, _ = _fit(
+    items, _, minutes = _fit(
         [dose(e, min(0, level)) for e in chosen],
         budget=profile.minutes,
         mobility=0,
@@ -483,7 +560,7 @@ def _mobility(
     return Session(
         name=f"Strength {_letter(variant)} (mobility)",
         kind=SessionKind.MOBILITY,
-        minutes=estimate_minutes(items, 0),
+        minutes=minutes,
         exercises=items,
         notes=(MOBILITY_NOTE,),
     )
@@ -494,7 +571,7 @@ def _is_compound(p: Prescription) -> bool:
 
 
 def _heavy(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]) -> Session:
-    available = profile.available_equipment
+    available = _available(profile)
     lifts = (_SQUAT, _DEADLIFT) if variant % 2 == 0 else (_DEADLIFT, _SQUAT)
     compounds, _ = _fill(lifts, 0, available, avoid)  # the heaviest option the kit allows
     if not compounds:
@@ -511,7 +588,7 @@ def _heavy(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
     accessories, _ = _fill(
         (_SINGLE_LEG, _CALVES, _TRUNK, _HIPS, _UPPER), variant, available, avoid
     )
-    items, _ = _fit(
+    items, _, minutes = _fit(
         [heavy_dose(e, level) for e in compounds] + [dose(e, level) for e in accessories],
         budget=profile.minutes,
         mobility=0,
@@ -522,7 +599,7 @@ def _heavy(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
     return Session(
         name=f"Strength {_letter(variant)} (heavy)",
         kind=SessionKind.HEAVY,
-        minutes=estimate_minutes(items, 0),
+        minutes=minutes,
         exercises=items,
         notes=HEAVY_NOTES,
     )
@@ -540,7 +617,7 @@ def build_session(
     level = clamp_level(level)
     spare = frozenset(avoid) | profile.niggles
     if kind is SessionKind.HEAVY:
-        if not profile.available_equipment & {Equipment.GYM, Equipment.DUMBBELLS}:
+        if not _available(profile) & {Equipment.GYM, Equipment.DUMBBELLS}:
             return _standard(
                 profile=profile,
                 variant=variant,

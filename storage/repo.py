@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -326,15 +328,63 @@ async def replace_reminders(
             row.status = CANCELLED
             session.add(row)
     await session.flush()
-    for spec in specs:
-        await _upsert_reminder(
-            session,
-            runner_id=runner_id,
-            kind=spec.kind.value,
-            local_date=spec.local_date,
-            due_at=spec.due_at,
-            payload={"checkin": spec.checkin},
+    if specs:
+        created = utcnow()
+        await session.exec(
+            _reminder_upsert(session),
+            params=[
+                {
+                    "runner_id": runner_id,
+                    "kind": spec.kind.value,
+                    "local_date": spec.local_date,
+                    "due_at": spec.due_at,
+                    "payload": {"checkin": spec.checkin},
+                    "created_at": created,
+                }
+                for spec in specs
+            ],
         )
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _reminder_upsert(session: AsyncSession) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of one reminder row, as bound parameters.
+
+    Built once per dialect and executed with many rows at once: building an upsert (its
+    `excluded` alias above all) cost more than running it, once per row of every rebuild.
+    A row is overwritten only while pending or cancelled, never once claimed or sent.
+    """
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        table: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
+        insert = _insert(session, table).values(
+            runner_id=sa.bindparam("runner_id"),
+            kind=sa.bindparam("kind"),
+            local_date=sa.bindparam("local_date"),
+            due_at=sa.bindparam("due_at"),
+            payload=sa.bindparam("payload"),
+            status=PENDING,
+            attempts=0,
+            created_at=sa.bindparam("created_at"),
+        )
+        statement = insert.on_conflict_do_update(
+            index_elements=["runner_id", "kind", "local_date"],
+            set_={
+                "due_at": insert.excluded.due_at,
+                "payload": insert.excluded.payload,
+                "status": PENDING,
+                "attempts": 0,
+                "retry_at": None,
+                "last_error": None,
+            },
+            # Spelled out rather than IN (...): an expanding IN cannot run as an executemany.
+            where=sa.or_(*(table.c.status == status for status in REBUILDABLE)),
+        )
+        _UPSERTS[dialect] = statement
+    return statement
 
 
 async def _upsert_reminder(
@@ -346,30 +396,17 @@ async def _upsert_reminder(
     due_at: dt.datetime,
     payload: dict[str, Any],
 ) -> None:
-    statement = _insert(session, Reminder).values(
-        runner_id=runner_id,
-        kind=kind,
-        local_date=local_date,
-        due_at=due_at,
-        payload=payload,
-        status=PENDING,
-        attempts=0,
-        created_at=utcnow(),
-    )
-    excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=["runner_id", "kind", "local_date"],
-        set_={
-            "due_at": excluded.due_at,
-            "payload": excluded.payload,
-            "status": PENDING,
-            "attempts": 0,
-            "retry_at": None,
-            "last_error": None,
+    await session.exec(
+        _reminder_upsert(session),
+        params={
+            "runner_id": runner_id,
+            "kind": kind,
+            "local_date": local_date,
+            "due_at": due_at,
+            "payload": payload,
+            "created_at": utcnow(),
         },
-        where=col(Reminder.status).in_(REBUILDABLE),
     )
-    await session.exec(statement)
 
 
 async def snooze_reminder(
@@ -402,6 +439,29 @@ async def snooze_reminder(
     await session.exec(statement)
 
 
+def _claim_query(
+    *, now: dt.datetime, limit: int, postgres: bool, stale_before: dt.datetime | None
+) -> Any:
+    if stale_before is None:  # pending and due (again, if it was put back with a retry_at)
+        where = sa.and_(
+            col(Reminder.status) == PENDING,
+            col(Reminder.due_at) <= now,
+            sa.or_(col(Reminder.retry_at).is_(None), col(Reminder.retry_at) <= now),
+        )
+    else:  # claimed by a dispatcher that died mid-send, longer ago than the lease
+        where = sa.and_(
+            col(Reminder.status) == CLAIMED,
+            col(Reminder.due_at) <= now,
+            col(Reminder.claimed_at) < stale_before,
+        )
+    query = (
+        select(Reminder).where(where).order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)
+    )
+    if postgres:
+        query = query.with_for_update(skip_locked=True)
+    return query
+
+
 async def claim_due_reminders(
     session: AsyncSession, *, now: dt.datetime, limit: int, lease: dt.timedelta
 ) -> list[Reminder]:
@@ -410,28 +470,102 @@ async def claim_due_reminders(
     A row claimed longer than `lease` ago belongs to a dispatcher that died mid-send: it is
     claimable again (at most the messages that were in flight are repeated). On PostgreSQL
     rows locked by another dispatcher are skipped (`FOR UPDATE SKIP LOCKED`).
+
+    Pending rows and stale claims are read by two queries, each a range of the (status,
+    due_at) index: one query with an OR over both made SQLite collect and sort every due row
+    for each batch (seconds per batch once 100,000 are due at 07:00).
     """
-    ready = sa.or_(col(Reminder.retry_at).is_(None), col(Reminder.retry_at) <= now)
-    claimable = sa.or_(
-        sa.and_(col(Reminder.status) == PENDING, ready),
-        sa.and_(col(Reminder.status) == CLAIMED, col(Reminder.claimed_at) < now - lease),
+    postgres = session.get_bind().dialect.name == "postgresql"
+    rows: list[Reminder] = []
+    for stale_before in (None, now - lease):
+        query = _claim_query(now=now, limit=limit, postgres=postgres, stale_before=stale_before)
+        rows += (await session.exec(query)).all()
+    rows.sort(key=lambda r: (r.due_at, r.id or 0))
+    rows = rows[:limit]
+    if not rows:
+        return []
+    # One conditional UPDATE takes the rows that are still claimable at this instant. On
+    # SQLite the SELECT above takes no lock, so two dispatchers can read the same rows; only
+    # one of them gets each row back from RETURNING.
+    claimed = await session.exec(
+        sa.update(Reminder)
+        .where(
+            col(Reminder.id).in_([r.id for r in rows]),
+            sa.or_(
+                col(Reminder.status) == PENDING,
+                sa.and_(col(Reminder.status) == CLAIMED, col(Reminder.claimed_at) < now - lease),
+            ),
+        )
+        .values(status=CLAIMED, claimed_at=now, attempts=col(Reminder.attempts) + 1)
+        .returning(col(Reminder.id))
+        .execution_options(synchronize_session=False)
     )
-    query = (
-        select(Reminder)
-        .where(col(Reminder.due_at) <= now, claimable)
-        .order_by(col(Reminder.due_at), col(Reminder.id))
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = list((await session.exec(query)).all())
+    mine = {row[0] for row in claimed.all()}
+    taken = []
     for row in rows:
-        row.status = CLAIMED
-        row.claimed_at = now
-        row.attempts += 1
-        session.add(row)
-    await session.flush()
-    return rows
+        session.expunge(row)  # the database already holds the claim; keep a plain copy
+        if row.id in mine:
+            row.status, row.claimed_at, row.attempts = CLAIMED, now, row.attempts + 1
+            taken.append(row)
+    return taken
+
+
+@dataclass(frozen=True)
+class Finish:
+    """How a claimed row ended: sent, expired, cancelled, unknown, failed, or pending again
+    (with `retry_at`)."""
+
+    reminder_id: int
+    status: str
+    error: str | None = None
+    retry_at: dt.datetime | None = None
+
+
+_REMINDER: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
+# Built once: these run once per message, where building the statement cost more than running it.
+_FINISH_SENT = (
+    sa.update(_REMINDER)
+    .where(_REMINDER.c.id == sa.bindparam("reminder_id"), _REMINDER.c.status == CLAIMED)
+    .values(
+        status=sa.bindparam("new_status"),
+        last_error=sa.bindparam("error"),
+        retry_at=sa.bindparam("retry_at"),
+        sent_at=sa.bindparam("sent_at"),
+    )
+)
+_FINISH_OTHER = (
+    sa.update(_REMINDER)
+    .where(_REMINDER.c.id == sa.bindparam("reminder_id"), _REMINDER.c.status == CLAIMED)
+    .values(
+        status=sa.bindparam("new_status"),
+        last_error=sa.bindparam("error"),
+        retry_at=sa.bindparam("retry_at"),
+    )
+)
+
+
+async def finish_reminders(
+    session: AsyncSession, *, finished: Sequence[Finish], now: dt.datetime
+) -> None:
+    """Record how claimed rows ended, in one statement per kind of change (see
+    `finish_reminder`); rows no longer claimed are left alone."""
+    sent = [f for f in finished if f.status == SENT]
+    other = [f for f in finished if f.status != SENT]
+    for statement, group in ((_FINISH_SENT, sent), (_FINISH_OTHER, other)):
+        params: list[dict[str, Any]] = [
+            {
+                "reminder_id": f.reminder_id,
+                "new_status": f.status,
+                "error": f.error,
+                "retry_at": f.retry_at,
+                **({"sent_at": now} if statement is _FINISH_SENT else {}),
+            }
+            for f in group
+        ]
+        if len(params) == 1:  # the common case, one sent row: cheaper than an executemany
+            await session.exec(statement, params=params[0])
+        elif params:
+            await session.exec(statement, params=params)
 
 
 async def finish_reminder(
@@ -445,13 +579,8 @@ async def finish_reminder(
 ) -> None:
     """Record how a claimed row ended: sent, expired, cancelled, unknown, failed, or pending
     again (with `retry_at`)."""
-    values: dict[str, Any] = {"status": status, "last_error": error, "retry_at": retry_at}
-    if status == SENT:
-        values["sent_at"] = now
-    await session.exec(
-        sa.update(Reminder)
-        .where(col(Reminder.id) == reminder_id, col(Reminder.status) == CLAIMED)
-        .values(**values)
+    await finish_reminders(
+        session, finished=[Finish(reminder_id, status, error, retry_at)], now=now
     )
 
 
@@ -509,8 +638,20 @@ async def runners_by_id(session: AsyncSession, *, ids: set[int]) -> dict[int, Ru
 # --- pain reports and check-ins ---------------------------------------------------------------
 
 
-async def record_no_pain(session: AsyncSession, *, runner_id: int, now: dt.datetime) -> None:
-    """A morning check-in answered "No pain"."""
+async def record_no_pain(
+    session: AsyncSession, *, runner_id: int, now: dt.datetime, zone: ZoneInfo
+) -> bool:
+    """A morning check-in answered "No pain"; False if that day's was already noted."""
+    today = now.astimezone(zone).date()
+    earlier = await session.exec(
+        select(PainReport).where(
+            PainReport.runner_id == runner_id,
+            PainReport.area == "none",
+            col(PainReport.created_at) >= now - dt.timedelta(days=1),
+        )
+    )
+    if any(r.created_at.astimezone(zone).date() == today for r in earlier.all()):
+        return False
     session.add(
         PainReport(
             runner_id=runner_id,
@@ -522,6 +663,7 @@ async def record_no_pain(session: AsyncSession, *, runner_id: int, now: dt.datet
         )
     )
     await session.flush()
+    return True
 
 
 async def week_numbers(
@@ -635,9 +777,7 @@ async def export_runner(session: AsyncSession, *, runner_id: int) -> dict[str, A
         ("reminders", Reminder),
         ("pain_reports", PainReport),
     ):
-        rows = await session.exec(
-            select(table).where(table.runner_id == runner_id)
-        )
+        rows = await session.exec(select(table).where(table.runner_id == runner_id))
         tables[name] = [_row(r) for r in rows.all()]
     kv = await session.exec(
         select(KeyValue).where(col(KeyValue.key).in_(keys), col(KeyValue.namespace) != BOT_DATA)

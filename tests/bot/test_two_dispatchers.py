@@ -1,0 +1,66 @@
+"""A second instance started by mistake, or a standby, never doubles a message (issue 6)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+
+from sqlalchemy import insert
+from sqlmodel import select
+
+from bot.reminders import dispatch_due
+from bot.standin import BotApiStandIn
+from storage.tables import Reminder, Runner
+from tests.bot.conftest import Clock, Coach
+
+RUNNERS = 120
+
+
+async def test_two_dispatchers_on_one_database_send_each_reminder_once(db_url, clock: Clock):
+    standin = BotApiStandIn()  # both instances talk to the same "Telegram"
+    now = clock.now
+    async with Coach(db_url, clock, standin) as first, Coach(db_url, clock, standin) as second:
+        async with first.app.bot_data["runtime"].sessions() as db, db.begin():
+            db.add_all(
+                Runner(
+                    telegram_user_id=5000 + i,
+                    chat_id=5000 + i,
+                    onboarded=True,
+                    reminders_until=(now + dt.timedelta(days=30)).date(),
+                )
+                for i in range(RUNNERS)
+            )
+            await db.flush()
+            ids = list((await db.exec(select(Runner.id))).all())
+            await db.exec(  # type: ignore[call-overload]
+                insert(Reminder).values(
+                    [
+                        {
+                            "runner_id": rid,
+                            "kind": "morning",
+                            "local_date": now.date(),
+                            "due_at": now - dt.timedelta(minutes=1),
+                            "payload": {"checkin": False},
+                            "status": "pending",
+                            "attempts": 0,
+                            "created_at": now,
+                        }
+                        for rid in ids
+                    ]
+                )
+            )
+        # Both claim and send at the same moment, in small batches, until nothing is left.
+        for _ in range(RUNNERS):
+            reports = await asyncio.gather(
+                dispatch_due(first.app, now=now, limit=7),
+                dispatch_due(second.app, now=now, limit=7),
+                return_exceptions=True,
+            )
+            if all(not isinstance(r, BaseException) and r.sent == 0 for r in reports):
+                break
+    per_chat = Counter(
+        chat for chat, messages in standin.chats.items() for _ in messages if chat >= 5000
+    )
+    assert len(per_chat) == RUNNERS
+    assert set(per_chat.values()) == {1}  # every runner once, nobody twice

@@ -1,0 +1,209 @@
+"""`python -m bench`: every figure of issue 7 beside its ceiling, in one run, as one table.
+
+The table is printed and written to bench/results.md (see bench/README.md). `--quick` runs
+everything at a tiny size in seconds (the smoke test does); `--postgres` adds figure 1 on
+PostgreSQL (a database created for the run and dropped after it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import conversations, dispatch, planner, startup
+from bench.common import Figure, Row, fresh_postgres, fresh_sqlite, postgres_reachable
+from bench.seed import seed_sqlite
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Sizes:
+    conversation_runners: int
+    runners: int  # figures 2 and 3
+    limited_seconds: float
+    unlimited_budget: float
+    ceiling_sends: int
+    plans: int
+    plan_repeats: int
+    startup_repeats: int
+
+
+FULL = Sizes(2_000, 100_000, 60.0, 20.0, 10_000, 2_000, 9, 3)
+QUICK = Sizes(8, 300, 2.0, 1.0, 200, 200, 2, 1)
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument("--postgres", action="store_true", help="figure 1 on PostgreSQL too")
+    parser.add_argument("--runners", type=int, help="conversations of figure 1 (2,000)")
+    parser.add_argument("--dispatch-runners", type=int, help="runners of figures 2-3 (100,000)")
+    parser.add_argument("--limited-seconds", type=float, help="length of figure 2b (60)")
+    parser.add_argument("--out", type=Path, default=HERE / "results.md", help="the table")
+    parser.add_argument("--workdir", type=Path, help="where the SQLite files go (a temp dir)")
+    return parser.parse_args(argv)
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit in ("ms", "s"):
+        return f"{value:,.2f} {unit}"
+    if unit == "MB":
+        return f"{value:,.1f} {unit}"
+    return f"{value:,.0f} {unit}" if abs(value) >= 100 else f"{value:,.1f} {unit}"
+
+
+def render(figures: list[Figure], header: list[str]) -> str:
+    lines = [*header, ""]
+    lines.append("| Figure | Ours | Ceiling (same run) | Ratio | Goal | Met |")
+    lines.append("|---|---:|---|---:|---|:---:|")
+    for figure in figures:
+        for row in figure.rows:
+            ceiling = f"{_fmt(row.ceiling, row.unit)} ({row.ceiling_label})"
+            ratio = "—" if row.ratio is None else f"{row.ratio:.2f}"
+            met = "—" if row.met is None else ("yes" if row.met else "**no**")
+            ours = _fmt(row.ours, row.unit)
+            if row.notes:
+                ours += f"<br><sub>{row.notes}</sub>"
+            lines.append(f"| {row.figure} | {ours} | {ceiling} | {ratio} | {row.goal} | {met} |")
+    lines.append("")
+    lines.append("Ratio = ours ÷ ceiling. Details of this run:")
+    lines.append("")
+    for figure in figures:
+        for detail in figure.details:
+            lines.append(f"- {detail}")
+    lines.append("")
+    lines.append(
+        "Seconds per figure: "
+        + ", ".join(f"{f.title.split(' (')[0]}: {f.seconds:.0f}" for f in figures)
+        + "."
+    )
+    return "\n".join(lines) + "\n"
+
+
+async def _main(args: argparse.Namespace) -> int:
+    sizes = QUICK if args.quick else FULL
+    conversation_runners = args.runners or sizes.conversation_runners
+    runners = args.dispatch_runners or sizes.runners
+    limited_seconds = args.limited_seconds or sizes.limited_seconds
+    started = time.perf_counter()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="runcoach-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    if args.postgres:
+        problem = await postgres_reachable()
+        if problem:
+            print(f"PostgreSQL is not reachable for --postgres: {problem}", file=sys.stderr)
+            return 2
+    figures: list[Figure] = []
+    try:
+        empty = workdir / "empty.sqlite3"
+        seeded = workdir / "seeded.sqlite3"
+        empty_url = await fresh_sqlite(empty)
+        seeded_url = await fresh_sqlite(seeded, template=empty)
+        print(f"seeding {runners:,} runners...", flush=True)
+        seed = await asyncio.to_thread(seed_sqlite, str(seeded), runners)
+        print(
+            f"  {seed.runners:,} runners, {seed.plans:,} plans, {seed.reminders:,} reminders "
+            f"in {seed.seconds:.1f} s",
+            flush=True,
+        )
+
+        print("4. planner...", flush=True)
+        figures.append(planner.run(sizes.plans, sizes.plan_repeats))
+
+        print("3. memory and start-up (child processes)...", flush=True)
+        fig3 = await _startup_and_limited(
+            empty_url, seeded_url, runners, sizes, limited_seconds, figures
+        )
+
+        print(f"1. conversations ({conversation_runners:,} runners)...", flush=True)
+        urls = [("SQLite", await fresh_sqlite(workdir / "conversations.sqlite3", empty))]
+        if args.postgres:
+            async with fresh_postgres() as pg_url:
+                urls.append(("PostgreSQL", pg_url))
+                figures.insert(0, await conversations.run(urls, conversation_runners))
+        else:
+            figures.insert(0, await conversations.run(urls, conversation_runners))
+        figures.append(fig3)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    order = {"1": 0, "2": 1, "3": 2, "4": 3}
+    figures.sort(key=lambda f: order.get(f.title[0], 9))
+    total = time.perf_counter() - started
+    header = [
+        "# runcoach benchmarks",
+        "",
+        f"`python -m bench{' --quick' if args.quick else ''}"
+        f"{' --postgres' if args.postgres else ''}` on {dt.date.today():%Y-%m-%d}: "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; "
+        f"the whole run took {total:.0f} s (seeding {seed.seconds:.0f} s). Figures vary with "
+        "the machine's load; see bench/README.md for what each one means.",
+    ]
+    table = render(figures, header)
+    print()
+    print(table)
+    args.out.write_text(table, encoding="utf-8")
+    print(f"written to {args.out}")
+    return 0
+
+
+async def _startup_and_limited(
+    empty_url: str,
+    seeded_url: str,
+    runners: int,
+    sizes: Sizes,
+    limited_seconds: float,
+    figures: list[Figure],
+) -> Figure:
+    """Figure 3's quick children, figure 2a, then figure 2b (60 s, mostly idle: it sends 30
+    messages a second) while figure 3's slow ceiling child (one job per runner) runs on the
+    other core."""
+    repeats = sizes.startup_repeats
+    begin3 = time.perf_counter()
+    ours0 = await asyncio.to_thread(startup.best, empty_url, "ours", repeats)
+    ours_n = await asyncio.to_thread(startup.best, seeded_url, "ours", repeats)
+    jobs0 = await asyncio.to_thread(startup.best, empty_url, "jobs", repeats)
+    quick_children = time.perf_counter() - begin3
+
+    print("2. reminder dispatch...", flush=True)
+    fig2 = Figure("2. Reminder dispatch (clustered 07:00)")
+    begin = time.perf_counter()
+    rows, details = await dispatch.unlimited(
+        seeded_url, ceiling_sends=sizes.ceiling_sends, budget=sizes.unlimited_budget
+    )
+    fig2.rows += rows
+    fig2.details += details
+    jobs_child = asyncio.create_task(asyncio.to_thread(startup.measure, seeded_url, "jobs"))
+    rows, details = await dispatch.limited(seeded_url, seconds=limited_seconds)
+    fig2.rows += rows
+    fig2.details += details
+    fig2.seconds = time.perf_counter() - begin
+    figures.append(fig2)
+    jobs_n = await jobs_child
+    fig3 = startup.figure(ours0, ours_n, jobs0, jobs_n, runners)
+    fig3.seconds = quick_children + jobs_n["start_to_ready_s"]
+    fig3.details.append(
+        "3: the ceiling child with one job per runner ran while figure 2b was sending (2b "
+        "needs little CPU: 30 messages a second); the others ran alone."
+    )
+    return fig3
+
+
+def main(argv: list[str] | None = None) -> int:
+    return asyncio.run(_main(_parse(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+_ = Row

@@ -1,0 +1,259 @@
+"""Figure 2: the reminder dispatcher on a clustered 07:00.
+
+Every seeded runner has a morning message due at 07:00 on the same day.
+
+(a) Limiter off, stand-in answering at once: how fast the dispatcher claims, composes, sends
+    and records rows (`dispatch_due` called back to back until nothing is due). Ceiling: the
+    same PTB bot sending through the same stand-in with no database and no composing.
+(b) Limiter on (`rate_limit_per_second=30`, PTB's AIORateLimiter), a stand-in that allows 30
+    sends a second in all and 1 a second per chat and answers 429 beyond, and the real job
+    queue (the repeating dispatcher job, as in production) on a real-time clock for 60 s.
+    Ceiling: Telegram's 30 a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench.common import Figure, Row
+from bench.seed import DAY, SEVEN
+from bot.app import build_application, shut_down
+from bot.reminders import dispatch_due, strength_buttons
+from bot.settings import Settings
+from bot.standin import TOKEN, BotApiStandIn, RateLimits
+from storage.db import make_engine
+from storage.tables import Reminder
+
+SAMPLE_TEXT = (
+    "Good morning! Today: rest day.\n"
+    "No strength today: rest and recovery count too.\n\n"
+    "Any pain or niggles after yesterday?"
+)
+
+
+@dataclass
+class Sends:
+    """Every message the stand-in delivered: when, and to whom."""
+
+    times: list[float] = field(default_factory=list)
+    chats: Counter[int] = field(default_factory=Counter)
+
+    def listener(self, event: str, message: dict[str, Any]) -> None:
+        if event == "sent":
+            self.times.append(time.monotonic())
+            self.chats[message["chat"]["id"]] += 1
+
+    @property
+    def duplicates(self) -> int:
+        return sum(n - 1 for n in self.chats.values() if n > 1)
+
+
+def _settings(url: str, rate: float) -> Settings:
+    return Settings(
+        database_url=url,
+        rate_limit_per_second=rate,
+        flood_max_updates=100_000,
+        _env_file=None,
+    )
+
+
+_REMINDER: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
+_CLUSTER = sa.and_(_REMINDER.c.kind == "morning", _REMINDER.c.local_date == DAY)
+
+
+async def reset_mornings(url: str) -> int:
+    """Put the clustered 07:00 back to pending (before each part of the figure)."""
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            result = await conn.execute(
+                sa.update(_REMINDER)
+                .where(_CLUSTER)
+                .values(
+                    status="pending",
+                    attempts=0,
+                    claimed_at=None,
+                    sent_at=None,
+                    retry_at=None,
+                    last_error=None,
+                )
+            )
+            changed = int(result.rowcount)
+        async with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":  # start from a checkpointed write-ahead log
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return changed
+    finally:
+        await engine.dispose()
+
+
+async def status_counts(url: str) -> Counter[str]:
+    """The clustered rows by status, as stored."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            result = await conn.execute(
+                sa.select(_REMINDER.c.status, sa.func.count())
+                .where(_CLUSTER)
+                .group_by(_REMINDER.c.status)
+            )
+            return Counter({str(status): int(n) for status, n in result.all()})
+    finally:
+        await engine.dispose()
+
+
+async def unlimited(url: str, *, ceiling_sends: int, budget: float) -> tuple[list[Row], list[str]]:
+    """Part (a): rate limiter off, every answer instant. Drains the backlog for at most
+    `budget` seconds (all of it if that is quicker): the rate is what is measured."""
+    standin = BotApiStandIn(record_calls=False, keep_transcript=False)
+    sends = Sends()
+    standin.add_listener(sends.listener)
+    now = SEVEN + dt.timedelta(minutes=1)
+    app = build_application(
+        _settings(url, 0), token=TOKEN, request=standin, clock=lambda: now, migrate=False
+    )
+    standin.bind(app)
+    due = await reset_mornings(url)
+    await app.initialize()
+    try:
+        batches = 0
+        outcomes: Counter[str] = Counter()
+        started = time.perf_counter()
+        while time.perf_counter() - started < budget:
+            report = await dispatch_due(app, now=now)
+            handled = (
+                report.sent
+                + report.expired
+                + report.deferred
+                + report.cancelled
+                + report.unknown
+                + report.failed
+            )
+            if handled == 0:
+                break
+            batches += 1
+            outcomes.update(
+                sent=report.sent,
+                deferred=report.deferred,
+                cancelled=report.cancelled,
+                expired=report.expired,
+                failed=report.failed,
+                unknown=report.unknown,
+            )
+        seconds = time.perf_counter() - started
+        stored = await status_counts(url)
+        rate = stored["sent"] / seconds if seconds else 0.0
+
+        # Ceiling: the same bot and stand-in, sending a morning message with buttons, no
+        # database and nothing to compose.
+        markup = strength_buttons(DAY)
+        started = time.perf_counter()
+        for i in range(ceiling_sends):
+            await app.bot.send_message(5_000_000 + i, SAMPLE_TEXT, reply_markup=markup)
+        ceiling = ceiling_sends / (time.perf_counter() - started)
+    finally:
+        await app.shutdown()
+        await shut_down(app)
+    details = [
+        f"2a: {due:,} rows due at 07:00; {stored['sent']:,} recorded as sent in {seconds:.1f} s "
+        f"over {batches} batches of 200 (the whole backlog would take "
+        f"{due / rate if rate else float('inf'):.0f} s); duplicates {sends.duplicates}; "
+        f"other outcomes "
+        f"{dict((k, v) for k, v in outcomes.items() if k != 'sent' and v)}; "
+        f"ceiling = {ceiling_sends:,} bare `send_message` calls through the same stand-in.",
+    ]
+    rows = [
+        Row(
+            "2a Reminder dispatch, limiter off",
+            rate,
+            ceiling,
+            "msg/s",
+            "≥ 3,000 msg/s",
+            rate >= 3000 and sends.duplicates == 0,
+            ceiling_label="bare PTB send_message, same stand-in",
+        )
+    ]
+    return rows, details
+
+
+async def limited(url: str, *, seconds: float) -> tuple[list[Row], list[str]]:
+    """Part (b): PTB's AIORateLimiter at 30/s against a stand-in enforcing Telegram's limits,
+    with the dispatcher run by the job queue on the real clock."""
+    limits = RateLimits(total_per_second=30, per_chat_per_second=1, clock=time.monotonic)
+    standin = BotApiStandIn(record_calls=False, keep_transcript=False, rate_limits=limits)
+    sends = Sends()
+    standin.add_listener(sends.listener)
+    origin = time.monotonic()
+    start_at = SEVEN + dt.timedelta(seconds=5)
+
+    def clock() -> dt.datetime:
+        return start_at + dt.timedelta(seconds=time.monotonic() - origin)
+
+    app = build_application(
+        _settings(url, 30), token=TOKEN, request=standin, clock=clock, migrate=False
+    )
+    standin.bind(app)
+    # PTB logs every 429 it passes on with a traceback; the count is reported instead.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+    due = await reset_mornings(url)
+    await app.initialize()
+    try:
+        started = time.monotonic()
+        await app.start()  # the job queue: the dispatcher runs as in production
+        await asyncio.sleep(seconds + 1.5)
+        await app.stop()
+    finally:
+        await app.shutdown()
+        await shut_down(app)
+    stored = await status_counts(url)
+    first = sends.times[0] if sends.times else started
+    window = [t for t in sends.times if first <= t < first + seconds]
+    rate = len(window) / seconds
+    idle = max(
+        (b - a for a, b in itertools.pairwise(window)),
+        default=0.0,
+    )
+    details = [
+        f"2b: {due:,} rows due at 07:00; first send {first - started:.2f} s after start; "
+        f"{len(window)} sent in the {seconds:.0f} s after it; 429 answers "
+        f"{standin.rejected_429}; duplicates {sends.duplicates}; longest gap between sends "
+        f"{idle:.2f} s; rows marked sent {stored['sent']} (stand-in delivered "
+        f"{len(sends.times)}).",
+    ]
+    rows = [
+        Row(
+            "2b Reminder dispatch, limiter 30/s",
+            rate,
+            30.0,
+            "msg/s",
+            "≥ 28.5 msg/s, 0 × 429, 0 duplicates",
+            rate >= 28.5 and standin.rejected_429 == 0 and sends.duplicates == 0,
+            ceiling_label="Telegram's limit",
+            notes=f"429s: {standin.rejected_429}, duplicates: {sends.duplicates}",
+        )
+    ]
+    return rows, details
+
+
+async def run(
+    url: str, *, limited_seconds: float, ceiling_sends: int, unlimited_budget: float
+) -> Figure:
+    figure = Figure("2. Reminder dispatch (clustered 07:00)")
+    started = time.perf_counter()
+    rows, details = await unlimited(url, ceiling_sends=ceiling_sends, budget=unlimited_budget)
+    figure.rows += rows
+    figure.details += details
+    rows, details = await limited(url, seconds=limited_seconds)
+    figure.rows += rows
+    figure.details += details
+    figure.seconds = time.perf_counter() - started
+    return figure

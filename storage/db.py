@@ -13,6 +13,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.sqlite_inline import InlineDbapi
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -50,13 +52,15 @@ def _sqlite_file(url: URL) -> Path | None:
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers run while one writer writes; the busy timeout makes a second writer
-    # wait instead of failing at once; SQLite only enforces ON DELETE CASCADE when asked to.
+    # WAL lets readers run while one writer writes; SQLite only enforces ON DELETE CASCADE
+    # when asked to. With WAL, synchronous=NORMAL syncs at checkpoints instead of at every
+    # commit: a crash of the process loses nothing, a power cut may lose the last commits
+    # (never the database). A second writer waits (SQLITE_BUSY_TIMEOUT_MS) in sqlite_inline.
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
 
@@ -68,6 +72,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
         path = _sqlite_file(parsed)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("module", InlineDbapi(busy_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000))
         engine = create_async_engine(parsed, **kwargs)
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
         return engine

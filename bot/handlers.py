@@ -178,10 +178,16 @@ async def begin_turn(update: Update, context: Ctx, db: AsyncSession) -> Turn:
     user = update.effective_user
     chat = update.effective_chat
     assert user is not None and chat is not None
-    runner = await repo.get_or_create_runner(
-        db, telegram_user_id=user.id, chat_id=chat.id, first_name=user.first_name or ""
+    found = await repo.get_runner_with_kv(
+        db, telegram_user_id=user.id, namespace=DIALOG, key=str(user.id)
     )
-    dialog = await repo.get_kv(db, namespace=DIALOG, key=str(user.id))
+    if found is not None:
+        runner, dialog = found
+    else:  # first contact
+        runner = await repo.get_or_create_runner(
+            db, telegram_user_id=user.id, chat_id=chat.id, first_name=user.first_name or ""
+        )
+        dialog = await repo.get_kv(db, namespace=DIALOG, key=str(user.id))
     if not runner.active:  # they blocked the bot once and are back: reminders resume
         runner.active = True
         await repo.save_runner(db, runner=runner)

@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -122,9 +122,15 @@ class Pace:
     dispatcher's clock) holds every pass after a 429 until Telegram's retry_after has passed.
     """
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.spacing = PACE_WINDOW / rate if rate > 0 else 0.0
         self.clock = clock
+        self.sleep = sleep
         self.next_slot = 0.0
         self.paused_until: dt.datetime | None = None
         self._chats: dict[int, float] = {}
@@ -144,8 +150,10 @@ class Pace:
         now = self.clock()
         slot = max(self.next_slot, now)
         if slot > now:
-            await asyncio.sleep(slot - now)
-        self.next_slot = slot + self.spacing
+            await self.sleep(slot - now)
+        # From when this send really goes: after a late wake-up (a busy loop) the next one
+        # must not follow at once, or `rate` sends would fit in less than a second.
+        self.next_slot = max(slot, self.clock()) + self.spacing
 
     def sent(self, chat_id: int) -> None:
         if not self.on:
@@ -167,10 +175,10 @@ def pace_of(app: App) -> Pace:
 class _Outcomes:
     """How each claimed row of a pass ended, written to the outbox.
 
-    A row whose message was sent, or may have been (a timeout after the request left, an
-    unexpected error), is written at once, before the next send, so a crash repeats at most
-    the message in flight. Rows that were not sent (deferred, expired, cancelled, a 429)
-    wait and go in the same transaction as the next one, or at the end of the pass.
+    Outcomes are noted as sends come back and written in one transaction each time the pass
+    takes them in (`_Sending.collect`), before more sends start: a crash repeats at most the
+    messages in flight (IN_FLIGHT). Rows that were not sent (deferred, expired, cancelled,
+    a 429) go in the same transaction, or at the end of the pass.
     """
 
     def __init__(self, app: App, now: dt.datetime) -> None:
@@ -189,17 +197,6 @@ class _Outcomes:
         assert row.id is not None
         self.waiting.append(repo.Finish(row.id, status, error, retry_at))
 
-    async def now_(
-        self,
-        row: Reminder,
-        status: str,
-        *,
-        error: str | None = None,
-        retry_at: dt.datetime | None = None,
-    ) -> None:
-        self.later(row, status, error=error, retry_at=retry_at)
-        await self.flush()
-
     async def flush(self) -> None:
         if not self.waiting:
             return
@@ -211,7 +208,12 @@ class _Outcomes:
 async def dispatch_due(
     app: App, *, now: dt.datetime | None = None, limit: int = BATCH
 ) -> DispatchReport:
-    """Claim what is due and send it; each row ends sent, expired, deferred or failed."""
+    """Claim what is due and send it; each row ends sent, expired, deferred or failed.
+
+    Sends overlap: a message goes out at its pace slot without waiting for Telegram's answer
+    to the one before (at most IN_FLIGHT at once), so a round trip of 100 ms does not cap
+    the rate at 10 a second. Outcomes are written together each time sends come back.
+    """
     rt = runtime_of(app)
     now = now or rt.clock()
     grace = dt.timedelta(minutes=rt.settings.reminder_grace_minutes)
@@ -226,14 +228,15 @@ async def dispatch_due(
         runners = await repo.runners_by_id(db, ids={r.runner_id for r in rows})
     report.claimed = len(rows)
     busy_chats: set[int] = set()
-    pause_until: dt.datetime | None = None
     outcomes = _Outcomes(app, now)
+    sending = _Sending(outcomes)
     try:
         for row in rows:
             assert row.id is not None
             runner = runners.get(row.runner_id)
-            if pause_until is not None:  # Telegram said slow down: the rest waits
-                outcomes.later(row, repo.PENDING, retry_at=pause_until)
+            await sending.collect(wait=False)
+            if sending.pause_until is not None:  # Telegram said slow down: the rest waits
+                outcomes.later(row, repo.PENDING, retry_at=sending.pause_until)
                 report.deferred += 1
                 continue
             if runner is None or not runner.active:
@@ -263,13 +266,65 @@ async def dispatch_due(
                 report.cancelled += 1
                 continue
             busy_chats.add(runner.chat_id)
-            pause_until = await _send(app, row, runner, message, now, report, outcomes)
+            await sending.room()
+            await pace.turn()
+            sending.start(_send(app, row, runner, message, now, report, outcomes))
+        await sending.collect(wait=True, until_empty=True)
     finally:
+        await sending.abandon()
         await outcomes.flush()
-    if pause_until is not None:
-        pace.paused_until = pause_until
-        report.paused_until = pause_until
+    if sending.pause_until is not None:
+        pace.paused_until = sending.pause_until
+        report.paused_until = sending.pause_until
     return report
+
+
+# Sends awaiting Telegram's answer at once. 30 a second with round trips of up to ~250 ms
+# need 8; a crash (kill -9, power cut) can repeat at most these messages, never more.
+IN_FLIGHT = 8
+
+
+class _Sending:
+    """The sends of one pass that are under way, and what they asked for (a pause)."""
+
+    def __init__(self, outcomes: _Outcomes) -> None:
+        self.outcomes = outcomes
+        self.tasks: set[asyncio.Task[dt.datetime | None]] = set()
+        self.pause_until: dt.datetime | None = None
+
+    def start(self, send: Coroutine[Any, Any, dt.datetime | None]) -> None:
+        self.tasks.add(asyncio.ensure_future(send))
+
+    async def room(self) -> None:
+        """Wait until fewer than IN_FLIGHT sends are under way."""
+        while len(self.tasks) >= IN_FLIGHT:
+            await self.collect(wait=True)
+
+    async def collect(self, *, wait: bool, until_empty: bool = False) -> None:
+        """Take in the sends that came back (waiting for one with `wait`) and write their
+        outcomes in one transaction."""
+        while self.tasks:
+            if wait:
+                done, _ = await asyncio.wait(self.tasks, return_when=asyncio.FIRST_COMPLETED)
+            else:
+                done = {task for task in self.tasks if task.done()}
+            if not done:
+                return
+            self.tasks -= done
+            for task in done:
+                until = task.result()
+                if until is not None:
+                    self.pause_until = max(until, self.pause_until or until)
+            await self.outcomes.flush()
+            if not until_empty:
+                return
+
+    async def abandon(self) -> None:
+        """After an error or a cancellation: let the sends under way finish, so each one's
+        outcome is written."""
+        if self.tasks:
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+            self.tasks.clear()
 
 
 async def _send(
@@ -281,10 +336,9 @@ async def _send(
     report: DispatchReport,
     outcomes: _Outcomes,
 ) -> dt.datetime | None:
-    """Send one row and record the outcome; returns a time to pause sending until, if any."""
+    """Send one row and note its outcome; returns a time to pause sending until, if any."""
     text, markup = message
     pace = pace_of(app)
-    await pace.turn()
     try:
         await app.bot.send_message(runner.chat_id, text, reply_markup=markup)
     except RetryAfter as error:
@@ -296,12 +350,10 @@ async def _send(
         return until
     except Forbidden as error:
         log.info("runner %s blocked the bot: %s", runner.id, error)
-        await outcomes.flush()
         await _runner_blocked(app, runner)
         outcomes.later(row, repo.CANCELLED, error="forbidden")
         report.cancelled += 1
     except ChatMigrated as error:
-        await outcomes.flush()
         await _chat_moved(app, runner, error.new_chat_id)
         outcomes.later(row, repo.PENDING, error="chat migrated")
         report.deferred += 1
@@ -309,7 +361,7 @@ async def _send(
         if _maybe_delivered(error):
             # The request left; Telegram may have shown it. A doubled reminder costs more
             # trust than a missed one, so it is not sent again.
-            await outcomes.now_(row, repo.UNKNOWN, error="timed out after sending")
+            outcomes.later(row, repo.UNKNOWN, error="timed out after sending")
             report.unknown += 1
         elif _finish_retry(outcomes, row, now, "connect timeout"):
             report.deferred += 1
@@ -323,11 +375,11 @@ async def _send(
     except Exception as error:  # one runner's failure never stops the others
         log.exception("reminder %s for runner %s failed", row.id, runner.id)
         report.errors.append(f"{row.id}: {error!r}")
-        await outcomes.now_(row, repo.FAILED, error=repr(error)[:200])
+        outcomes.later(row, repo.FAILED, error=repr(error)[:200])
         report.failed += 1
     else:
         pace.sent(runner.chat_id)
-        await outcomes.now_(row, repo.SENT)
+        outcomes.later(row, repo.SENT)
         report.sent += 1
     return None
 

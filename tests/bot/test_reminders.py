@@ -524,22 +524,30 @@ def london(*chats: int) -> dict[int, str]:
 async def test_retry_after_holds_the_batch_back_and_loses_nothing(db_url):
     clock = Clock(START)
     async with coach_at(db_url, clock) as coach:
-        watch = await runners(coach, london(1001, 1002, 1003))
+        watch = await runners(coach, london(1001, 1002, 1003, 1004, 1005))
         coach.standin.fail_next("sendMessage", kind="retry_after", retry_after=5)
+        before = len(coach.standin.calls_to("sendMessage"))
         report = await watch.dispatch(SAT_MORNING)
-        assert (report.sent, report.deferred) == (0, 3)  # the first got 429; the rest waits
+        # Sends overlap (IN_FLIGHT): those already on their way when the 429 came back were
+        # delivered; nothing started after it, and the rest waits for retry_after.
+        started = len(coach.standin.calls_to("sendMessage"))
+        assert report.sent == started - before - 1 == len(watch.got)
+        assert 1 <= report.sent < 5 and report.deferred == 5 - report.sent
         rows = [r for r in await rows_of(coach) if r.local_date == SAT]
-        assert {(r.status, r.retry_at) for r in rows} == {
-            (repo.PENDING, SAT_MORNING + dt.timedelta(seconds=5))
+        waiting = {r.id for r in rows if r.status == repo.PENDING}
+        assert len(waiting) == report.deferred
+        assert {r.retry_at for r in rows if r.id in waiting} == {
+            SAT_MORNING + dt.timedelta(seconds=5)
         }
         report = await watch.dispatch(SAT_MORNING + dt.timedelta(seconds=4))
-        assert report == DispatchReport() and watch.got == []
+        assert report == DispatchReport()
+        assert len(coach.standin.calls_to("sendMessage")) == started
         report = await watch.dispatch(SAT_MORNING + dt.timedelta(seconds=5))
-        assert report.sent == 3
+        assert report.sent == len(waiting)
         for later in (6, 60, 600):
             assert (await watch.dispatch(SAT_MORNING + dt.timedelta(seconds=later))).sent == 0
     assert sorted((g.chat, g.kind, g.at) for g in watch.got) == [
-        (chat, "morning", "Sat 2026-11-28 07:00") for chat in (1001, 1002, 1003)
+        (chat, "morning", "Sat 2026-11-28 07:00") for chat in (1001, 1002, 1003, 1004, 1005)
     ]
     assert coach.standin.rejected_429 == 1
 

@@ -1,0 +1,59 @@
+"""The dispatcher's pacing (bot/reminders.py Pace): however late the event loop wakes it,
+no second ever holds more sends than Telegram allows."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.reminders import Pace
+
+RATE = 30
+
+
+class LateLoop:
+    """A clock and a sleep that wakes up late now and then, as a busy event loop does."""
+
+    def __init__(self, seed: int) -> None:
+        self.now = 1000.0
+        self.rng = random.Random(seed)
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        # Mostly on time; now and then late by a claim's worth of work (tens of ms).
+        late = self.rng.uniform(0.02, 0.09) if self.rng.random() < 0.03 else 0.0
+        self.now += seconds + late
+
+    def busy(self) -> None:
+        """Work between two sends (composing, writing outcomes): usually under a ms."""
+        self.now += self.rng.uniform(0.0, 0.001)
+
+
+@pytest.mark.parametrize("seed", range(5))
+async def test_no_second_holds_more_than_the_rate_after_late_wakeups(seed: int) -> None:
+    loop = LateLoop(seed)
+    pace = Pace(RATE, clock=loop.clock, sleep=loop.sleep)
+    starts = []
+    for _ in range(600):
+        loop.busy()
+        await pace.turn()
+        starts.append(loop.now)
+    crowded = [
+        (round(starts[k], 3), round(starts[k + RATE] - starts[k], 3))
+        for k in range(len(starts) - RATE)
+        if starts[k + RATE] - starts[k] < 1.0
+    ]
+    assert crowded == []  # RATE + 1 sends never fit within one second
+    # ...and lateness costs only the time it lost: the pace stays close to the rate.
+    assert len(starts) / (starts[-1] - starts[0]) > RATE * 0.9
+
+
+async def test_off_never_waits() -> None:
+    loop = LateLoop(0)
+    pace = Pace(0, clock=loop.clock, sleep=loop.sleep)
+    for _ in range(100):
+        await pace.turn()
+    assert loop.now == 1000.0

@@ -49,6 +49,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runners", type=int, help="conversations of figure 1 (2,000)")
     parser.add_argument("--dispatch-runners", type=int, help="runners of figures 2-3 (100,000)")
     parser.add_argument("--limited-seconds", type=float, help="length of figure 2b (60)")
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=100.0,
+        help="round trip of each Bot API call in figure 2b, as Telegram's (100)",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results.md", help="the table")
     parser.add_argument("--workdir", type=Path, help="where the SQLite files go (a temp dir)")
     return parser.parse_args(argv)
@@ -122,7 +128,7 @@ async def _main(args: argparse.Namespace) -> int:
 
         print("3. memory and start-up (child processes)...", flush=True)
         fig3 = await _startup_and_limited(
-            empty_url, seeded_url, runners, sizes, limited_seconds, figures
+            empty_url, seeded_url, runners, sizes, limited_seconds, args.latency_ms / 1000, figures
         )
 
         print(f"1. conversations ({conversation_runners:,} runners)...", flush=True)
@@ -163,6 +169,7 @@ async def _startup_and_limited(
     runners: int,
     sizes: Sizes,
     limited_seconds: float,
+    latency: float,
     figures: list[Figure],
 ) -> Figure:
     """Figure 3's quick children, figure 2a, then figure 2b (60 s, mostly idle: it sends 30
@@ -184,7 +191,7 @@ async def _startup_and_limited(
     fig2.rows += rows
     fig2.details += details
     jobs_child = asyncio.create_task(asyncio.to_thread(startup.measure, seeded_url, "jobs"))
-    rows, details = await dispatch.limited(seeded_url, seconds=limited_seconds)
+    rows, details = await dispatch.limited(seeded_url, seconds=limited_seconds, latency=latency)
     fig2.rows += rows
     fig2.details += details
     fig2.seconds = time.perf_counter() - begin

@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.common import Figure, Row
+from bench.common import Row
 from bench.seed import DAY, SEVEN
 from bot.app import build_application, shut_down
 from bot.reminders import dispatch_due, strength_buttons
@@ -185,11 +185,14 @@ async def unlimited(url: str, *, ceiling_sends: int, budget: float) -> tuple[lis
     return rows, details
 
 
-async def limited(url: str, *, seconds: float) -> tuple[list[Row], list[str]]:
-    """Part (b): PTB's AIORateLimiter at 30/s against a stand-in enforcing Telegram's limits,
-    with the dispatcher run by the job queue on the real clock."""
+async def limited(url: str, *, seconds: float, latency: float) -> tuple[list[Row], list[str]]:
+    """Part (b): PTB's AIORateLimiter at 30/s against a stand-in enforcing Telegram's limits
+    and taking `latency` seconds per round trip, as Telegram does, with the dispatcher run
+    by the job queue on the real clock."""
     limits = RateLimits(total_per_second=30, per_chat_per_second=1, clock=time.monotonic)
-    standin = BotApiStandIn(record_calls=False, keep_transcript=False, rate_limits=limits)
+    standin = BotApiStandIn(
+        record_calls=False, keep_transcript=False, rate_limits=limits, latency=latency
+    )
     sends = Sends()
     standin.add_listener(sends.listener)
     origin = time.monotonic()
@@ -218,20 +221,23 @@ async def limited(url: str, *, seconds: float) -> tuple[list[Row], list[str]]:
     first = sends.times[0] if sends.times else started
     window = [t for t in sends.times if first <= t < first + seconds]
     rate = len(window) / seconds
+    gaps = sorted(((b - a, a - first) for a, b in itertools.pairwise(window)), reverse=True)[:3]
     idle = max(
         (b - a for a, b in itertools.pairwise(window)),
         default=0.0,
     )
     details = [
-        f"2b: {due:,} rows due at 07:00; first send {first - started:.2f} s after start; "
+        f"2b: {due:,} rows due at 07:00; every call to the stand-in took "
+        f"{latency * 1000:.0f} ms there and back; first send {first - started:.2f} s after start; "
         f"{len(window)} sent in the {seconds:.0f} s after it; 429 answers "
         f"{standin.rejected_429}; duplicates {sends.duplicates}; longest gap between sends "
-        f"{idle:.2f} s; rows marked sent {stored['sent']} (stand-in delivered "
-        f"{len(sends.times)}).",
+        f"{idle:.2f} s (longest: "
+        f"{', '.join(f'{g:.2f} s at {t:.1f} s' for g, t in gaps)}); rows marked sent "
+        f"{stored['sent']} (stand-in delivered {len(sends.times)}).",
     ]
     rows = [
         Row(
-            "2b Reminder dispatch, limiter 30/s",
+            f"2b Reminder dispatch, limiter 30/s, {latency * 1000:.0f} ms round trips",
             rate,
             30.0,
             "msg/s",
@@ -242,18 +248,3 @@ async def limited(url: str, *, seconds: float) -> tuple[list[Row], list[str]]:
         )
     ]
     return rows, details
-
-
-async def run(
-    url: str, *, limited_seconds: float, ceiling_sends: int, unlimited_budget: float
-) -> Figure:
-    figure = Figure("2. Reminder dispatch (clustered 07:00)")
-    started = time.perf_counter()
-    rows, details = await unlimited(url, ceiling_sends=ceiling_sends, budget=unlimited_budget)
-    figure.rows += rows
-    figure.details += details
-    rows, details = await limited(url, seconds=limited_seconds)
-    figure.rows += rows
-    figure.details += details
-    figure.seconds = time.perf_counter() - started
-    return figure

@@ -91,9 +91,10 @@ class RateLimits:
     _total: deque[float] = field(default_factory=deque, repr=False)
     _per_chat: dict[int, list[float]] = field(default_factory=dict, repr=False)
 
-    def admit(self, chat_id: int) -> int:
-        """Record a send and return 0, or return the seconds to wait if it is over a limit."""
-        now = self.clock()
+    def admit(self, chat_id: int, at: float | None = None) -> int:
+        """Record a send arriving `at` (default: now) and return 0, or return the seconds to
+        wait if it is over a limit. Arrivals must come in order."""
+        now = self.clock() if at is None else at
         total = self._total
         while total and now - total[0] >= 1.0:
             total.popleft()
@@ -224,6 +225,7 @@ class BotApiStandIn(BaseRequest):
         record_calls: bool = True,
         keep_transcript: bool = True,
         parse_html: bool = True,
+        latency: float = 0.0,
     ) -> None:
         self.bot_user: JSON = {
             "id": bot_id,
@@ -241,6 +243,9 @@ class BotApiStandIn(BaseRequest):
         self.record_calls = record_calls
         self.keep_transcript = keep_transcript
         self.parse_html = parse_html
+        # Seconds each call takes, as a round trip to Telegram does: half on the way there
+        # (limits are checked on arrival), half back. 0 answers at once.
+        self.latency = latency
         self.calls: list[tuple[str, JSON]] = []
         self.chats: dict[int, list[JSON]] = {}
         self.documents: list[JSON] = []
@@ -307,6 +312,12 @@ class BotApiStandIn(BaseRequest):
         if self.record_calls:
             self.calls.append((api_method, params))
         key = api_method.lower()
+        travel = self.latency / 2 if key != "getupdates" else 0.0  # long polls wait anyway
+        # Limits count the call when it reaches Telegram, half a round trip after it left
+        # here, and a network does not slow down when this process is busy.
+        arrival = self.rate_limits.clock() + travel if self.rate_limits is not None else None
+        if travel:
+            await asyncio.sleep(travel)
         fault = self._take_fault(key, params)
         try:
             if fault is not None and fault.kind != "timeout_after":
@@ -314,13 +325,17 @@ class BotApiStandIn(BaseRequest):
             if key == "getupdates":
                 result: Any = await self._get_updates(params)
             else:
-                self._check_chat(key, params)
+                self._check_chat(key, params, arrival)
                 handler = self._handlers.get(key)
                 if handler is None:
                     raise _ApiError(400, "Bad Request: method not found")
                 result = handler(params)
         except _ApiError as err:
+            if travel:
+                await asyncio.sleep(travel)
             return err.code, err.payload()
+        if travel:
+            await asyncio.sleep(travel)
         if fault is not None:  # timeout_after: Telegram delivered it, the answer got lost
             raise TimedOut("Timed out") from httpx.ReadTimeout("timed out")
         return 200, self._ok(result)
@@ -636,7 +651,7 @@ class BotApiStandIn(BaseRequest):
             "connection refused"
         )
 
-    def _check_chat(self, key: str, params: JSON) -> None:
+    def _check_chat(self, key: str, params: JSON, arrival: float | None = None) -> None:
         if not key.startswith("send"):
             return
         chat_id = self._chat_id(params)
@@ -645,7 +660,7 @@ class BotApiStandIn(BaseRequest):
         if chat_id in self.blocked:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
         if self.rate_limits is not None and key in _RATE_LIMITED:
-            wait = self.rate_limits.admit(chat_id)
+            wait = self.rate_limits.admit(chat_id, arrival)
             if wait:
                 self.rejected_429 += 1
                 raise _ApiError(

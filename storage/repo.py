@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -37,6 +37,7 @@ SessionStatus = Literal["done", "skipped"]
 ConversationKey = tuple[int | str, ...]
 
 USER_DATA = "user_data"
+_TABLES: dict[str, Any] = {"kv": KeyValue, "plan": PlanRow, "reminder": Reminder}  # for `_upsert`
 CHAT_DATA = "chat_data"
 BOT_DATA = "bot_data"
 BOT_DATA_KEY = "bot"
@@ -50,6 +51,28 @@ def _insert(session: AsyncSession, table: Any) -> Any:
     if dialect == "sqlite":
         return sqlite.insert(table)
     raise NotImplementedError(f"no upsert for the {dialect} dialect")
+
+
+_UPSERTS: dict[tuple[str, str], Any] = {}  # prebuilt upserts, by (name, dialect)
+
+
+def _upsert(
+    session: AsyncSession,
+    name: str,
+    build: Callable[[Any], Any],
+) -> Any:
+    """The upsert `build(insert)` for the session's dialect, built once: building a statement
+    costs more than running it (parameters are bound at execution)."""
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERTS.get((name, dialect))
+    if statement is None:
+        statement = _UPSERTS[(name, dialect)] = build(_insert(session, _TABLES[name]))
+    return statement
+
+
+def _param(table: Any, column: str, name: str | None = None) -> Any:
+    """A bound parameter typed like the column (JSON, aware datetimes...)."""
+    return sa.bindparam(name or column, type_=table.__table__.c[column].type)
 
 
 # --- runners -------------------------------------------------------------------------------
@@ -175,18 +198,31 @@ def _key_mentions(telegram_id: int) -> sa.ColumnElement[bool]:
 # --- plans ---------------------------------------------------------------------------------
 
 
-async def save_plan(session: AsyncSession, *, runner_id: int, plan: Plan) -> None:
-    """Store the runner's plan for its week, replacing any plan stored for that week."""
-    now = utcnow()
-    data = plan.model_dump(mode="json")
-    statement = _insert(session, PlanRow).values(
-        runner_id=runner_id, week_start=plan.week_start, plan=data, created_at=now, updated_at=now
+def _plan_upsert(insert: Any) -> Any:
+    insert = insert.values(
+        runner_id=sa.bindparam("runner_id"),
+        week_start=sa.bindparam("week_start"),
+        plan=_param(PlanRow, "plan"),
+        created_at=_param(PlanRow, "created_at", "now"),
+        updated_at=_param(PlanRow, "updated_at", "now"),
     )
-    statement = statement.on_conflict_do_update(
+    stored = sa.cast(PlanRow.__table__.c.plan, sa.Text)  # type: ignore[attr-defined]
+    return insert.on_conflict_do_update(
         index_elements=["runner_id", "week_start"],
-        set_={"plan": statement.excluded.plan, "updated_at": now},
+        set_={"plan": insert.excluded.plan, "updated_at": insert.excluded.updated_at},
+        where=stored != sa.cast(insert.excluded.plan, sa.Text),  # unchanged: no write
     )
-    await session.exec(statement)
+
+
+async def save_plan(session: AsyncSession, *, runner_id: int, plan: Plan) -> None:
+    """Store the runner's plan for its week, replacing any different plan stored for it."""
+    params = {
+        "runner_id": runner_id,
+        "week_start": plan.week_start,
+        "plan": plan.model_dump(mode="json"),
+        "now": utcnow(),
+    }
+    await session.exec(_upsert(session, "plan", _plan_upsert), params=params)
 
 
 async def get_plan(session: AsyncSession, *, runner_id: int, week_start: dt.date) -> Plan | None:
@@ -301,30 +337,23 @@ async def get_kv(session: AsyncSession, *, namespace: str, key: str) -> Any | No
     return None if row is None else row.value
 
 
-_SET_KV: dict[str, Any] = {}  # the upsert, by dialect
-
-
-def _set_kv_statement(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    statement = _SET_KV.get(dialect)
-    if statement is None:
-        insert = _insert(session, KeyValue).values(
-            namespace=sa.bindparam("namespace"),
-            key=sa.bindparam("key"),
-            value=sa.bindparam("value", type_=KeyValue.__table__.c.value.type),  # type: ignore[attr-defined]
-            updated_at=sa.bindparam("now", type_=KeyValue.__table__.c.updated_at.type),  # type: ignore[attr-defined]
-        )
-        statement = _SET_KV[dialect] = insert.on_conflict_do_update(
-            index_elements=["namespace", "key"],
-            set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
-        )
-    return statement
+def _kv_upsert(insert: Any) -> Any:
+    insert = insert.values(
+        namespace=sa.bindparam("namespace"),
+        key=sa.bindparam("key"),
+        value=_param(KeyValue, "value"),
+        updated_at=_param(KeyValue, "updated_at", "now"),
+    )
+    return insert.on_conflict_do_update(
+        index_elements=["namespace", "key"],
+        set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
+    )
 
 
 async def set_kv(session: AsyncSession, *, namespace: str, key: str, value: object) -> None:
     """Store a JSON-serialisable value under (namespace, key), replacing any old one."""
     params = {"namespace": namespace, "key": key, "value": value, "now": utcnow()}
-    await session.exec(_set_kv_statement(session), params=params)
+    await session.exec(_upsert(session, "kv", _kv_upsert), params=params)
 
 
 async def delete_kv(session: AsyncSession, *, namespace: str, key: str) -> None:
@@ -392,45 +421,41 @@ async def replace_reminders(
         )
 
 
-_UPSERTS: dict[str, Any] = {}
+def _reminder_upsert_statement(insert: Any) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of one reminder row, as bound parameters.
+
+    Executed with many rows at once: building an upsert (its `excluded` alias above all)
+    cost more than running it, once per row of every rebuild. A row is overwritten only
+    while pending or cancelled, never once claimed or sent.
+    """
+    table: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
+    insert = insert.values(
+        runner_id=sa.bindparam("runner_id"),
+        kind=sa.bindparam("kind"),
+        local_date=sa.bindparam("local_date"),
+        due_at=sa.bindparam("due_at"),
+        payload=sa.bindparam("payload"),
+        status=PENDING,
+        attempts=0,
+        created_at=sa.bindparam("created_at"),
+    )
+    return insert.on_conflict_do_update(
+        index_elements=["runner_id", "kind", "local_date"],
+        set_={
+            "due_at": insert.excluded.due_at,
+            "payload": insert.excluded.payload,
+            "status": PENDING,
+            "attempts": 0,
+            "retry_at": None,
+            "last_error": None,
+        },
+        # Spelled out rather than IN (...): an expanding IN cannot run as an executemany.
+        where=sa.or_(*(table.c.status == status for status in REBUILDABLE)),
+    )
 
 
 def _reminder_upsert(session: AsyncSession) -> Any:
-    """INSERT ... ON CONFLICT DO UPDATE of one reminder row, as bound parameters.
-
-    Built once per dialect and executed with many rows at once: building an upsert (its
-    `excluded` alias above all) cost more than running it, once per row of every rebuild.
-    A row is overwritten only while pending or cancelled, never once claimed or sent.
-    """
-    dialect = session.get_bind().dialect.name
-    statement = _UPSERTS.get(dialect)
-    if statement is None:
-        table: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
-        insert = _insert(session, table).values(
-            runner_id=sa.bindparam("runner_id"),
-            kind=sa.bindparam("kind"),
-            local_date=sa.bindparam("local_date"),
-            due_at=sa.bindparam("due_at"),
-            payload=sa.bindparam("payload"),
-            status=PENDING,
-            attempts=0,
-            created_at=sa.bindparam("created_at"),
-        )
-        statement = insert.on_conflict_do_update(
-            index_elements=["runner_id", "kind", "local_date"],
-            set_={
-                "due_at": insert.excluded.due_at,
-                "payload": insert.excluded.payload,
-                "status": PENDING,
-                "attempts": 0,
-                "retry_at": None,
-                "last_error": None,
-            },
-            # Spelled out rather than IN (...): an expanding IN cannot run as an executemany.
-            where=sa.or_(*(table.c.status == status for status in REBUILDABLE)),
-        )
-        _UPSERTS[dialect] = statement
-    return statement
+    return _upsert(session, "reminder", _reminder_upsert_statement)
 
 
 async def _upsert_reminder(

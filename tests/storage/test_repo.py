@@ -36,6 +36,7 @@ from storage.tables import (
     ConversationState,
     KeyValue,
     PainReport,
+    PlanRow,
     Reminder,
     Runner,
     apply_profile,
@@ -204,6 +205,30 @@ async def test_plan_roundtrip_and_upsert_per_week(sessionmaker: Maker) -> None:
         await repo.save_plan(session, runner_id=runner.id, plan=replanned)
     async with sessionmaker() as session:
         assert await repo.get_plan(session, runner_id=runner.id, week_start=MONDAY) == replanned
+
+
+async def test_saving_the_same_plan_again_writes_nothing(sessionmaker: Maker) -> None:
+    # /plan and /today store the week's plan each time; an unchanged one is not rewritten.
+    runner = await _runner(sessionmaker)
+    assert runner.id is not None
+    plan = _plan()
+
+    async def save(plan: Plan) -> dt.datetime:
+        assert runner.id is not None
+        async with sessionmaker.begin() as session:
+            await repo.save_plan(session, runner_id=runner.id, plan=plan)
+        async with sessionmaker() as session:
+            rows = (await session.exec(select(PlanRow.updated_at))).all()
+        assert len(rows) == 1
+        return rows[0]
+
+    first = await save(plan)
+    assert await save(plan) == first
+    changed = await save(plan.model_copy(update={"phase": Phase.TAPER}))
+    assert changed > first
+    async with sessionmaker() as session:
+        stored = await repo.get_plan(session, runner_id=runner.id, week_start=MONDAY)
+    assert stored is not None and stored.phase is Phase.TAPER
 
 
 async def test_log_session_is_idempotent(sessionmaker: Maker) -> None:

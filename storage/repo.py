@@ -9,6 +9,7 @@ They flush but never commit: the caller owns the transaction, one per update or 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -117,27 +118,34 @@ async def get_runner_by_id(session: AsyncSession, *, runner_id: int) -> Runner |
     return await session.get(Runner, runner_id)
 
 
+@functools.cache
+def _new_runner_defaults() -> dict[str, Any]:
+    """A new runner's column values, worked out once: building a Runner runs pydantic's
+    default factories, which inspect their own signatures each time (over 1 ms)."""
+    return Runner(telegram_user_id=0, chat_id=0).model_dump(
+        exclude={"id", "telegram_user_id", "chat_id", "first_name", "created_at", "updated_at"}
+    )
+
+
 async def get_or_create_runner(
     session: AsyncSession, *, telegram_user_id: int, chat_id: int, first_name: str
 ) -> Runner:
     """The runner for this Telegram user, created on first contact (safe under races)."""
-    # Looked up first: every update after the first finds its runner, and building a
-    # Runner for the insert costs more than the whole lookup (pydantic defaults).
     runner = await get_runner(session, telegram_user_id=telegram_user_id)
     if runner is not None:
         return runner
     now = utcnow()
+    values = {
+        **_new_runner_defaults(),
+        "telegram_user_id": telegram_user_id,
+        "chat_id": chat_id,
+        "first_name": first_name,
+        "created_at": now,
+        "updated_at": now,
+    }
     statement = (
         _insert(session, Runner)
-        .values(
-            Runner(
-                telegram_user_id=telegram_user_id,
-                chat_id=chat_id,
-                first_name=first_name,
-                created_at=now,
-                updated_at=now,
-            ).model_dump(exclude={"id"})
-        )
+        .values(values)
         .on_conflict_do_nothing(index_elements=["telegram_user_id"])
     )
     await session.exec(statement)

@@ -16,7 +16,11 @@ def phase_on(day: dt.date, race_date: dt.date | None) -> Phase:
     """The training phase on `day` for a runner racing on `race_date` (None: no race)."""
     if race_date is None:
         return Phase.OFF_SEASON
-    days_to_race = (race_date - day).days
+    return phase_to_race((race_date - day).days)
+
+
+def phase_to_race(days_to_race: int) -> Phase:
+    """The training phase `days_to_race` days before the race (negative: after it)."""
     if days_to_race < 0:
         return Phase.RECOVERY if -days_to_race <= RECOVERY_DAYS else Phase.OFF_SEASON
     if days_to_race < RACE_WEEK_DAYS:

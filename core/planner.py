@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations, pairwise
 
 from core.models import (
@@ -19,12 +20,12 @@ from core.models import (
     Phase,
     PlacementPreference,
     Plan,
-    PlannedDay,
     Profile,
+    Session,
     SessionKind,
     Week,
 )
-from core.phases import PHASE_SUMMARIES, is_first_build_week, phase_on
+from core.phases import PHASE_SUMMARIES, is_first_build_week, phase_on, phase_to_race
 from core.sessions import build_session
 
 HEAVY_EQUIPMENT = frozenset({Equipment.GYM, Equipment.DUMBBELLS})
@@ -61,8 +62,11 @@ def plan_week(
     facts = _day_facts(profile, week, week_start)
     chosen = _choose_days(facts, profile)
 
-    planned: list[PlannedDay] = []
+    # The days go to pydantic as plain dicts, validated with the plan in one call: building
+    # seven PlannedDay models one by one costs more, and gives the very same plan.
+    planned: list[dict[str, object]] = []
     for f in facts:
+        session: Session | None = None
         if f.index in chosen:
             variant = chosen.index(f.index)
             kind = _session_kind(f, profile)
@@ -71,8 +75,8 @@ def plan_week(
             )
             reason = _placed_reason(f, kind)
         else:
-            session, reason = None, _unplaced_reason(f, facts, chosen)
-        planned.append(PlannedDay(date=f.date, day=f.day, session=session, reason=reason))
+            reason = _unplaced_reason(f, facts, chosen)
+        planned.append({"date": f.date, "day": f.day, "session": session, "reason": reason})
 
     requested = profile.sessions_per_week
     shortfall = None
@@ -87,34 +91,40 @@ def plan_week(
             "A new training block starts now: a check-up with a physio before the hard weeks "
             "can catch small problems early."
         )
-    return Plan(
-        week_start=week_start,
-        phase=phase,
-        days=tuple(planned),
-        sessions_requested=requested,
-        shortfall=shortfall,
-        notes=tuple(notes),
+    return Plan.model_validate(
+        {
+            "week_start": week_start,
+            "phase": phase,
+            "days": tuple(planned),
+            "sessions_requested": requested,
+            "shortfall": shortfall,
+            "notes": tuple(notes),
+        }
     )
 
 
 def _day_facts(profile: Profile, week: Week, week_start: dt.date) -> list[_DayFacts]:
     race = profile.race_date
-    dates = [week_start + offset for offset in _OFFSETS]
-    days = [_with_race(week.days[i], dates[i], race) for i in range(7)]
+    # Days from Monday to the race (negative: the race was before this week).
+    monday_to_race = None if race is None else (race - week_start).days
+    days = list(week.days)
+    if monday_to_race is not None and 0 <= monday_to_race < 7:
+        days[monday_to_race] = _with_race(days[monday_to_race])
     kinds = [d.kind for d in days]
     facts = []
-    for i, (date, day) in enumerate(zip(dates, days, strict=True)):
+    for i, day in enumerate(days):
         # The usual week repeats, so Sunday's tomorrow is Monday and Monday's yesterday Sunday.
         tomorrow, yesterday = kinds[(i + 1) % 7], kinds[(i - 1) % 7]
-        before_race = tomorrow is DayKind.RACE or (race is not None and date + _DAY == race)
-        after_race = yesterday is DayKind.RACE or (race is not None and date - _DAY == race)
+        to_race = None if monday_to_race is None else monday_to_race - i
+        before_race = tomorrow is DayKind.RACE or to_race == 1
+        after_race = yesterday is DayKind.RACE or to_race == -1
         blocked = _blocked_reason(day.kind, before_race=before_race, after_race=after_race)
         facts.append(
             _DayFacts(
                 index=i,
-                date=date,
+                date=week_start + _OFFSETS[i],
                 day=day,
-                phase=Phase.OFF_SEASON if race is None else phase_on(date, race),
+                phase=Phase.OFF_SEASON if to_race is None else phase_to_race(to_race),
                 blocked=blocked,
                 before_hard=tomorrow if tomorrow in _HARD_OR_LONG else None,
             )
@@ -122,27 +132,21 @@ def _day_facts(profile: Profile, week: Week, week_start: dt.date) -> list[_DayFa
     return facts
 
 
-_DAY = dt.timedelta(days=1)
 _HARD_OR_LONG = HARD_KINDS | HIGH_VOLUME_KINDS  # a day before one of these is "before hard"
 _OFFSETS = tuple(dt.timedelta(days=i) for i in range(7))
 
 
-def _with_race(day: Day, date: dt.date, race_date: dt.date | None) -> Day:
+def _with_race(day: Day) -> Day:
     """The race itself replaces whatever run the usual week has on that date."""
-    if race_date is not None and date == race_date and day.kind is not DayKind.RACE:
+    if day.kind is not DayKind.RACE:
         return Day(kind=DayKind.RACE, start=day.start, minutes=day.minutes)
     return day
 
 
 def _blocked_reason(kind: DayKind, *, before_race: bool, after_race: bool) -> str | None:
-    if kind is DayKind.REST:
-        return "rest day, kept clear so your body can recover"
-    if kind is DayKind.RACE:
-        return "race day: nothing but the race"
-    if kind.is_hard:
-        return f"{kind.label}: hard days stay free of strength so the quality work counts"
-    if kind in HIGH_VOLUME_KINDS:
-        return "long run: the biggest day of the week stays free of strength"
+    blocked = _BLOCKED_KINDS.get(kind)
+    if blocked is not None:
+        return blocked
     if before_race:
         return "the day before your race stays free of strength, so you start fresh"
     if after_race:
@@ -152,16 +156,46 @@ def _blocked_reason(kind: DayKind, *, before_race: bool, after_race: bool) -> st
     return None
 
 
+def _kind_blocked(kind: DayKind) -> str | None:
+    """Why no strength may go on a day of this kind, whatever the days around it."""
+    if kind is DayKind.REST:
+        return "rest day, kept clear so your body can recover"
+    if kind is DayKind.RACE:
+        return "race day: nothing but the race"
+    if kind.is_hard:
+        return f"{kind.label}: hard days stay free of strength so the quality work counts"
+    if kind in HIGH_VOLUME_KINDS:
+        return "long run: the biggest day of the week stays free of strength"
+    return None
+
+
+_BLOCKED_KINDS = {kind: _kind_blocked(kind) for kind in DayKind}
+
+
 def _choose_days(facts: Sequence[_DayFacts], profile: Profile) -> tuple[int, ...]:
     """The best set of days: as many as asked (P1, P6), never two in a row (P5), ranked by the
     rules' preferences. Exhaustive over at most 2^7 subsets, so always the true best."""
-    candidates = [f.index for f in facts if f.blocked is None]
-    wanted = min(profile.sessions_per_week, len(candidates))
+    free = before_hard = liked = 0  # bit i: day i
+    for f in facts:
+        if f.blocked is None:
+            bit = 1 << f.index
+            free |= bit
+            if f.before_hard is not None:
+                before_hard |= bit
+            if _preferred(f.day.kind, profile.placement):
+                liked |= bit
+    return _best_days(free, before_hard, liked, min(profile.sessions_per_week, free.bit_count()))
+
+
+@lru_cache(maxsize=4096)
+def _best_days(free: int, before_hard: int, liked: int, wanted: int) -> tuple[int, ...]:
+    """`_choose_days` from bit masks of the free days, the free days before a hard day and the
+    free days the runner likes (kept: four small numbers, and the same weeks come back)."""
     for size in range(wanted, 0, -1):
-        options = [c for c in combinations(candidates, size) if not _has_neighbours(c)]
+        options = [s for s in _SPREADS[size] if s.mask & free == s.mask]
         if options:
-            # max() keeps the first of equal options; combinations() yields earlier days first.
-            return max(options, key=lambda c: _score(c, facts, profile))
+            # max() keeps the first of equal options; _SPREADS has earlier days first.
+            return max(options, key=lambda s: s.score(before_hard, liked)).days
     return ()
 
 
@@ -176,18 +210,27 @@ def _wraps(days: Sequence[int]) -> bool:
     return len(days) > 1 and days[0] == 0 and days[-1] == 6
 
 
-def _score(days: Sequence[int], facts: Sequence[_DayFacts], profile: Profile) -> tuple[int, ...]:
-    before_hard = sum(1 for d in days if facts[d].before_hard is not None)
-    liked = sum(1 for d in days if _preferred(facts[d].day.kind, profile.placement))
-    return (-int(_wraps(days)), -before_hard, liked, _min_gap(days))
+class _Spread:
+    """A set of days with no two in a row within Monday to Sunday, and what the ranking
+    needs to know about it beyond the days' own facts."""
 
+    __slots__ = ("days", "mask", "min_gap", "wraps")
 
-def _preferred(kind: DayKind, preference: PlacementPreference) -> bool:
-    if preference is PlacementPreference.AFTER_RUNS:
-        return kind.is_run
-    if preference is PlacementPreference.OFF_DAYS:
-        return not kind.is_run
-    return True
+    def __init__(self, days: tuple[int, ...]) -> None:
+        self.days = days
+        self.mask = sum(1 << d for d in days)
+        self.wraps = _wraps(days)
+        self.min_gap = _min_gap(days)
+
+    def score(self, before_hard: int, liked: int) -> tuple[int, ...]:
+        """The ranking (higher is better), from bit masks of the days before a hard day and
+        the days the runner likes."""
+        return (
+            -int(self.wraps),
+            -(self.mask & before_hard).bit_count(),
+            (self.mask & liked).bit_count(),
+            self.min_gap,
+        )
 
 
 def _min_gap(days: Sequence[int]) -> int:
@@ -197,6 +240,21 @@ def _min_gap(days: Sequence[int]) -> int:
     gaps = [b - a for a, b in pairwise(ordered)]
     gaps.append(ordered[0] + 7 - ordered[-1])
     return min(gaps)
+
+
+# Every spread of days by size, in the order combinations() yields them (earlier days first).
+_SPREADS = tuple(
+    tuple(_Spread(c) for c in combinations(range(7), size) if not _has_neighbours(c))
+    for size in range(8)
+)
+
+
+def _preferred(kind: DayKind, preference: PlacementPreference) -> bool:
+    if preference is PlacementPreference.AFTER_RUNS:
+        return kind.is_run
+    if preference is PlacementPreference.OFF_DAYS:
+        return not kind.is_run
+    return True
 
 
 def _session_kind(f: _DayFacts, profile: Profile) -> SessionKind:
@@ -231,26 +289,38 @@ def _placed_reason(f: _DayFacts, kind: SessionKind) -> str:
         where = "cross-training and no run, so there is room for strength"
     else:
         where = "no run today, so there is room for strength"
-    extra = {
-        SessionKind.LIGHT: (
+    extra = _session_note(f, kind)
+    return f"{where}. {extra[0].upper()}{extra[1:]}." if extra else f"{where}."
+
+
+def _session_note(f: _DayFacts, kind: SessionKind) -> str:
+    if kind is SessionKind.LIGHT:
+        return (
             f"tomorrow is your {f.before_hard.label if f.before_hard else 'hard day'}, so this "
             "is the lighter session: upper body, core and mobility"
-        ),
-        SessionKind.MOBILITY: (
+        )
+    if kind is SessionKind.MOBILITY:
+        return (
             "race week: mobility and activation only"
             if f.phase is Phase.RACE_WEEK
             else "the week after your race: mobility only"
-        ),
-        SessionKind.TAPER: "taper: the usual exercises at about half the volume",
-        SessionKind.HEAVY: "off-season: a heavier strength block while the running is lighter",
-        SessionKind.STANDARD: "",
-    }[kind]
-    return f"{where}. {extra[0].upper()}{extra[1:]}." if extra else f"{where}."
+        )
+    if kind is SessionKind.TAPER:
+        return "taper: the usual exercises at about half the volume"
+    if kind is SessionKind.HEAVY:
+        return "off-season: a heavier strength block while the running is lighter"
+    return ""
+
+
+@lru_cache(maxsize=64)
+def _sentence(text: str) -> str:
+    """The text with a capital and a full stop (the blocked reasons: a dozen texts)."""
+    return f"{text[0].upper()}{text[1:]}."
 
 
 def _unplaced_reason(f: _DayFacts, facts: Sequence[_DayFacts], chosen: Sequence[int]) -> str:
     if f.blocked is not None:
-        return f"{f.blocked[0].upper()}{f.blocked[1:]}."
+        return _sentence(f.blocked)
     neighbours = [n for n in ((f.index - 1) % 7, (f.index + 1) % 7) if n in chosen]
     if neighbours:
         return (

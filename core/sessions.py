@@ -7,9 +7,10 @@ session. Every session fits the runner's equipment and minutes and leaves sore a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Literal, NamedTuple
 
 from core.exercises import BY_KEY, DEFAULT_REP_SECONDS, REP_SECONDS, fits_equipment
 from core.models import (
@@ -47,12 +48,30 @@ LEG_AREAS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each slot is a constant
 class _Slot:
     """One place in a session, filled by the first suitable exercise of its rotation."""
 
     label: str
     keys: tuple[str, ...]
+    # Worked out from the keys: the exercises, every piece of kit one of them can use and
+    # every area one of them loads.
+    exercises: tuple[Exercise, ...] = field(init=False)
+    kit: frozenset[Equipment] = field(init=False)
+    loads: frozenset[BodyArea] = field(init=False)
+
+    def __post_init__(self) -> None:
+        exercises = tuple(BY_KEY[k] for k in self.keys)
+        object.__setattr__(self, "exercises", exercises)
+        object.__setattr__(self, "kit", frozenset().union(*(e.equipment for e in exercises)))
+        object.__setattr__(self, "loads", frozenset().union(*(e.loads for e in exercises)))
+
+    def narrow(
+        self, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+    ) -> tuple[frozenset[Equipment], frozenset[BodyArea]]:
+        """The runner's kit and sore areas as far as this slot's exercises care: all that
+        decides which of them fit, and a few combinations only, so answers can be kept."""
+        return available & self.kit, avoid & self.loads
 
 
 # The in-season mix of coaching.md, most important first: when time is short the last
@@ -111,29 +130,38 @@ _LIGHT_UPPER_2 = _Slot(
 )
 _LIGHT_TRUNK = _Slot("trunk work", ("dead_bug", "pallof_press", "bird_dog", "front_plank"))
 _LIGHT_TRUNK_2 = _Slot("trunk work", ("front_plank", "bird_dog", "crunch", "dead_bug"))
+_LIGHT_SLOTS = (_LIGHT_UPPER, _LIGHT_TRUNK, _LIGHT_UPPER_2, _LIGHT_TRUNK_2)
+# Every exercise a light session can hold: its kit and areas are all that matter to one.
+_LIGHT_ANY = _Slot("light session", tuple(dict.fromkeys(k for s in _LIGHT_SLOTS for k in s.keys)))
 _SQUAT = _Slot("a squat", ("back_squat", "goblet_squat"))
 _DEADLIFT = _Slot("a deadlift", ("trap_bar_deadlift", "db_romanian_deadlift"))
-_MOBILITY_DRILLS = (
-    "leg_swings",
-    "hip_flexor_stretch",
-    "calf_stretch",
-    "glute_bridge_hold",
-    "hip_90_90",
-    "ankle_rocks",
-    "worlds_greatest_stretch",
-    "a_march",
-    "open_book",
-    "hip_circles",
-    "cat_camel",
+_MOBILITY_DRILLS = _Slot(
+    "mobility drills",
+    (
+        "leg_swings",
+        "hip_flexor_stretch",
+        "calf_stretch",
+        "glute_bridge_hold",
+        "hip_90_90",
+        "ankle_rocks",
+        "worlds_greatest_stretch",
+        "a_march",
+        "open_book",
+        "hip_circles",
+        "cat_camel",
+    ),
 )
-_MOBILITY_TAIL = (
-    "hip_flexor_stretch",
-    "calf_stretch",
-    "hip_90_90",
-    "ankle_rocks",
-    "worlds_greatest_stretch",
-    "open_book",
-    "cat_camel",
+_MOBILITY_TAIL = _Slot(
+    "mobility finish",
+    (
+        "hip_flexor_stretch",
+        "calf_stretch",
+        "hip_90_90",
+        "ankle_rocks",
+        "worlds_greatest_stretch",
+        "open_book",
+        "cat_camel",
+    ),
 )
 
 HEAVY_NOTES = (
@@ -175,20 +203,40 @@ def session_areas(session: Session) -> frozenset[BodyArea]:
 
 def prescription_seconds(p: Prescription) -> float:
     """Honest time for one exercise: work, rests between sets and getting set up."""
-    if p.reps is not None:
-        work = p.reps * REP_SECONDS.get(p.exercise.key, DEFAULT_REP_SECONDS)
+    work = _set_work_seconds(p.exercise, p.reps, p.hold_seconds)
+    return _exercise_seconds(p.sets, work, p.rest_seconds, _warm_up_seconds(p.exercise))
+
+
+def _set_work_seconds(exercise: Exercise, reps: int | None, hold_seconds: int | None) -> float:
+    """Seconds of work in one set: the reps at the exercise's tempo, or the hold; both sides
+    for an exercise done per side."""
+    if reps is not None:
+        work = reps * REP_SECONDS.get(exercise.key, DEFAULT_REP_SECONDS)
     else:
-        work = float(p.hold_seconds or 0)
-    if p.exercise.per_side:
+        work = float(hold_seconds or 0)
+    if exercise.per_side:
         work *= 2
-    extra = WARM_UP_SECONDS if p.exercise.category is Category.COMPOUND else 0
-    return p.sets * work + (p.sets - 1) * p.rest_seconds + TRANSITION_SECONDS + extra
+    return work
+
+
+def _warm_up_seconds(exercise: Exercise) -> int:
+    return WARM_UP_SECONDS if exercise.category is Category.COMPOUND else 0
+
+
+def _exercise_seconds(sets: int, work: float, rest_seconds: int, warm_up: int) -> float:
+    """`prescription_seconds` from the parts: sets of `work` seconds, rests between them,
+    getting set up and the warm-up."""
+    return sets * work + (sets - 1) * rest_seconds + TRANSITION_SECONDS + warm_up
 
 
 def estimate_minutes(exercises: Sequence[Prescription], mobility_minutes: int) -> int:
     """Whole minutes the session takes, rounded up."""
-    seconds = sum(prescription_seconds(p) for p in exercises) + 60 * mobility_minutes
-    return math.ceil(seconds / 60 - 1e-9)
+    return _minutes(sum(prescription_seconds(p) for p in exercises), mobility_minutes)
+
+
+def _minutes(exercise_seconds: float, mobility_minutes: int) -> int:
+    """`estimate_minutes` from the exercises' seconds, already added up in order."""
+    return math.ceil((exercise_seconds + 60 * mobility_minutes) / 60 - 1e-9)
 
 
 def dose(exercise: Exercise, level: int) -> Prescription:
@@ -275,13 +323,18 @@ def _usable(
     return fits_equipment(exercise, available) and not exercise.loads & avoid
 
 
-@lru_cache(maxsize=4096)
 def _usable_in(
-    keys: tuple[str, ...], available: frozenset[Equipment], avoid: frozenset[BodyArea]
+    slot: _Slot, available: frozenset[Equipment], avoid: frozenset[BodyArea]
 ) -> tuple[Exercise, ...]:
-    """The exercises of a rotation this runner can do, in rotation order (kept: runners share
-    a handful of kit and niggle combinations, and every plan asks the same question)."""
-    return tuple(BY_KEY[k] for k in keys if _usable(BY_KEY[k], available, avoid))
+    """The exercises of a rotation this runner can do, in rotation order."""
+    return _usable_narrowed(slot, *slot.narrow(available, avoid))
+
+
+@lru_cache(maxsize=4096)
+def _usable_narrowed(
+    slot: _Slot, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+) -> tuple[Exercise, ...]:
+    return tuple(e for e in slot.exercises if _usable(e, available, avoid))
 
 
 def _pick(
@@ -292,7 +345,7 @@ def _pick(
     taken: set[str],
 ) -> Exercise | None:
     """The variant-th usable exercise of the slot, so sessions A, B, C, D differ."""
-    usable = [e for e in _usable_in(slot.keys, available, avoid) if e.key not in taken]
+    usable = [e for e in _usable_in(slot, available, avoid) if e.key not in taken]
     if not usable:
         return None
     chosen = usable[variant % len(usable)]
@@ -323,113 +376,245 @@ def _fill(
     return tuple(chosen), tuple(missing)
 
 
+@lru_cache(maxsize=4096)
+def _library_prescription(
+    key: str, sets: int, reps: int | None, hold_seconds: int | None, rest_seconds: int
+) -> Prescription:
+    """A library exercise at a trimmed dose (few exercises, few doses: each built once)."""
+    return Prescription(
+        exercise=BY_KEY[key],
+        sets=sets,
+        reps=reps,
+        hold_seconds=hold_seconds,
+        rest_seconds=rest_seconds,
+    )
+
+
+class _Item:
+    """One exercise of a session being trimmed, as plain numbers: cuts change these, and a
+    prescription is only built for the dose the session ends with."""
+
+    __slots__ = ("hold", "original", "protected", "reps", "rest", "sets", "warm_up", "work")
+
+    def __init__(self, p: Prescription, protected: bool) -> None:
+        self.original = p
+        self.protected = protected  # a heavy lift: its sets go last
+        self.sets = p.sets
+        self.reps = p.reps
+        self.hold = p.hold_seconds
+        self.rest = p.rest_seconds
+        self.work = _set_work_seconds(p.exercise, p.reps, p.hold_seconds)  # one set's work
+        self.warm_up = _warm_up_seconds(p.exercise)
+
+    def seconds(self) -> float:
+        """`prescription_seconds` of the item as it stands."""
+        return _exercise_seconds(self.sets, self.work, self.rest, self.warm_up)
+
+    def shorten_sets(self) -> bool:
+        """One rep fewer, or else a hold 5 s shorter; False when neither can go."""
+        if self.reps is not None and self.reps > 1:
+            self.reps -= 1
+        elif self.hold is not None and self.hold > 5:
+            self.hold -= 5
+        else:
+            return False
+        self.work = _set_work_seconds(self.original.exercise, self.reps, self.hold)
+        return True
+
+    def prescription(self) -> Prescription:
+        p = self.original
+        if (self.sets, self.reps, self.hold, self.rest) == (
+            p.sets,
+            p.reps,
+            p.hold_seconds,
+            p.rest_seconds,
+        ):
+            return p
+        if BY_KEY.get(p.exercise.key) is p.exercise:
+            return _library_prescription(
+                p.exercise.key, self.sets, self.reps, self.hold, self.rest
+            )
+        return Prescription(
+            exercise=p.exercise,
+            sets=self.sets,
+            reps=self.reps,
+            hold_seconds=self.hold,
+            rest_seconds=self.rest,
+        )
+
+
 class _Fit:
-    """A session being trimmed: its items, each item's seconds (kept beside it, so checking
-    the length does not recompute every exercise after each cut), and the mobility finish."""
+    """A session being trimmed: its items, the seconds of each beside them (so checking the
+    length does not work out every exercise again after each cut), and the mobility finish."""
 
-    __slots__ = ("_total", "budget", "items", "mobility", "seconds")
+    __slots__ = ("budget", "items", "mobility", "seconds")
 
-    def __init__(self, items: list[Prescription], mobility: int, budget: int) -> None:
+    def __init__(self, items: list[_Item], mobility: int, budget: int) -> None:
         self.items = items
-        self.seconds = [prescription_seconds(p) for p in items]
-        self._total: float | None = None
+        self.seconds = [item.seconds() for item in items]
         self.mobility = mobility
         self.budget = budget
 
     def minutes(self) -> int:
-        """estimate_minutes(self.items, self.mobility), from the kept seconds."""
-        if self._total is None:
-            self._total = sum(self.seconds)
-        return math.ceil((self._total + 60 * self.mobility) / 60 - 1e-9)
+        """estimate_minutes of the items and the mobility finish, from the kept seconds."""
+        return _minutes(sum(self.seconds), self.mobility)
 
     def ok(self) -> bool:
         return self.minutes() <= self.budget
 
-    def set(self, index: int, p: Prescription) -> None:
-        self.items[index] = p
-        self.seconds[index] = prescription_seconds(p)
-        self._total = None
+    def changed(self, index: int) -> None:
+        self.seconds[index] = self.items[index].seconds()
 
     def pop(self) -> None:
         self.items.pop()
         self.seconds.pop()
-        self._total = None
 
-    def shave_sets(self, floor: int, protect: Callable[[Prescription], bool]) -> bool:
+    def shave_sets(self, floor: int, *, spare_protected: bool) -> bool:
         """Take one set off the exercise with the most sets (the least important on a tie)."""
         best = -1
-        for i, p in enumerate(self.items):
-            if protect(p) or p.sets <= floor:
+        for i, item in enumerate(self.items):
+            if (spare_protected and item.protected) or item.sets <= floor:
                 continue
-            if best < 0 or p.sets >= self.items[best].sets:
+            if best < 0 or item.sets >= self.items[best].sets:
                 best = i
         if best < 0:
             return False
-        self.set(best, _replace(self.items[best], sets=self.items[best].sets - 1))
+        self.items[best].sets -= 1
+        self.changed(best)
         return True
 
 
-def _not_protected(p: Prescription) -> bool:
-    return False
+class _Draft(NamedTuple):
+    """A session's exercises at their full dose, before they are fitted into the runner's
+    minutes: a pure function of the kit, sore areas, variant and level, kept by the
+    `_*_draft` builders below, so each plan only does the fitting."""
+
+    items: tuple[Prescription, ...]
+    seconds: float  # prescription_seconds of the items, added up in order
+    missing: tuple[str, ...]  # labels of the slots nothing could fill
+
+
+_Dosing = Literal["standard", "light", "heavy"]
+
+
+@lru_cache(maxsize=2048)
+def _timed_dose(key: str, level: int, dosing: _Dosing) -> tuple[Prescription, float]:
+    """A library exercise's dose as a standard, light or heavy session gives it at this
+    (clamped) level, and the dose's `prescription_seconds`."""
+    if dosing == "light":
+        p = _light_dose(key, level)
+    elif dosing == "heavy":
+        p = _library_heavy_dose(key, level)
+    else:
+        p = _library_dose(key, level)
+    return p, prescription_seconds(p)
+
+
+def _doses(
+    exercises: Sequence[Exercise], level: int, dosing: _Dosing
+) -> list[tuple[Prescription, float]]:
+    """`_timed_dose` of each exercise (all from the library), in order."""
+    level = clamp_level(level)
+    return [_timed_dose(e.key, level, dosing) for e in exercises]
+
+
+def _draft(doses: Sequence[tuple[Prescription, float]], missing: tuple[str, ...] = ()) -> _Draft:
+    return _Draft(tuple(p for p, _ in doses), sum(seconds for _, seconds in doses), missing)
 
 
 def _fit(
-    items: Sequence[Prescription],
+    draft: _Draft,
     *,
     budget: int,
     mobility: int,
     keep: int,
     minimum: int,
-    protect: Callable[[Prescription], bool] = _not_protected,
+    protect_compounds: bool = False,
 ) -> tuple[tuple[Prescription, ...], int, int]:
     """Trim a session into the runner's minutes: fewer sets before fewer exercises; the
     items, the mobility minutes and the session's minutes (`estimate_minutes` of the two).
 
-    `items` come most important first. Order of cuts: sets down to 2, a shorter mobility
+    The items come most important first. Order of cuts: sets down to 2, a shorter mobility
     finish, heavy rests down to 2 min, the least important exercises down to `keep`, no
     mobility finish, single sets, exercises down to `minimum`, then sets of the protected
-    (heavy) lifts, then shorter sets.
+    (heavy, when `protect_compounds`) lifts, then shorter sets. Each cut is made only while
+    the session is still too long.
     """
-    fit = _Fit(list(items), mobility, budget)
-    while not fit.ok() and fit.shave_sets(2, protect):
-        pass
-    while not fit.ok() and fit.mobility > 2:
+    minutes = _minutes(draft.seconds, mobility)
+    if minutes <= budget:  # most sessions fit as they are
+        return draft.items, mobility, minutes
+    fit = _Fit(
+        [
+            _Item(p, protect_compounds and p.exercise.category is Category.COMPOUND)
+            for p in draft.items
+        ],
+        mobility,
+        budget,
+    )
+    _trim(fit, keep=keep, minimum=minimum)
+    return tuple(item.prescription() for item in fit.items), fit.mobility, fit.minutes()
+
+
+def _trim(fit: _Fit, *, keep: int, minimum: int) -> None:
+    """The cuts of `_fit` on a session that is too long, until it fits or nothing is left
+    to cut."""
+    while fit.shave_sets(2, spare_protected=True):
+        if fit.ok():
+            return
+    while fit.mobility > 2:
         fit.mobility -= 1
-    if not fit.ok():
-        for i, p in enumerate(fit.items):
-            if protect(p):
-                fit.set(i, _replace(p, rest=min(p.rest_seconds, HEAVY_MIN_REST_SECONDS)))
-    while not fit.ok() and len(fit.items) > keep:
+        if fit.ok():
+            return
+    for i, item in enumerate(fit.items):
+        if item.protected:
+            item.rest = min(item.rest, HEAVY_MIN_REST_SECONDS)
+            fit.changed(i)
+    if fit.ok():
+        return
+    while len(fit.items) > keep:
         fit.pop()
-    if not fit.ok():
-        fit.mobility = 0
-    while not fit.ok() and fit.shave_sets(1, protect):
-        pass
-    while not fit.ok() and len(fit.items) > minimum:
+        if fit.ok():
+            return
+    fit.mobility = 0
+    if fit.ok():
+        return
+    while fit.shave_sets(1, spare_protected=True):
+        if fit.ok():
+            return
+    while len(fit.items) > minimum:
         fit.pop()
-    while not fit.ok() and fit.shave_sets(1, _not_protected):
-        pass
-    while not fit.ok() and len(fit.items) > 1:
+        if fit.ok():
+            return
+    while fit.shave_sets(1, spare_protected=False):
+        if fit.ok():
+            return
+    while len(fit.items) > 1:
         fit.pop()
-    while not fit.ok():
-        p = fit.items[0]
-        if p.reps is not None and p.reps > 1:
-            fit.set(0, _replace(p, reps=p.reps - 1))
-        elif p.hold_seconds is not None and p.hold_seconds > 5:
-            fit.set(0, _replace(p, hold=p.hold_seconds - 5))
-        else:
-            break  # one set of one short exercise: fits any budget of 10 minutes or more
-    return tuple(fit.items), fit.mobility, fit.minutes()
+        if fit.ok():
+            return
+    # One set of one short exercise fits any budget of 10 minutes or more.
+    while fit.items[0].shorten_sets():
+        fit.changed(0)
+        if fit.ok():
+            return
 
 
 def _mobility_finish(
     budget: int, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
 ) -> tuple[int, tuple[str, ...]]:
     """Minutes of hip and calf mobility to end on, and the drills, within what is allowed."""
+    return _mobility_finish_of(budget >= 45, variant, *_MOBILITY_TAIL.narrow(available, avoid))
+
+
+@lru_cache(maxsize=4096)
+def _mobility_finish_of(
+    long: bool, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+) -> tuple[int, tuple[str, ...]]:
+    """`_mobility_finish` for a session of 45 minutes or more (`long`) or a shorter one."""
     drills = list(_usable_in(_MOBILITY_TAIL, available, avoid))
     if not drills:
         return 0, ()
-    minutes = 5 if budget >= 45 else 3
+    minutes = 5 if long else 3
     count = 3 if minutes >= 5 else 2
     start = variant % len(drills)
     rotated = drills[start:] + drills[:start]
@@ -474,10 +659,10 @@ def _standard(
     extra_notes: tuple[str, ...] = (),
 ) -> Session:
     available = _available(profile)
-    chosen, missing = _fill(_in_season_slots(level), variant, available, avoid)
+    draft = _standard_draft(level, variant, available, avoid)
     mobility, drills = _mobility_finish(profile.minutes, variant, available, avoid)
     items, mobility, minutes = _fit(
-        [dose(e, level) for e in chosen],
+        draft,
         budget=profile.minutes,
         mobility=mobility,
         keep=5,  # the five parts of the mix stay until single sets have been tried
@@ -489,8 +674,20 @@ def _standard(
         minutes=minutes,
         exercises=items,
         mobility_minutes=mobility,
-        notes=extra_notes + _finish_note(mobility, drills) + _missing_note(missing, avoid),
+        notes=extra_notes + _finish_note(mobility, drills) + _missing_note(draft.missing, avoid),
     )
+
+
+# The drafts below are kept (they depend only on their small arguments): runners share a
+# handful of kit and niggle combinations, and only the fitting into minutes differs.
+
+
+@lru_cache(maxsize=4096)
+def _standard_draft(
+    level: int, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+) -> _Draft:
+    chosen, missing = _fill(_in_season_slots(level), variant, available, avoid)
+    return _draft(_doses(chosen, level, "standard"), missing)
 
 
 def _halve(p: Prescription) -> Prescription:
@@ -521,11 +718,9 @@ def _taper(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
 def _light(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]) -> Session:
     available = _available(profile)
     spare = avoid | LEG_AREAS
-    slots = (_LIGHT_UPPER, _LIGHT_TRUNK, _LIGHT_UPPER_2, _LIGHT_TRUNK_2)
-    chosen, _ = _fill(slots, variant, available, spare)
     mobility, drills = _mobility_finish(max(profile.minutes, 45), variant, available, spare)
     items, mobility, minutes = _fit(
-        [_light_dose(e.key, clamp_level(level)) for e in chosen],
+        _light_draft(level, variant, *_LIGHT_ANY.narrow(available, spare)),
         budget=profile.minutes,
         mobility=mobility,
         keep=2,
@@ -541,17 +736,19 @@ def _light(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
     )
 
 
+@lru_cache(maxsize=4096)
+def _light_draft(
+    level: int, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+) -> _Draft:
+    chosen, _ = _fill(_LIGHT_SLOTS, variant, available, avoid)
+    return _draft(_doses(chosen, level, "light"))
+
+
 def _mobility(
     *, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]
 ) -> Session:
-    available = _available(profile)
-    usable = list(_usable_in(_MOBILITY_DRILLS, available, avoid))
-    # Each variant starts two drills further along, so consecutive sessions differ.
-    start = (2 * variant) % len(usable) if usable else 0
-    chosen = (usable[start:] + usable[:start])[:6]
-    # Mobility is not progressed like strength: no more than the standard dose.
     items, _, minutes = _fit(
-        [dose(e, min(0, level)) for e in chosen],
+        _mobility_draft(level, variant, *_MOBILITY_DRILLS.narrow(_available(profile), avoid)),
         budget=profile.minutes,
         mobility=0,
         keep=4,
@@ -566,15 +763,21 @@ def _mobility(
     )
 
 
-def _is_compound(p: Prescription) -> bool:
-    return p.exercise.category is Category.COMPOUND
+@lru_cache(maxsize=1024)
+def _mobility_draft(
+    level: int, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+) -> _Draft:
+    usable = list(_usable_in(_MOBILITY_DRILLS, available, avoid))
+    # Each variant starts two drills further along, so consecutive sessions differ.
+    start = (2 * variant) % len(usable) if usable else 0
+    chosen = (usable[start:] + usable[:start])[:6]
+    # Mobility is not progressed like strength: no more than the standard dose.
+    return _draft(_doses(chosen, min(0, level), "standard"))
 
 
 def _heavy(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]) -> Session:
-    available = _available(profile)
-    lifts = (_SQUAT, _DEADLIFT) if variant % 2 == 0 else (_DEADLIFT, _SQUAT)
-    compounds, _ = _fill(lifts, 0, available, avoid)  # the heaviest option the kit allows
-    if not compounds:
+    drafted = _heavy_draft(level, variant, _available(profile), avoid)
+    if drafted is None:
         return _standard(
             profile=profile,
             variant=variant,
@@ -585,16 +788,14 @@ def _heavy(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
                 "Here is the in-season session instead.",
             ),
         )
-    accessories, _ = _fill(
-        (_SINGLE_LEG, _CALVES, _TRUNK, _HIPS, _UPPER), variant, available, avoid
-    )
+    draft, lifts = drafted
     items, _, minutes = _fit(
-        [heavy_dose(e, level) for e in compounds] + [dose(e, level) for e in accessories],
+        draft,
         budget=profile.minutes,
         mobility=0,
-        keep=len(compounds),
+        keep=lifts,
         minimum=1,
-        protect=_is_compound,
+        protect_compounds=True,
     )
     return Session(
         name=f"Strength {_letter(variant)} (heavy)",
@@ -603,6 +804,23 @@ def _heavy(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
         exercises=items,
         notes=HEAVY_NOTES,
     )
+
+
+@lru_cache(maxsize=4096)
+def _heavy_draft(
+    level: int, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+) -> tuple[_Draft, int] | None:
+    """The heavy lifts the kit allows, then the accessories, and how many heavy lifts lead;
+    None when every squat and deadlift would load a sore area."""
+    lifts = (_SQUAT, _DEADLIFT) if variant % 2 == 0 else (_DEADLIFT, _SQUAT)
+    compounds, _ = _fill(lifts, 0, available, avoid)  # the heaviest option the kit allows
+    if not compounds:
+        return None
+    accessories, _ = _fill(
+        (_SINGLE_LEG, _CALVES, _TRUNK, _HIPS, _UPPER), variant, available, avoid
+    )
+    doses = _doses(compounds, level, "heavy") + _doses(accessories, level, "standard")
+    return _draft(doses), len(compounds)
 
 
 def build_session(

@@ -187,6 +187,9 @@ class Reminder(SQLModel, table=True):
             "runner_id", "kind", "local_date", name="uq_reminder_runner_kind_date"
         ),
         sa.Index("ix_reminder_status_due_at", "status", "due_at"),
+        # A runner's pending rows (rebuilds, cancels): without it SQLite walks the index
+        # above through every runner's pending rows.
+        sa.Index("ix_reminder_runner_status_due_at", "runner_id", "status", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -206,69 +206,57 @@ class _Outcomes:
 
 
 async def dispatch_due(
-    app: App, *, now: dt.datetime | None = None, limit: int = BATCH
+    app: App,
+    *,
+    now: dt.datetime | None = None,
+    limit: int = BATCH,
+    drain: Callable[[], bool] | None = None,
 ) -> DispatchReport:
     """Claim what is due and send it; each row ends sent, expired, deferred or failed.
 
     Sends overlap: a message goes out at its pace slot without waiting for Telegram's answer
     to the one before (at most IN_FLIGHT at once), so a round trip of 100 ms does not cap
     the rate at 10 a second. Outcomes are written together each time sends come back.
+
+    With `drain`, batch follows batch while they come back full (a clustered 07:00) and
+    `drain()` is true (the application is running), each claimed as soon as the one before
+    has started its last send, so the pace does not stop at every batch. A 429 ends it.
     """
     rt = runtime_of(app)
     now = now or rt.clock()
     grace = dt.timedelta(minutes=rt.settings.reminder_grace_minutes)
+    lease = dt.timedelta(seconds=rt.settings.reminder_lease_seconds)
     report = DispatchReport()
     pace = pace_of(app)
     if pace.paused_until is not None and now < pace.paused_until:
         report.paused_until = pace.paused_until  # Telegram said wait: nothing is claimed
         return report
-    async with rt.sessions() as db, db.begin():
-        lease = dt.timedelta(seconds=rt.settings.reminder_lease_seconds)
-        rows = await repo.claim_due_reminders(db, now=now, limit=limit, lease=lease)
-        runners = await repo.runners_by_id(db, ids={r.runner_id for r in rows})
-    report.claimed = len(rows)
-    busy_chats: set[int] = set()
+
+    async def claim(
+        at: dt.datetime, skip: Collection[int] = ()
+    ) -> tuple[list[Reminder], dict[int, Runner]]:
+        async with rt.sessions() as db, db.begin():
+            rows = await repo.claim_due_reminders(db, now=at, limit=limit, lease=lease, skip=skip)
+            runners = await repo.runners_by_id(db, ids={r.runner_id for r in rows})
+        report.claimed += len(rows)
+        rt.last_dispatch = rt.clock()  # for /health, also during a long drain
+        return rows, runners
+
+    rows, runners = await claim(now)
     outcomes = _Outcomes(app, now)
     sending = _Sending(outcomes)
     try:
-        for row in rows:
-            assert row.id is not None
-            runner = runners.get(row.runner_id)
-            await sending.collect(wait=False)
-            if sending.pause_until is not None:  # Telegram said slow down: the rest waits
-                outcomes.later(row, repo.PENDING, retry_at=sending.pause_until)
-                report.deferred += 1
-                continue
-            if runner is None or not runner.active:
-                outcomes.later(row, repo.CANCELLED, error="runner gone or inactive")
-                report.cancelled += 1
-                continue
-            today = now.astimezone(ZoneInfo(runner.time_zone)).date()
-            if is_paused(runner, today) and row.kind != ReminderKind.PAIN.value:
-                outcomes.later(row, repo.CANCELLED, error="paused")
-                report.cancelled += 1
-                continue
-            if is_stale(ReminderKind(row.kind), row.due_at, now, grace):
-                log.info(
-                    "reminder %s for runner %s expired: due %s", row.id, runner.id, row.due_at
-                )
-                outcomes.later(row, repo.EXPIRED)
-                report.expired += 1
-                continue
-            # about one message a second per chat
-            if runner.chat_id in busy_chats or pace.chat_busy(runner.chat_id):
-                outcomes.later(row, repo.PENDING, retry_at=now + dt.timedelta(seconds=1))
-                report.deferred += 1
-                continue
-            message = await compose(app, row, runner)
-            if message is None:  # nothing left to say (the session moved away)
-                outcomes.later(row, repo.CANCELLED, error="nothing to send")
-                report.cancelled += 1
-                continue
-            busy_chats.add(runner.chat_id)
-            await sending.room()
-            await pace.turn()
-            sending.start(_send(app, row, runner, message, now, report, outcomes))
+        while True:
+            await _dispatch_batch(app, rows, runners, now, grace, report, outcomes, sending, pace)
+            full = len(rows) == limit and sending.pause_until is None
+            if drain is None or not full or not drain():
+                break
+            # This batch's last sends are on their way: claim the next one meanwhile. What
+            # is known is written first, and the sends under way are not anyone's stale
+            # claims (with a lease shorter than a batch they would look it).
+            await outcomes.flush()
+            now = outcomes.now = rt.clock()
+            rows, runners = await claim(now, skip=sending.row_ids())
         await sending.collect(wait=True, until_empty=True)
     finally:
         await sending.abandon()
@@ -277,6 +265,57 @@ async def dispatch_due(
         pace.paused_until = sending.pause_until
         report.paused_until = sending.pause_until
     return report
+
+
+async def _dispatch_batch(
+    app: App,
+    rows: list[Reminder],
+    runners: dict[int, Runner],
+    now: dt.datetime,
+    grace: dt.timedelta,
+    report: DispatchReport,
+    outcomes: _Outcomes,
+    sending: _Sending,
+    pace: Pace,
+) -> None:
+    """Start the send of every row of a batch that is still wanted; note the others."""
+    busy_chats: set[int] = set()
+    for row in rows:
+        assert row.id is not None
+        runner = runners.get(row.runner_id)
+        await sending.collect(wait=False)
+        if sending.pause_until is not None:  # Telegram said slow down: the rest waits
+            outcomes.later(row, repo.PENDING, retry_at=sending.pause_until)
+            report.deferred += 1
+            continue
+        if runner is None or not runner.active:
+            outcomes.later(row, repo.CANCELLED, error="runner gone or inactive")
+            report.cancelled += 1
+            continue
+        today = now.astimezone(ZoneInfo(runner.time_zone)).date()
+        if is_paused(runner, today) and row.kind != ReminderKind.PAIN.value:
+            outcomes.later(row, repo.CANCELLED, error="paused")
+            report.cancelled += 1
+            continue
+        if is_stale(ReminderKind(row.kind), row.due_at, now, grace):
+            log.info("reminder %s for runner %s expired: due %s", row.id, runner.id, row.due_at)
+            outcomes.later(row, repo.EXPIRED)
+            report.expired += 1
+            continue
+        # about one message a second per chat
+        if runner.chat_id in busy_chats or pace.chat_busy(runner.chat_id):
+            outcomes.later(row, repo.PENDING, retry_at=now + dt.timedelta(seconds=1))
+            report.deferred += 1
+            continue
+        message = await compose(app, row, runner)
+        if message is None:  # nothing left to say (the session moved away)
+            outcomes.later(row, repo.CANCELLED, error="nothing to send")
+            report.cancelled += 1
+            continue
+        busy_chats.add(runner.chat_id)
+        await sending.room()
+        await pace.turn()
+        sending.start(row.id, _send(app, row, runner, message, now, report, outcomes))
 
 
 # Sends awaiting Telegram's answer at once. 30 a second with round trips of up to ~250 ms
@@ -290,10 +329,17 @@ class _Sending:
     def __init__(self, outcomes: _Outcomes) -> None:
         self.outcomes = outcomes
         self.tasks: set[asyncio.Task[dt.datetime | None]] = set()
+        self._rows: dict[asyncio.Future[dt.datetime | None], int] = {}
         self.pause_until: dt.datetime | None = None
 
-    def start(self, send: Coroutine[Any, Any, dt.datetime | None]) -> None:
-        self.tasks.add(asyncio.ensure_future(send))
+    def start(self, row_id: int, send: Coroutine[Any, Any, dt.datetime | None]) -> None:
+        task = asyncio.ensure_future(send)
+        self.tasks.add(task)
+        self._rows[task] = row_id
+
+    def row_ids(self) -> set[int]:
+        """The rows whose sends are under way."""
+        return {self._rows[task] for task in self.tasks}
 
     async def room(self) -> None:
         """Wait until fewer than IN_FLIGHT sends are under way."""
@@ -312,6 +358,8 @@ class _Sending:
                 return
             self.tasks -= done
             for task in done:
+                del self._rows[task]
+            for task in done:
                 until = task.result()
                 if until is not None:
                     self.pause_until = max(until, self.pause_until or until)
@@ -325,6 +373,7 @@ class _Sending:
         if self.tasks:
             await asyncio.gather(*self.tasks, return_exceptions=True)
             self.tasks.clear()
+            self._rows.clear()
 
 
 async def _send(
@@ -344,7 +393,8 @@ async def _send(
     except RetryAfter as error:
         wait = error.retry_after
         seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
-        until = now + dt.timedelta(seconds=seconds)
+        # From the answer's time, not the batch's: a batch can run for several seconds.
+        until = max(now, runtime_of(app).clock()) + dt.timedelta(seconds=seconds)
         outcomes.later(row, repo.PENDING, retry_at=until, error="429")
         report.deferred += 1
         return until
@@ -563,19 +613,16 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     async with lock:
         rt = runtime_of(app)
-        while True:
-            report = await dispatch_due(app)
-            rt.last_dispatch = rt.clock()
-            if report.sent or report.expired or report.failed:
-                log.info(
-                    "reminders: %s sent, %s expired, %s deferred, %s failed",
-                    report.sent,
-                    report.expired,
-                    report.deferred,
-                    report.failed,
-                )
-            if report.claimed < BATCH or report.paused_until is not None or not app.running:
-                return
+        report = await dispatch_due(app, drain=lambda: app.running)
+        rt.last_dispatch = rt.clock()
+        if report.sent or report.expired or report.failed:
+            log.info(
+                "reminders: %s sent, %s expired, %s deferred, %s failed",
+                report.sent,
+                report.expired,
+                report.deferred,
+                report.failed,
+            )
 
 
 async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -590,10 +637,16 @@ def schedule_jobs(app: App) -> None:
     every = runtime_of(app).settings.reminder_dispatch_seconds
     # Two instances: a tick during a long drain returns at once instead of being skipped
     # with a warning by the scheduler.
+    # APScheduler drops a run that starts more than a second late (its default misfire
+    # grace), with a warning: a tick delayed by a busy loop runs late instead, and ticks
+    # missed altogether run once.
+    late = {"misfire_grace_time": None, "coalesce": True}
     app.job_queue.run_repeating(
         dispatch_job,
         interval=every,
         first=min(1.0, every),
-        job_kwargs={"max_instances": 2},
+        job_kwargs={"max_instances": 2, **late},
     )
-    app.job_queue.run_repeating(horizon_job, interval=HORIZON_EVERY_SECONDS, first=5.0)
+    app.job_queue.run_repeating(
+        horizon_job, interval=HORIZON_EVERY_SECONDS, first=5.0, job_kwargs=late
+    )

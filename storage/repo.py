@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -526,7 +526,12 @@ async def snooze_reminder(
 
 
 def _claim_query(
-    *, now: dt.datetime, limit: int, postgres: bool, stale_before: dt.datetime | None
+    *,
+    now: dt.datetime,
+    limit: int,
+    postgres: bool,
+    stale_before: dt.datetime | None,
+    skip: Collection[int] = (),
 ) -> Any:
     if stale_before is None:  # pending and due (again, if it was put back with a retry_at)
         where = sa.and_(
@@ -540,6 +545,8 @@ def _claim_query(
             col(Reminder.due_at) <= now,
             col(Reminder.claimed_at) < stale_before,
         )
+        if skip:  # the caller's own sends, still on their way
+            where = sa.and_(where, col(Reminder.id).not_in(list(skip)))
     query = (
         select(Reminder).where(where).order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)
     )
@@ -549,13 +556,19 @@ def _claim_query(
 
 
 async def claim_due_reminders(
-    session: AsyncSession, *, now: dt.datetime, limit: int, lease: dt.timedelta
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    limit: int,
+    lease: dt.timedelta,
+    skip: Collection[int] = (),
 ) -> list[Reminder]:
     """Claim up to `limit` due rows, oldest first, so no other dispatcher sends them.
 
     A row claimed longer than `lease` ago belongs to a dispatcher that died mid-send: it is
-    claimable again (at most the messages that were in flight are repeated). On PostgreSQL
-    rows locked by another dispatcher are skipped (`FOR UPDATE SKIP LOCKED`).
+    claimable again (at most the messages that were in flight are repeated), except the ids
+    in `skip` (the caller's own sends under way). On PostgreSQL rows locked by another
+    dispatcher are skipped (`FOR UPDATE SKIP LOCKED`).
 
     Pending rows and stale claims are read by two queries, each a range of the (status,
     due_at) index: one query with an OR over both made SQLite collect and sort every due row
@@ -564,7 +577,9 @@ async def claim_due_reminders(
     postgres = session.get_bind().dialect.name == "postgresql"
     rows: list[Reminder] = []
     for stale_before in (None, now - lease):
-        query = _claim_query(now=now, limit=limit, postgres=postgres, stale_before=stale_before)
+        query = _claim_query(
+            now=now, limit=limit, postgres=postgres, stale_before=stale_before, skip=skip
+        )
         rows += (await session.exec(query)).all()
     rows.sort(key=lambda r: (r.due_at, r.id or 0))
     rows = rows[:limit]

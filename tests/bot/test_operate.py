@@ -256,3 +256,13 @@ async def test_fuzz_any_input_in_any_state_gets_an_answer(coach: Coach, actions,
         assert answered, f"no answer to {kind} {value!r}"
         for _, params in answered:
             assert params.get("text") != texts.SOMETHING_WENT_WRONG, (kind, value)
+
+
+async def test_a_late_tick_still_runs(coach: Coach):
+    # A tick delayed by a busy event loop must run late, not be dropped as missed (as
+    # APScheduler does after one second by default).
+    assert coach.app.job_queue is not None
+    jobs = {job.name: job.job for job in coach.app.job_queue.jobs()}
+    assert set(jobs) == {"dispatch_job", "horizon_job"}
+    for job in jobs.values():
+        assert job.misfire_grace_time is None and job.coalesce

@@ -956,3 +956,46 @@ async def test_reminders_shows_whats_coming_and_its_buttons_move_the_next_ones(d
     got = watch.got[len(flat(expected)) :]
     assert got == [Got(42, "strength", "Wed 2026-12-02 08:10")]
     assert not [r for r in rows if r.kind == "morning" and r.status == repo.PENDING]
+
+
+async def test_a_backlog_drains_batch_after_batch_in_one_pass(db_url):
+    """A clustered 07:00 larger than a batch goes out in one dispatcher run, each message
+    once, and the run stops draining as soon as it is told to."""
+    clock = Clock(START)
+    chats = tuple(range(2001, 2011))
+    async with coach_at(db_url, clock) as coach:
+        watch = await runners(coach, london(*chats))
+        clock.now = SAT_MORNING
+        report = await dispatch_due(coach.app, now=SAT_MORNING, limit=3, drain=lambda: True)
+        watch.collect(SAT_MORNING)
+        assert (report.claimed, report.sent) == (10, 10)
+        assert sorted(g.chat for g in watch.got) == list(chats)
+
+        # Told to stop (the application is stopping): the batch under way ends the run.
+        sunday = at(SUN, "07:00")
+        clock.now = sunday
+        report = await dispatch_due(coach.app, now=sunday, limit=3, drain=lambda: False)
+        assert (report.claimed, report.sent) == (3, 3)
+        report = await dispatch_due(coach.app, now=sunday, limit=3, drain=lambda: True)
+        assert (report.claimed, report.sent) == (7, 7)
+
+
+async def test_retry_after_counts_from_when_telegram_answered_not_from_the_batch_start(db_url):
+    """A batch can run for seconds: "retry after 5 s" received 30 s into it holds sending
+    until 5 s after the answer, not until 5 s after the batch began (already past)."""
+    clock = Clock(START)
+    async with coach_at(db_url, clock) as coach:
+        watch = await runners(coach, london(1001, 1002))
+
+        def slow_telegram(event: str, message: dict[str, object]) -> None:
+            chat = message.get("chat")
+            if event == "sent" and isinstance(chat, dict) and chat.get("id") == 1001:
+                clock.now += dt.timedelta(seconds=30)  # the batch's first send took a while
+
+        coach.standin.add_listener(slow_telegram)
+        coach.standin.fail_next("sendMessage", kind="retry_after", chat_id=1002, retry_after=5)
+        report = await watch.dispatch(SAT_MORNING)
+        until = SAT_MORNING + dt.timedelta(seconds=35)
+        assert (report.sent, report.deferred, report.paused_until) == (1, 1, until)
+        waiting = [r for r in await rows_of(coach, 1002) if r.local_date == SAT]
+        assert [(r.status, r.retry_at) for r in waiting] == [(repo.PENDING, until)]

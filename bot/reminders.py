@@ -201,8 +201,14 @@ class _Outcomes:
         if not self.waiting:
             return
         finished, self.waiting = self.waiting, []
-        async with runtime_of(self.app).sessions() as db, db.begin():
-            await repo.finish_reminders(db, finished=finished, now=self.now)
+        try:
+            async with runtime_of(self.app).sessions() as db, db.begin():
+                await repo.finish_reminders(db, finished=finished, now=self.now)
+        except BaseException:
+            # Kept for the next write (the pass's last one retries): an outcome lost here
+            # would leave a sent row claimed, and sent again once its lease ran out.
+            self.waiting[:0] = finished
+            raise
 
 
 async def dispatch_due(
@@ -260,10 +266,10 @@ async def dispatch_due(
         await sending.collect(wait=True, until_empty=True)
     finally:
         await sending.abandon()
+        if sending.pause_until is not None:  # even if the pass ends in an error
+            pace.paused_until = sending.pause_until
+            report.paused_until = sending.pause_until
         await outcomes.flush()
-    if sending.pause_until is not None:
-        pace.paused_until = sending.pause_until
-        report.paused_until = sending.pause_until
     return report
 
 
@@ -312,9 +318,15 @@ async def _dispatch_batch(
             outcomes.later(row, repo.CANCELLED, error="nothing to send")
             report.cancelled += 1
             continue
-        busy_chats.add(runner.chat_id)
         await sending.room()
         await pace.turn()
+        await sending.collect(wait=False)
+        if sending.pause_until is not None:  # a 429 came back while this one waited
+            outcomes.later(row, repo.PENDING, retry_at=sending.pause_until)
+            report.deferred += 1
+            continue
+        busy_chats.add(runner.chat_id)
+        pace.sent(runner.chat_id)  # from when it leaves: later batches see it too
         sending.start(row.id, _send(app, row, runner, message, now, report, outcomes))
 
 
@@ -356,24 +368,31 @@ class _Sending:
                 done = {task for task in self.tasks if task.done()}
             if not done:
                 return
-            self.tasks -= done
-            for task in done:
-                del self._rows[task]
-            for task in done:
-                until = task.result()
-                if until is not None:
-                    self.pause_until = max(until, self.pause_until or until)
+            self._take(done)
             await self.outcomes.flush()
             if not until_empty:
                 return
 
     async def abandon(self) -> None:
-        """After an error or a cancellation: let the sends under way finish, so each one's
-        outcome is written."""
+        """After an error or a cancellation: let the sends under way finish (shielded from a
+        second cancellation), so each one's outcome and any 429 are noted."""
         if self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
-            self.tasks.clear()
-            self._rows.clear()
+            await asyncio.shield(asyncio.wait(set(self.tasks)))
+            self._take(set(self.tasks))
+
+    def _take(self, done: set[asyncio.Task[dt.datetime | None]]) -> None:
+        self.tasks -= done
+        for task in done:
+            del self._rows[task]
+            if task.cancelled():
+                continue
+            error = task.exception()
+            if error is not None:  # _send notes every outcome itself: this is a bug
+                log.error("reminders: a send failed", exc_info=error)
+                continue
+            until = task.result()
+            if until is not None:
+                self.pause_until = max(until, self.pause_until or until)
 
 
 async def _send(
@@ -387,38 +406,43 @@ async def _send(
 ) -> dt.datetime | None:
     """Send one row and note its outcome; returns a time to pause sending until, if any."""
     text, markup = message
-    pace = pace_of(app)
+
+    def answered() -> dt.datetime:
+        # Pauses and backoffs count from Telegram's answer: a batch runs for seconds.
+        return max(now, runtime_of(app).clock())
+
     try:
         await app.bot.send_message(runner.chat_id, text, reply_markup=markup)
     except RetryAfter as error:
         wait = error.retry_after
         seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
-        # From the answer's time, not the batch's: a batch can run for several seconds.
-        until = max(now, runtime_of(app).clock()) + dt.timedelta(seconds=seconds)
+        until = answered() + dt.timedelta(seconds=seconds)
         outcomes.later(row, repo.PENDING, retry_at=until, error="429")
         report.deferred += 1
         return until
     except Forbidden as error:
         log.info("runner %s blocked the bot: %s", runner.id, error)
-        await _runner_blocked(app, runner)
         outcomes.later(row, repo.CANCELLED, error="forbidden")
         report.cancelled += 1
+        await _quietly(_runner_blocked(app, runner), f"marking runner {runner.id} inactive")
     except ChatMigrated as error:
-        await _chat_moved(app, runner, error.new_chat_id)
         outcomes.later(row, repo.PENDING, error="chat migrated")
         report.deferred += 1
+        await _quietly(
+            _chat_moved(app, runner, error.new_chat_id), f"moving runner {runner.id}'s chat"
+        )
     except TimedOut as error:
         if _maybe_delivered(error):
             # The request left; Telegram may have shown it. A doubled reminder costs more
             # trust than a missed one, so it is not sent again.
             outcomes.later(row, repo.UNKNOWN, error="timed out after sending")
             report.unknown += 1
-        elif _finish_retry(outcomes, row, now, "connect timeout"):
+        elif _finish_retry(outcomes, row, answered(), "connect timeout"):
             report.deferred += 1
         else:
             report.failed += 1
     except NetworkError as error:
-        if _finish_retry(outcomes, row, now, str(error)[:200]):
+        if _finish_retry(outcomes, row, answered(), str(error)[:200]):
             report.deferred += 1
         else:
             report.failed += 1
@@ -428,10 +452,17 @@ async def _send(
         outcomes.later(row, repo.FAILED, error=repr(error)[:200])
         report.failed += 1
     else:
-        pace.sent(runner.chat_id)
         outcomes.later(row, repo.SENT)
         report.sent += 1
     return None
+
+
+async def _quietly(work: Coroutine[Any, Any, None], what: str) -> None:
+    """Run follow-up work of a send (its outcome is already noted); a failure is logged."""
+    try:
+        await work
+    except Exception:
+        log.exception("reminders: %s failed", what)
 
 
 def _maybe_delivered(error: TimedOut) -> bool:

@@ -36,7 +36,8 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 
 T = TypeVar("T")
 
-SQLITE_BUSY = 5  # the plain code; extended ones such as BUSY_SNAPSHOT (517) do not pass
+SQLITE_BUSY = 5
+SQLITE_BUSY_SNAPSHOT = 517  # another writer committed after this transaction read
 # SQLite's own busy handler waits these steps (sqliteDefaultBusyCallback), then 100 ms each.
 BACKOFF_SECONDS = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05)
 LAST_STEP = 0.1
@@ -50,7 +51,10 @@ async def _patiently(busy_timeout: float, call: Callable[[], T]) -> T:
         try:
             return call()
         except sqlite3.OperationalError as error:
-            if getattr(error, "sqlite_errorcode", None) != SQLITE_BUSY:
+            code = getattr(error, "sqlite_errorcode", None)
+            # Plain BUSY and BUSY_RECOVERY (another process recovering the WAL) pass with
+            # time; BUSY_SNAPSHOT (517) never does.
+            if code is None or code & 0xFF != SQLITE_BUSY or code == SQLITE_BUSY_SNAPSHOT:
                 raise
             now = time.monotonic()
             if deadline is None:
@@ -81,7 +85,9 @@ class InlineCursor:
         return self
 
     async def executemany(self, sql: str, parameters: Any) -> InlineCursor:
-        rows = list(parameters)  # an iterator could not be replayed after SQLITE_BUSY
+        # A list: an iterator could not be replayed after SQLITE_BUSY. Replaying is safe in
+        # WAL mode: only the first row, which takes the write lock, can be answered busy.
+        rows = list(parameters)
         run = partial(self._cursor.executemany, sql, rows)
         await _patiently(self._connection.busy_timeout, run)
         return self

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -15,7 +15,13 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from bot import texts
-from bot.reminders import DispatchReport, dispatch_due, extend_horizons, rebuild_reminders
+from bot.reminders import (
+    DispatchReport,
+    _Outcomes,
+    dispatch_due,
+    extend_horizons,
+    rebuild_reminders,
+)
 from bot.settings import Settings
 from bot.standin import BotApiStandIn, RateLimits
 from bot.texts import SOMETHING_WENT_WRONG
@@ -980,22 +986,64 @@ async def test_a_backlog_drains_batch_after_batch_in_one_pass(db_url):
         assert (report.claimed, report.sent) == (7, 7)
 
 
-async def test_retry_after_counts_from_when_telegram_answered_not_from_the_batch_start(db_url):
-    """A batch can run for seconds: "retry after 5 s" received 30 s into it holds sending
-    until 5 s after the answer, not until 5 s after the batch began (already past)."""
+def _slow_first_send(clock: Clock, chat_id: int) -> Callable[[str, dict[str, object]], None]:
+    """A stand-in listener: the batch's send to `chat_id` takes 30 s of the clock."""
+
+    def listener(event: str, message: dict[str, object]) -> None:
+        chat = message.get("chat")
+        if event == "sent" and isinstance(chat, dict) and chat.get("id") == chat_id:
+            clock.now += dt.timedelta(seconds=30)
+
+    return listener
+
+
+@pytest.mark.parametrize(
+    ("fault", "wait"), [("retry_after", 5), ("server_error", 5)], ids=["429", "502"]
+)
+async def test_a_wait_counts_from_when_telegram_answered_not_from_the_batch_start(
+    db_url, fault, wait
+):
+    """A batch can run for seconds: "retry after 5 s" (or a first network error's 5 s
+    backoff) received 30 s into it holds the row until 5 s after the answer, not until 5 s
+    after the batch began, which has already passed."""
     clock = Clock(START)
     async with coach_at(db_url, clock) as coach:
         watch = await runners(coach, london(1001, 1002))
-
-        def slow_telegram(event: str, message: dict[str, object]) -> None:
-            chat = message.get("chat")
-            if event == "sent" and isinstance(chat, dict) and chat.get("id") == 1001:
-                clock.now += dt.timedelta(seconds=30)  # the batch's first send took a while
-
-        coach.standin.add_listener(slow_telegram)
-        coach.standin.fail_next("sendMessage", kind="retry_after", chat_id=1002, retry_after=5)
+        coach.standin.add_listener(_slow_first_send(clock, 1001))
+        coach.standin.fail_next("sendMessage", kind=fault, chat_id=1002, retry_after=wait)
         report = await watch.dispatch(SAT_MORNING)
-        until = SAT_MORNING + dt.timedelta(seconds=35)
-        assert (report.sent, report.deferred, report.paused_until) == (1, 1, until)
+        until = SAT_MORNING + dt.timedelta(seconds=30 + wait)
+        assert (report.sent, report.deferred) == (1, 1)
+        assert report.paused_until == (until if fault == "retry_after" else None)
         waiting = [r for r in await rows_of(coach, 1002) if r.local_date == SAT]
         assert [(r.status, r.retry_at) for r in waiting] == [(repo.PENDING, until)]
+
+
+async def test_outcomes_that_could_not_be_written_are_kept_for_the_next_write(db_url):
+    """A sent row whose outcome failed to be written (the database briefly unusable) must
+    not stay claimed: it would be sent again once its lease ran out."""
+    clock = Clock(START)
+    async with coach_at(db_url, clock) as coach:
+        await runners(coach, london(1001, 1002))
+        rt = coach.app.bot_data["runtime"]
+        async with rt.sessions() as db, db.begin():
+            claimed = await repo.claim_due_reminders(
+                db, now=SAT_MORNING, limit=10, lease=dt.timedelta(minutes=2)
+            )
+        assert claimed
+        outcomes = _Outcomes(coach.app, SAT_MORNING)
+        for row in claimed:
+            outcomes.later(row, repo.SENT)
+
+        async def rename(old: str, new: str) -> None:
+            async with rt.engine.begin() as connection:
+                await connection.execute(sa.text(f"ALTER TABLE {old} RENAME TO {new}"))
+
+        await rename("reminder", "reminder_away")  # the write below cannot succeed
+        with pytest.raises(sa.exc.DBAPIError):
+            await outcomes.flush()
+        await rename("reminder_away", "reminder")
+        await outcomes.flush()
+        ids = {row.id for row in claimed}
+        statuses = {r.status for r in await rows_of(coach) if r.id in ids}
+        assert statuses == {repo.SENT}

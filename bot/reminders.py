@@ -340,18 +340,15 @@ class _Sending:
 
     def __init__(self, outcomes: _Outcomes) -> None:
         self.outcomes = outcomes
-        self.tasks: set[asyncio.Task[dt.datetime | None]] = set()
-        self._rows: dict[asyncio.Future[dt.datetime | None], int] = {}
+        self.tasks: dict[asyncio.Task[dt.datetime | None], int] = {}  # -> its row's id
         self.pause_until: dt.datetime | None = None
 
     def start(self, row_id: int, send: Coroutine[Any, Any, dt.datetime | None]) -> None:
-        task = asyncio.ensure_future(send)
-        self.tasks.add(task)
-        self._rows[task] = row_id
+        self.tasks[asyncio.ensure_future(send)] = row_id
 
     def row_ids(self) -> set[int]:
         """The rows whose sends are under way."""
-        return {self._rows[task] for task in self.tasks}
+        return set(self.tasks.values())
 
     async def room(self) -> None:
         """Wait until fewer than IN_FLIGHT sends are under way."""
@@ -363,7 +360,7 @@ class _Sending:
         outcomes in one transaction."""
         while self.tasks:
             if wait:
-                done, _ = await asyncio.wait(self.tasks, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(set(self.tasks), return_when=asyncio.FIRST_COMPLETED)
             else:
                 done = {task for task in self.tasks if task.done()}
             if not done:
@@ -381,9 +378,8 @@ class _Sending:
             self._take(set(self.tasks))
 
     def _take(self, done: set[asyncio.Task[dt.datetime | None]]) -> None:
-        self.tasks -= done
         for task in done:
-            del self._rows[task]
+            del self.tasks[task]
             if task.cancelled():
                 continue
             error = task.exception()

@@ -627,33 +627,34 @@ class Finish:
 
 
 _REMINDER: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
+
+
+def _finish_statement(*, sent: bool) -> Any:
+    values: dict[str, Any] = {
+        "status": sa.bindparam("new_status"),
+        "last_error": sa.bindparam("error"),
+        "retry_at": sa.bindparam("retry_at"),
+    }
+    if sent:
+        values["sent_at"] = sa.bindparam("sent_at")
+    return (
+        sa.update(_REMINDER)
+        .where(_REMINDER.c.id == sa.bindparam("reminder_id"), _REMINDER.c.status == CLAIMED)
+        .values(**values)
+    )
+
+
 # Built once: these run once per message, where building the statement cost more than running it.
-_FINISH_SENT = (
-    sa.update(_REMINDER)
-    .where(_REMINDER.c.id == sa.bindparam("reminder_id"), _REMINDER.c.status == CLAIMED)
-    .values(
-        status=sa.bindparam("new_status"),
-        last_error=sa.bindparam("error"),
-        retry_at=sa.bindparam("retry_at"),
-        sent_at=sa.bindparam("sent_at"),
-    )
-)
-_FINISH_OTHER = (
-    sa.update(_REMINDER)
-    .where(_REMINDER.c.id == sa.bindparam("reminder_id"), _REMINDER.c.status == CLAIMED)
-    .values(
-        status=sa.bindparam("new_status"),
-        last_error=sa.bindparam("error"),
-        retry_at=sa.bindparam("retry_at"),
-    )
-)
+_FINISH_SENT = _finish_statement(sent=True)
+_FINISH_OTHER = _finish_statement(sent=False)
 
 
 async def finish_reminders(
     session: AsyncSession, *, finished: Sequence[Finish], now: dt.datetime
 ) -> None:
-    """Record how claimed rows ended, in one statement per kind of change (see
-    `finish_reminder`); rows no longer claimed are left alone."""
+    """Record how claimed rows ended (sent, expired, cancelled, unknown, failed, or pending
+    again with `retry_at`), in one statement per kind of change; rows no longer claimed are
+    left alone."""
     sent = [f for f in finished if f.status == SENT]
     other = [f for f in finished if f.status != SENT]
     for statement, group in ((_FINISH_SENT, sent), (_FINISH_OTHER, other)):
@@ -671,22 +672,6 @@ async def finish_reminders(
             await session.exec(statement, params=params[0])
         elif params:
             await session.exec(statement, params=params)
-
-
-async def finish_reminder(
-    session: AsyncSession,
-    *,
-    reminder_id: int,
-    status: str,
-    now: dt.datetime,
-    error: str | None = None,
-    retry_at: dt.datetime | None = None,
-) -> None:
-    """Record how a claimed row ended: sent, expired, cancelled, unknown, failed, or pending
-    again (with `retry_at`)."""
-    await finish_reminders(
-        session, finished=[Finish(reminder_id, status, error, retry_at)], now=now
-    )
 
 
 async def cancel_pending_reminders(session: AsyncSession, *, runner_id: int) -> None:

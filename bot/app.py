@@ -16,6 +16,7 @@ from telegram.request import BaseRequest
 
 from bot import texts
 from bot.settings import Settings
+from bot.turns import ReplySender, RunnerLocks
 from storage.db import make_engine, make_sessionmaker, upgrade
 
 Clock = Callable[[], dt.datetime]
@@ -35,6 +36,8 @@ class Runtime:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    locks: RunnerLocks
+    sender: ReplySender
     last_dispatch: dt.datetime | None = None  # the reminder dispatcher's last run (health)
 
 
@@ -102,7 +105,10 @@ def build_application(
         await shut_down(app)
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
-    app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, make_sessionmaker(engine), clock)
+    sessions = make_sessionmaker(engine)
+    sender = ReplySender(app.bot, sessions, clock)
+    locks = RunnerLocks(postgres=engine.dialect.name == "postgresql")
+    app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, sessions, clock, locks, sender)
 
     from bot.handlers import register_handlers
     from bot.reminders import schedule_jobs

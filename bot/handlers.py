@@ -13,13 +13,12 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -63,6 +62,7 @@ from bot.questions import (
 )
 from bot.reminders import rebuild_reminders
 from bot.render import TELEGRAM_LIMIT, day_entry, pack, render_plan
+from bot.turns import CURRENT, Replies, document_param
 from core import pain_content as content
 from core.areas import AREA_LABELS
 from core.dates import DateParseError, parse_date
@@ -70,7 +70,7 @@ from core.models import BodyArea, Plan
 from core.pain import mentions_pain
 from core.planner import week_start_of
 from core.reminders import snooze_until
-from storage import repo
+from storage import inbox, repo
 from storage.tables import Runner, apply_profile, apply_week, runner_profile, runner_week
 
 log = logging.getLogger(__name__)
@@ -85,13 +85,16 @@ CONFIRM, CHANGE, KEEP = "confirm", "change", "keep"
 
 @dataclass
 class Turn:
-    """One update's work: the runner, their open dialog, and the database session."""
+    """One update's work: the runner, their open dialog, the database session, and what the
+    turn will say once its transaction has committed (`replies`)."""
 
     update: Update
     context: Ctx
     db: AsyncSession
     runner: Runner
     dialog: dict[str, Any] | None
+    replies: Replies = field(default_factory=Replies)
+    _answered: bool = False
 
     @property
     def chat_id(self) -> int:
@@ -112,9 +115,9 @@ class Turn:
 
     async def say(
         self, text: str, prompt: Prompt | None = None, *, prefix: str | None = None
-    ) -> Message:
-        """Send a message; a prompt's buttons answer the dialog's current step, or carry
-        `prefix` (e.g. "t:" for actions that are not dialog answers)."""
+    ) -> None:
+        """Say something after the commit; a prompt's buttons answer the dialog's current
+        step, or carry `prefix` (e.g. "t:" for actions that are not dialog answers)."""
         markup = None
         if prompt and prompt.rows:
             markup = (
@@ -122,9 +125,56 @@ class Turn:
                 if prefix is None
                 else _action_keyboard(prompt, prefix)
             )
+        await self.send(text, markup)
+
+    async def send(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         if len(text) > TELEGRAM_LIMIT:  # never fail a turn over length; hints quote input
             text = text[: TELEGRAM_LIMIT - 1] + "…"
-        return await self.context.bot.send_message(self.chat_id, text, reply_markup=markup)
+        params: dict[str, Any] = {"text": text}
+        if markup is not None:
+            params["reply_markup"] = markup.to_dict()
+        self.replies.add("sendMessage", self.chat_id, **params)
+
+    async def answer_query(self, text: str | None = None) -> None:
+        """Answer the button press this turn handles (once; later calls are ignored)."""
+        query = self.update.callback_query
+        if query is None or self._answered:
+            return
+        self._answered = True
+        params: dict[str, Any] = {"callback_query_id": query.id}
+        if text:
+            params["text"] = text
+        self.replies.add("answerCallbackQuery", self.chat_id, **params)
+
+    async def close_prompt(self, message: Message | None, echo: str) -> None:
+        """Under an answered question, show the answer and take its buttons away."""
+        if message is None or not message.text:
+            return
+        text = message.text if not echo else f"{message.text}\n\n→ {echo}"
+        await self.edit(message, text[:4096], None)
+
+    async def edit(self, message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        params: dict[str, Any] = {"message_id": message.message_id, "text": text}
+        if markup is not None:
+            params["reply_markup"] = markup.to_dict()
+        self.replies.add("editMessageText", message.chat_id, **params)
+
+    async def edit_markup(self, message: Message, markup: InlineKeyboardMarkup) -> None:
+        self.replies.add(
+            "editMessageReplyMarkup",
+            message.chat_id,
+            message_id=message.message_id,
+            reply_markup=markup.to_dict(),
+        )
+
+    async def send_document(self, data: bytes, *, filename: str, caption: str) -> None:
+        self.replies.add(
+            "sendDocument",
+            self.chat_id,
+            document=document_param(data),
+            filename=filename,
+            caption=caption,
+        )
 
     @property
     def step(self) -> str:
@@ -174,7 +224,7 @@ def current_step(dialog: dict[str, Any]) -> str:
     return EDIT if answers.get("_edit") else SUMMARY
 
 
-async def begin_turn(update: Update, context: Ctx, db: AsyncSession) -> Turn:
+async def begin_turn(update: Update, context: Ctx, db: AsyncSession, replies: Replies) -> Turn:
     user = update.effective_user
     chat = update.effective_chat
     assert user is not None and chat is not None
@@ -192,7 +242,7 @@ async def begin_turn(update: Update, context: Ctx, db: AsyncSession) -> Turn:
         runner.active = True
         await repo.save_runner(db, runner=runner)
         await rebuild_reminders(db, runner=runner, now=runtime(context).clock())
-    return Turn(update, context, db, runner, dialog)
+    return Turn(update, context, db, runner, dialog, replies)
 
 
 # --- asking and answering ---------------------------------------------------------------------
@@ -240,18 +290,18 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
     step = turn.step
     answers: Answers = turn.dialog["answers"]
     if turn.dialog["flow"] == PAIN and raw.strip().lower().rstrip(".!") in NOT_NOW_WORDS:
-        await _close_prompt(message, "Not now")
+        await turn.close_prompt(message, "Not now")
         await turn.say(content.NOT_NOW)
         await resume_interrupted(turn)
         return
     if step == SUMMARY:
         if raw == CONFIRM or raw.strip().lower() in {"confirm", "yes", "y", "ok", "correct"}:
-            await _close_prompt(message, "✅ Confirmed")
+            await turn.close_prompt(message, "✅ Confirmed")
             await finish_onboarding(turn)
             return
         if raw == EDIT or raw.strip().lower() in {"edit", "change", "no"}:
             turn.dialog["answers"] = {**answers, "_edit": True}
-            await _close_prompt(message, "✏️ Edit")
+            await turn.close_prompt(message, "✏️ Edit")
         else:
             await turn.say("Tap Confirm if this is right, or Edit to change an answer.")
     elif step in (EDIT, SETTINGS):
@@ -259,7 +309,7 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
         if key is None:
             await turn.say(texts.HINT_PICK)
         else:
-            await _close_prompt(message, QUESTIONS[key].label)
+            await turn.close_prompt(message, QUESTIONS[key].label)
             new = forget(answers, key)
             new.pop("_edit", None)
             if step == SETTINGS:
@@ -268,13 +318,13 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
     elif step == RESTART:
         choice = raw.strip().lower()
         if raw == KEEP or choice in {"keep", "keep my plan", "no"}:
-            await _close_prompt(message, "Keep my plan")
+            await turn.close_prompt(message, "Keep my plan")
             turn.dialog = None
             await turn.save_dialog()
             await turn.say(texts.KEEP_PLAN)
             return
         if raw == CHANGE or choice in {"change", "change something", "yes"}:
-            await _close_prompt(message, "Change something")
+            await turn.close_prompt(message, "Change something")
             turn.dialog = _settings_dialog(turn.runner)
         else:
             await turn.say("Tap Change something or Keep my plan.")
@@ -291,9 +341,9 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
         if accepted.stay:
             await turn.save_dialog()
             if message is not None:
-                await message.edit_reply_markup(_keyboard(prompt_for(turn), step))
+                await turn.edit_markup(message, _keyboard(prompt_for(turn), step))
             return
-        await _close_prompt(message, accepted.echo)
+        await turn.close_prompt(message, accepted.echo)
     await turn.save_dialog()
     await ask(turn)
 
@@ -323,17 +373,6 @@ def _pick(raw: str, answers: Answers) -> str | None:
         "where": "placement",
     }
     return synonyms.get(said)
-
-
-async def _close_prompt(message: Message | None, echo: str) -> None:
-    """Under an answered question, show the answer and take its buttons away."""
-    if message is None or not message.text:
-        return
-    text = message.text if not echo else f"{message.text}\n\n→ {echo}"
-    try:
-        await message.edit_text(text[:4096], reply_markup=None)
-    except BadRequest as error:  # e.g. the message is too old to edit; the answer still counts
-        log.info("could not close prompt %s: %s", message.message_id, error)
 
 
 def _settings_dialog(runner: Runner) -> dict[str, Any]:
@@ -413,22 +452,77 @@ TurnHandler = Callable[[Turn], Awaitable[None]]
 
 
 def with_turn(*, needs_plan: bool = False) -> Callable[[TurnHandler], PtbHandler]:
-    """Run a handler in one database transaction with the runner's Turn; with `needs_plan`,
-    a runner who has not finished setup is pointed to /start instead."""
+    """Run a handler as one turn (`run_turn`); with `needs_plan`, a runner who has not
+    finished setup is pointed to /start instead."""
 
     def wrap(handler: TurnHandler) -> PtbHandler:
         @functools.wraps(handler)
         async def callback(update: Update, context: Ctx) -> None:
-            async with runtime(context).sessions() as db, db.begin():
-                turn = await begin_turn(update, context, db)
-                if needs_plan and not turn.runner.onboarded:
-                    await turn.say(texts.NO_PLAN_YET)
-                    return
-                await handler(turn)
+            await run_turn(update, context, handler, needs_plan=needs_plan)
 
         return callback
 
     return wrap
+
+
+async def run_turn(
+    update: Update, context: Ctx, handler: TurnHandler, *, needs_plan: bool = False
+) -> None:
+    """One update, once: in one transaction that holds the runner's lock, marks the update
+    handled and records the replies; the replies go out only after it has committed."""
+    rt = runtime(context)
+    state = CURRENT.get()
+    user = update.effective_user
+    user_id = user.id if user is not None else None
+    replies = Replies()
+    ids: list[int] = []
+    try:
+        async with rt.locks.transaction(rt.sessions, user_id) as db:
+            now = rt.clock()
+            claim = await inbox.claim_update(
+                db, update_id=update.update_id, user_id=user_id, now=now
+            )
+            if state is not None:
+                state.outcome = claim
+            if claim != "mine":
+                log.info("update %s: %s, not handled again", update.update_id, claim)
+                return
+            query = update.callback_query
+            if query is not None and not _own_press(update):
+                # A press on a message in someone else's chat: it changes nothing and
+                # creates no runner.
+                log.warning(
+                    "update %s: a press from user %s on another chat", update.update_id, user_id
+                )
+                replies.add(
+                    "answerCallbackQuery",
+                    user_id or 0,
+                    callback_query_id=query.id,
+                    text=texts.STALE_BUTTON,
+                )
+            else:
+                turn = await begin_turn(update, context, db, replies)
+                if needs_plan and not turn.runner.onboarded:
+                    await turn.say(texts.NO_PLAN_YET)
+                else:
+                    await handler(turn)
+            ids = await inbox.add_replies(
+                db, replies=replies.calls, update_id=update.update_id, now=now
+            )
+    except BaseException as error:
+        if state is not None:
+            state.outcome, state.error = "failed", error
+        raise
+    await rt.sender.send(list(zip(ids, replies.calls, strict=True)))
+
+
+def _own_press(update: Update) -> bool:
+    """A press counts only on a message in the presser's own private chat (whose id is the
+    user's id)."""
+    query = update.callback_query
+    assert query is not None
+    message = query.message
+    return message is not None and message.chat.id == query.from_user.id
 
 
 @with_turn()
@@ -583,11 +677,11 @@ async def on_followup_button(turn: Turn, query: Any, rest: str) -> None:
     key = str(turn.runner.telegram_user_id)
     episode = await repo.get_kv(turn.db, namespace=PAIN, key=key)
     if not score_text.isdecimal() or episode is None:
-        await query.answer(texts.STALE_BUTTON)
+        await turn.answer_query(texts.STALE_BUTTON)
         return
     score = int(score_text)
-    await query.answer()
-    await _close_prompt(
+    await turn.answer_query()
+    await turn.close_prompt(
         query.message if isinstance(query.message, Message) else None, f"{score}/10"
     )
     today = turn.today()
@@ -666,11 +760,11 @@ async def on_button(turn: Turn) -> None:
     if kind == "q":
         step, _, value = rest.partition(":")
         if turn.dialog is None or turn.dialog.get("paused") or step != turn.step:
-            await query.answer(texts.STALE_BUTTON)
+            await turn.answer_query(texts.STALE_BUTTON)
             if message is not None:
-                await _close_prompt(message, "")
+                await turn.close_prompt(message, "")
             return
-        await query.answer()
+        await turn.answer_query()
         await answer(turn, value, pressed=True, message=message)
     elif kind == "t":
         await on_today_button(turn, query, rest)
@@ -681,10 +775,10 @@ async def on_button(turn: Turn) -> None:
     elif kind == "m" and turn.runner.onboarded:
         await on_reminder_setting(turn, query, rest)
     elif kind == "p" and turn.runner.onboarded:
-        await query.answer()
+        await turn.answer_query()
         await pause(turn, None if rest == "open" else _pause_end(turn, rest), "other")
     else:
-        await query.answer(texts.STALE_BUTTON)
+        await turn.answer_query(texts.STALE_BUTTON)
 
 
 @with_turn(needs_plan=True)
@@ -717,7 +811,7 @@ async def on_today(turn: Turn) -> None:
     markup = InlineKeyboardMarkup([buttons[:2], buttons[2:]])
     for chunk in pack([text])[:-1]:
         await turn.say(chunk)
-    await turn.context.bot.send_message(turn.chat_id, pack([text])[-1], reply_markup=markup)
+    await turn.send(pack([text])[-1], markup)
 
 
 async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
@@ -725,39 +819,41 @@ async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
     try:
         day = dt.date.fromisoformat(day_text)
     except ValueError:
-        await query.answer(texts.STALE_BUTTON)
+        await turn.answer_query(texts.STALE_BUTTON)
         return
     if action == "pain":
-        await query.answer()
+        await turn.answer_query()
         await start_pain(turn)
         return
     if not turn.runner.onboarded:
-        await query.answer(texts.STALE_BUTTON)
+        await turn.answer_query(texts.STALE_BUTTON)
         return
     if action == "ok":
         logged = await repo.record_no_pain(
             turn.db, runner_id=_id(turn.runner), now=turn.clock(), zone=turn.zone
         )
-        await query.answer(texts.NO_PAIN_LOGGED if logged else "Already noted.")
-        await _close_prompt(query.message if isinstance(query.message, Message) else None, "👍")
+        await turn.answer_query(texts.NO_PAIN_LOGGED if logged else "Already noted.")
+        await turn.close_prompt(
+            query.message if isinstance(query.message, Message) else None, "👍"
+        )
         return
     if action == "snooze":
-        await query.answer()
+        await turn.answer_query()
         await turn.say(texts.SNOOZE_CHOICES, snooze_prompt(day), prefix="t:")
         return
     if action in SNOOZES:
         at = snooze_until(SNOOZES[action], turn.clock(), reminder_settings(turn.runner))
         await repo.snooze_reminder(turn.db, runner_id=_id(turn.runner), local_date=day, due_at=at)
         local = at.astimezone(turn.zone)
-        await query.answer(texts.SNOOZED.format(at=f"{local:%H:%M}"))
+        await turn.answer_query(texts.SNOOZED.format(at=f"{local:%H:%M}"))
         await turn.say(texts.SNOOZED.format(at=f"{local:%H:%M}"))
         return
     if action not in ("done", "skip"):
-        await query.answer(texts.STALE_BUTTON)
+        await turn.answer_query(texts.STALE_BUTTON)
         return
     entry = next(d for d in plan_for(turn.runner, week_start_of(day)).days if d.date == day)
     if entry.session is None:
-        await query.answer("There's no strength session on that day any more.")
+        await turn.answer_query("There's no strength session on that day any more.")
         return
     status: Literal["done", "skipped"] = "done" if action == "done" else "skipped"
     changed = await repo.log_session(
@@ -768,10 +864,10 @@ async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
         status=status,
     )
     if not changed:
-        await query.answer(f"Already noted as {status}.")
+        await turn.answer_query(f"Already noted as {status}.")
         return
     note = "Nice work! Logged as done. 💪" if status == "done" else "Noted as skipped. No stress."
-    await query.answer(note)
+    await turn.answer_query(note)
     await turn.say(note)
 
 
@@ -798,20 +894,19 @@ def snooze_prompt(day: dt.date) -> Prompt:
     )
 
 
-async def on_help(update: Update, context: Ctx) -> None:
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id, texts.HELP)
+@with_turn()
+async def on_help(turn: Turn) -> None:
+    await turn.say(texts.HELP)
 
 
-async def on_other_content(update: Update, context: Ctx) -> None:
+@with_turn()
+async def on_other_content(turn: Turn) -> None:
     """Stickers, photos, locations...: say what works instead, and repeat the question."""
-    async with runtime(context).sessions() as db, db.begin():
-        turn = await begin_turn(update, context, db)
-        active = turn.dialog is not None and not turn.dialog.get("paused")
-        hint = "Please answer the question below." if active else "/help lists what I can do."
-        await turn.say(texts.ONLY_TEXT.format(hint=hint))
-        if active:
-            await ask(turn)
+    active = turn.dialog is not None and not turn.dialog.get("paused")
+    hint = "Please answer the question below." if active else "/help lists what I can do."
+    await turn.say(texts.ONLY_TEXT.format(hint=hint))
+    if active:
+        await ask(turn)
 
 
 async def on_group(update: Update, context: Ctx) -> None:
@@ -834,6 +929,8 @@ async def on_error(update: object, context: Ctx) -> None:
         exc_info=context.error,
     )
     chat = getattr(update, "effective_chat", None)
+    if CURRENT.get() is not None:
+        return  # from the inbox: retried, and the runner told if it keeps failing
     if chat is not None:
         try:
             await context.bot.send_message(chat.id, texts.SOMETHING_WENT_WRONG)
@@ -957,18 +1054,15 @@ async def on_reminder_setting(turn: Turn, query: Any, rest: str) -> None:
         off ^= {value}
         runner.reminders_off = sorted(off)
     else:
-        await query.answer(texts.STALE_BUTTON)
+        await turn.answer_query(texts.STALE_BUTTON)
         return
     await repo.save_runner(turn.db, runner=runner)
     await rebuild_reminders(turn.db, runner=runner, now=turn.clock())
-    await query.answer(texts.SETTINGS_SAVED)
+    await turn.answer_query(texts.SETTINGS_SAVED)
     prompt = reminders_prompt(runner, await _upcoming(turn))
     message = query.message if isinstance(query.message, Message) else None
     if message is not None:
-        try:
-            await message.edit_text(prompt.text, reply_markup=_action_keyboard(prompt, ""))
-        except BadRequest as error:
-            log.info("could not refresh /reminders: %s", error)
+        await turn.edit(message, prompt.text, _action_keyboard(prompt, ""))
 
 
 # --- the runner's data: export and delete --------------------------------------------------------
@@ -978,11 +1072,8 @@ async def on_reminder_setting(turn: Turn, query: Any, rest: str) -> None:
 async def on_export(turn: Turn) -> None:
     data = await repo.export_runner(turn.db, runner_id=_id(turn.runner))
     document = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
-    await turn.context.bot.send_document(
-        turn.chat_id,
-        document=document,
-        filename=f"runcoach-{turn.today():%Y-%m-%d}.json",
-        caption=texts.EXPORT_CAPTION,
+    await turn.send_document(
+        document, filename=f"runcoach-{turn.today():%Y-%m-%d}.json", caption=texts.EXPORT_CAPTION
     )
 
 
@@ -1000,19 +1091,25 @@ async def on_delete(turn: Turn) -> None:
 async def on_delete_button(turn: Turn, query: Any, rest: str) -> None:
     message = query.message if isinstance(query.message, Message) else None
     if rest == "keep":
-        await query.answer()
-        await _close_prompt(message, "Kept")
+        await turn.answer_query()
+        await turn.close_prompt(message, "Kept")
         await turn.say(texts.DELETE_KEPT)
         return
     if rest != "erase":
-        await query.answer(texts.STALE_BUTTON)
+        await turn.answer_query(texts.STALE_BUTTON)
         return
-    await query.answer()
-    await _close_prompt(message, "Erased")
+    await turn.answer_query()
+    await turn.close_prompt(message, "Erased")
     await repo.delete_runner(turn.db, runner_id=_id(turn.runner))
+    await inbox.forget_user(
+        turn.db,
+        user_id=turn.runner.telegram_user_id,
+        chat_id=turn.chat_id,
+        keep_update=turn.update.update_id,
+    )
     turn.dialog = None  # nothing of theirs is written back after this
     log.info("runner %s erased their data", turn.runner.id)
-    await turn.context.bot.send_message(turn.chat_id, texts.DELETED)
+    await turn.say(texts.DELETED)
 
 
 # --- flood control ----------------------------------------------------------------------------
@@ -1083,6 +1180,6 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_error_handler(on_error)
 
 
-async def on_unknown_command(update: Update, context: Ctx) -> None:
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id, texts.NOT_UNDERSTOOD)
+@with_turn()
+async def on_unknown_command(turn: Turn) -> None:
+    await turn.say(texts.NOT_UNDERSTOOD)

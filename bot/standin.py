@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import itertools
 import json
 import re
 import time
@@ -207,6 +208,9 @@ def _parse_html(source: str) -> tuple[str, list[JSON]]:
     return "".join(out), entities
 
 
+_UPDATE_IDS = itertools.count(int(time.time() * 1000) % 10**9)
+
+
 class BotApiStandIn(BaseRequest):
     """A `BaseRequest` that answers the Bot API methods runcoach uses from in-memory state.
 
@@ -258,7 +262,6 @@ class BotApiStandIn(BaseRequest):
         self._messages: dict[tuple[int, int], JSON] = {}
         self._chat_info: dict[int, JSON] = {}
         self._next_message_id: dict[int, int] = {}
-        self._next_update_id = 1
         self._next_query_id = 1
         self._updates: deque[JSON] = deque()
         self._waiters: set[asyncio.Event] = set()
@@ -566,9 +569,9 @@ class BotApiStandIn(BaseRequest):
         return update
 
     def _new_update_id(self) -> int:
-        update_id = self._next_update_id
-        self._next_update_id += 1
-        return update_id
+        # Telegram never reuses an update_id for a bot; nor do two stand-ins of one process
+        # (a test that restarts the bot on the same database gets new ids, as it would).
+        return next(_UPDATE_IDS)
 
     def _new_message_id(self, chat_id: int) -> int:
         message_id = self._next_message_id.get(chat_id, 1)

@@ -207,6 +207,65 @@ class Reminder(SQLModel, table=True):
     created_at: dt.datetime = _created_at()
 
 
+class InboxUpdate(SQLModel, table=True):
+    """The inbox: every update from Telegram, stored before it is acknowledged.
+
+    `handled_at` is set in the transaction that handles the update, so an update is handled
+    once however often Telegram delivers it and whenever the process dies.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        # What is left to handle, per user and in order: a small partial index.
+        sa.Index(
+            "ix_inbox_unhandled",
+            "user_id",
+            "update_id",
+            sqlite_where=sa.text("handled_at IS NULL"),
+            postgresql_where=sa.text("handled_at IS NULL"),
+        ),
+        sa.Index("ix_inbox_received_at", "received_at"),
+    )
+
+    update_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False)
+    )
+    user_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    payload: dict[str, Any] = _json(default_factory=dict)
+    received_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    handled_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
+    attempts: int = 0
+    last_error: str | None = None
+
+
+class Reply(SQLModel, table=True):
+    """What a turn says (messages, edits, answers to button presses), written in the turn's
+    transaction and sent after it commits. No foreign key: the reply to /delete outlives
+    the runner it was for."""
+
+    __tablename__ = "reply"
+    __table_args__ = (
+        sa.Index(
+            "ix_reply_unsent",
+            "claimed_at",
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
+        sa.Index("ix_reply_chat", "chat_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    method: str
+    params: dict[str, Any] = _json(default_factory=dict)
+    status: str = "pending"  # pending | sent | failed
+    created_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    claimed_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    sent_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
+    last_error: str | None = None
+
+
 class PainReport(SQLModel, table=True):
     """A pain report and what the coach advised."""
 

@@ -21,6 +21,8 @@ EXPECTED_TABLES = {
     "kv",
     "reminder",
     "pain_report",
+    "inbox",
+    "reply",
 }
 
 

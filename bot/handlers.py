@@ -1100,12 +1100,8 @@ async def on_delete_button(turn: Turn, query: Any, rest: str) -> None:
         return
     await turn.answer_query()
     await turn.close_prompt(message, "Erased")
-    await repo.delete_runner(turn.db, runner_id=_id(turn.runner))
-    await inbox.forget_user(
-        turn.db,
-        user_id=turn.runner.telegram_user_id,
-        chat_id=turn.chat_id,
-        keep_update=turn.update.update_id,
+    await repo.delete_runner(
+        turn.db, runner_id=_id(turn.runner), keep_update=turn.update.update_id
     )
     turn.dialog = None  # nothing of theirs is written back after this
     log.info("runner %s erased their data", turn.runner.id)

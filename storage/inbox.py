@@ -189,7 +189,7 @@ async def prune(session: AsyncSession, *, before: dt.datetime) -> int:
 
 
 async def forget_user(
-    session: AsyncSession, *, user_id: int, chat_id: int, keep_update: int
+    session: AsyncSession, *, user_id: int, chat_id: int, keep_update: int | None
 ) -> None:
     """Erase what the inbox and the replies hold of a user (their /delete). The update that
     erases stays, without user or content, so a redelivery of it is still known as handled;

@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import Plan
 from core.reminders import ReminderKind, ReminderSpec
+from storage import inbox
 from storage.tables import (
     ConversationState,
     KeyValue,
@@ -178,11 +179,17 @@ async def all_runners(session: AsyncSession, *, active_only: bool = True) -> Seq
     return (await session.exec(statement)).all()
 
 
-async def delete_runner(session: AsyncSession, *, runner_id: int) -> bool:
-    """Erase every row about the runner; False if there was no such runner."""
+async def delete_runner(
+    session: AsyncSession, *, runner_id: int, keep_update: int | None = None
+) -> bool:
+    """Erase every row about the runner; False if there was no such runner. The update that
+    asks for it (`keep_update`) stays in the inbox with neither user nor content."""
     runner = await session.get(Runner, runner_id)
     if runner is None:
         return False
+    await inbox.forget_user(
+        session, user_id=runner.telegram_user_id, chat_id=runner.chat_id, keep_update=keep_update
+    )
     user_key, chat_key = str(runner.telegram_user_id), str(runner.chat_id)
     # Every per-runner namespace (user_data, chat_data, the open dialog...) is keyed by the
     # runner's user or chat id; bot_data is shared and stays.

@@ -30,7 +30,7 @@ from core.models import (
     SessionKind,
     Week,
 )
-from storage import repo
+from storage import inbox, repo
 from storage.db import async_url, make_engine, make_sessionmaker
 from storage.tables import (
     ConversationState,
@@ -317,6 +317,17 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
                     runner_id=runner.id, area="calf", score=3, timing="after", advice_level="ok"
                 )
             )
+            message = {"from": {"id": uid}, "chat": {"id": runner.chat_id}, "text": "hi"}
+            await inbox.store_updates(
+                session, updates=[{"update_id": uid, "message": message}], now=due
+            )
+            (reply,) = await inbox.add_replies(
+                session,
+                replies=[inbox.Outgoing("sendMessage", runner.chat_id, {"text": "hi"})],
+                update_id=uid,
+                now=due,
+            )
+            await inbox.finish_reply(session, reply_id=reply, status="failed", now=due)
     # A conversation key that merely contains the digits of the id stays.
     async with sessionmaker.begin() as session:
         await repo.set_conversation(session, name="onboarding", key=(1111, 1111), state=1)
@@ -340,6 +351,10 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
                     where = sa.or_(key.like(f"[{uid},%"), key.like(f"%,{uid}]"))
                 elif table.name == KeyValue.__tablename__:
                     where = table.c.key == str(uid)
+                elif table.name == "inbox":
+                    where = table.c.user_id == uid
+                elif table.name == "reply":  # a reply not yet sent still goes out
+                    where = sa.and_(table.c.chat_id == runner.chat_id, table.c.status != "pending")
                 else:
                     pytest.fail(f"table {table.name} has no check for rows about a runner")
                 statement = select(func.count()).select_from(table).where(where)

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,6 +18,9 @@ from bot import texts
 from bot.settings import Settings
 from bot.turns import ReplySender, RunnerLocks
 from storage.db import make_engine, make_sessionmaker, upgrade
+
+if TYPE_CHECKING:
+    from bot.inbox import Inbox
 
 Clock = Callable[[], dt.datetime]
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -38,6 +41,7 @@ class Runtime:
     clock: Clock
     locks: RunnerLocks
     sender: ReplySender
+    inbox: Inbox | None = None  # set once the Application exists
     last_dispatch: dt.datetime | None = None  # the reminder dispatcher's last run (health)
 
 
@@ -111,7 +115,10 @@ def build_application(
     app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, sessions, clock, locks, sender)
 
     from bot.handlers import register_handlers
+    from bot.inbox import Inbox
     from bot.reminders import schedule_jobs
+
+    runtime_of(app).inbox = Inbox(app, concurrency=settings.max_concurrent_turns)
 
     register_handlers(app)
     if app.job_queue is not None:

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from pydantic import ValidationError
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
 from bot.chat import chat
 from bot.logs import configure_logging, safe_url
+from bot.polling import serve_polling
 from bot.render import render_plan
 from bot.settings import Settings, SettingsError
 from bot.webhook import serve_webhook
 from core.models import BodyArea, Equipment, Goal, PlacementPreference, Profile
 from core.planner import plan_week, week_start_of
 from core.weekparse import WeekParseError, parse_week
-from storage.db import upgrade_sync
+from storage.db import DatabaseInUse, lock_sqlite_file, upgrade_sync
 
 log = logging.getLogger("runcoach")
 
@@ -137,7 +139,22 @@ def _settings() -> Settings:
 def _chat() -> int:
     settings = _settings()
     configure_logging(settings.log_level, quiet=True)
-    return asyncio.run(chat(settings))
+    with _only_process(settings):
+        return asyncio.run(chat(settings))
+
+
+@contextlib.contextmanager
+def _only_process(settings: Settings) -> Iterator[None]:
+    """Refuse to start beside another process on the same SQLite file."""
+    try:
+        handle = lock_sqlite_file(settings.db_url)
+    except DatabaseInUse as error:
+        raise SettingsError(str(error)) from None
+    try:
+        yield
+    finally:
+        if handle is not None:
+            handle.close()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -149,20 +166,8 @@ def _run(args: argparse.Namespace) -> int:
     mode = "webhook" if hook else "long polling"
     log.info("runcoach starting (%s), database %s", mode, safe_url(settings.db_url))
     try:
-        if hook is not None:
-            url, secret = hook
-            asyncio.run(
-                serve_webhook(
-                    app,
-                    url=url,
-                    path=settings.webhook_path,
-                    secret=secret,
-                    host=settings.webhook_listen,
-                    port=settings.webhook_port,
-                )
-            )
-        else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+        with _only_process(settings):
+            return _serve(app, settings, hook)
     except InvalidToken:
         print(
             "runcoach: the Bot API rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?). "
@@ -177,6 +182,23 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _serve(app: Any, settings: Settings, hook: tuple[str, str] | None) -> int:
+    if hook is not None:
+        url, secret = hook
+        asyncio.run(
+            serve_webhook(
+                app,
+                url=url,
+                path=settings.webhook_path,
+                secret=secret,
+                host=settings.webhook_listen,
+                port=settings.webhook_port,
+            )
+        )
+    else:
+        asyncio.run(serve_polling(app))
     return 0
 
 

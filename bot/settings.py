@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     rate_limit_per_second: float = Field(default=30.0, ge=0, le=1000)
     # Flood control: more updates than this from one runner within 10 seconds are dropped.
     flood_max_updates: int = Field(default=30, ge=5, le=100_000)
+    # Turns for different runners handled at once (one runner's always one at a time).
+    max_concurrent_turns: int = Field(default=64, ge=1, le=10_000)
     # Reminders
     reminder_grace_minutes: int = Field(default=120, ge=1, le=24 * 60)
     reminder_dispatch_seconds: float = Field(default=5.0, gt=0, le=300)

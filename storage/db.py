@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from alembic import command
 from alembic.config import Config
@@ -78,6 +79,31 @@ def make_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(parsed, **kwargs)
+
+
+class DatabaseInUse(Exception):
+    """Another process already serves this SQLite file."""
+
+
+def lock_sqlite_file(url: str | URL) -> IO[str] | None:
+    """Hold an exclusive lock beside a SQLite database for as long as the returned file is
+    open; None for other databases. SQLite is served by one process: a second `runcoach
+    run` on the same file would race the first, so it is refused (`DatabaseInUse`)."""
+    parsed = async_url(url)
+    path = _sqlite_file(parsed) if _is_sqlite(parsed) else None
+    if path is None:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = (path.parent / f"{path.name}.lock").open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise DatabaseInUse(
+            f"another runcoach process is already using {path}. SQLite serves one process: "
+            "stop the other one, or set DATABASE_URL to a PostgreSQL database to run several."
+        ) from None
+    return handle
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from telegram import Update
 
 from bot.app import build_application, shut_down, start_up
 from bot.settings import Settings
@@ -60,11 +61,17 @@ class Coach:
         await self.app.shutdown()
         await shut_down(self.app)
 
+    async def deliver(self, update: Update) -> None:
+        """As Telegram would: into the inbox, handled, replies sent."""
+        inbox = self.app.bot_data["runtime"].inbox
+        await inbox.accept(update.to_dict())
+        await inbox.idle()
+
     async def send(self, text: str, chat_id: int = 42, **kw: Any) -> None:
-        await self.app.process_update(self.standin.text_update(chat_id, text, chat_id, **kw))
+        await self.deliver(self.standin.text_update(chat_id, text, chat_id, **kw))
 
     async def tap(self, label: str, chat_id: int = 42) -> None:
-        await self.app.process_update(self.standin.tap(chat_id, label, chat_id))
+        await self.deliver(self.standin.tap(chat_id, label, chat_id))
 
     def texts(self, chat_id: int = 42) -> list[str]:
         return [m.get("text", "") for m in self.standin.sent_to(chat_id)]

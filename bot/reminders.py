@@ -8,15 +8,17 @@ does not grow with runners and a restart or a second instance loses and doubles 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -154,6 +156,14 @@ class Pace:
         # From when this send really goes: after a late wake-up (a busy loop) the next one
         # must not follow at once, or `rate` sends would fit in less than a second.
         self.next_slot = max(slot, self.clock()) + self.spacing
+
+    def give_way(self, chat_id: int) -> None:
+        """A reply to a runner who is talking to the bot goes first: it takes the next
+        reminder slot, and that chat's next reminder waits its second."""
+        if not self.on:
+            return
+        self.next_slot = max(self.next_slot, self.clock()) + self.spacing
+        self.sent(chat_id)
 
     def sent(self, chat_id: int) -> None:
         if not self.on:
@@ -408,6 +418,11 @@ async def _send(
         return max(now, runtime_of(app).clock())
 
     try:
+        if not await _still_wanted(app, row):
+            # Erased (/delete), paused or rebuilt since the claim: not sent.
+            outcomes.later(row, repo.CANCELLED, error="gone before sending")
+            report.cancelled += 1
+            return None
         await app.bot.send_message(runner.chat_id, text, reply_markup=markup)
     except RetryAfter as error:
         wait = error.retry_after
@@ -451,6 +466,13 @@ async def _send(
         outcomes.later(row, repo.SENT)
         report.sent += 1
     return None
+
+
+async def _still_wanted(app: App, row: Reminder) -> bool:
+    """Right before the send: the row is still ours to send, and its runner still exists."""
+    assert row.id is not None and row.claimed_at is not None
+    async with runtime_of(app).sessions() as db:
+        return await repo.reminder_still_claimed(db, reminder_id=row.id, claimed_at=row.claimed_at)
 
 
 async def _quietly(work: Coroutine[Any, Any, None], what: str) -> None:
@@ -638,7 +660,9 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     lock = app.bot_data.setdefault(DISPATCH_LOCK_KEY, asyncio.Lock())
     if lock.locked():
         return
-    async with lock:
+    async with lock, _leading(app) as leader:
+        if not leader:
+            return  # another process sends reminders now: one pace for Telegram's limit
         rt = runtime_of(app)
         report = await dispatch_due(app, drain=lambda: app.running)
         rt.last_dispatch = rt.clock()
@@ -652,6 +676,35 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             )
 
 
+# The PostgreSQL advisory lock held by the process that sends reminders.
+LEADER_LOCK_KEY = -7_260_001
+
+
+@contextlib.asynccontextmanager
+async def _leading(app: App) -> AsyncIterator[bool]:
+    """On PostgreSQL, only one process dispatches at a time, so two processes together keep
+    one pace under Telegram's limit; the lock goes with the connection if the process dies.
+    SQLite has one process (a second one is refused at start)."""
+    rt = runtime_of(app)
+    if not rt.locks.postgres:
+        yield True
+        return
+    async with rt.engine.connect() as connection:
+        result = await connection.execute(
+            sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK_KEY}
+        )
+        leader = bool(result.scalar())
+        await connection.commit()
+        try:
+            yield leader
+        finally:
+            if leader:
+                await connection.execute(
+                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": LEADER_LOCK_KEY}
+                )
+                await connection.commit()
+
+
 async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     extended = await extend_horizons(context.application)
     if extended:
@@ -661,6 +714,7 @@ async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 def schedule_jobs(app: App) -> None:
     """One repeating dispatcher and one horizon job: nothing per runner."""
     assert app.job_queue is not None
+    runtime_of(app).sender.on_send = pace_of(app).give_way  # replies go ahead of reminders
     every = runtime_of(app).settings.reminder_dispatch_seconds
     # Two instances: a tick during a long drain returns at once instead of being skipped
     # with a warning by the scheduler.

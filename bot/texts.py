@@ -26,6 +26,7 @@ NOT_UNDERSTOOD = (
     "changes your setup and /help lists everything."
 )
 ONLY_TEXT = "I can only read text messages and button presses. {hint}"
+ALREADY_SCORED = "Already noted for this check-in, thanks."
 STALE_BUTTON = "That button belongs to an earlier question, so I've left things as they were."
 GONE_BUTTON = "That button has expired. Here is where we are now."
 PRIVATE_ONLY = (

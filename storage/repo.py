@@ -681,6 +681,21 @@ async def finish_reminders(
             await session.exec(statement, params=params)
 
 
+async def reminder_still_claimed(
+    session: AsyncSession, *, reminder_id: int, claimed_at: dt.datetime
+) -> bool:
+    """The row is still claimed by the one who claimed it at `claimed_at` (not erased with
+    its runner, cancelled by a rebuild, or taken over after a lease)."""
+    result = await session.exec(
+        select(col(Reminder.id)).where(
+            col(Reminder.id) == reminder_id,
+            col(Reminder.status) == CLAIMED,
+            col(Reminder.claimed_at) == claimed_at,
+        )
+    )
+    return result.first() is not None
+
+
 async def cancel_pending_reminders(session: AsyncSession, *, runner_id: int) -> None:
     """Nothing more goes to this runner (blocked the bot, paused, or left)."""
     await session.exec(

@@ -673,17 +673,17 @@ def describe_swaps(before: Plan, after: Plan, outcome: Any) -> list[str]:
 
 async def on_followup_button(turn: Turn, query: Any, rest: str) -> None:
     """A morning pain check-in answered with a score."""
-    score_text, _, day = rest.partition(":")
+    score_text, _, asked = rest.partition(":")
     key = str(turn.runner.telegram_user_id)
     episode = await repo.get_kv(turn.db, namespace=PAIN, key=key)
     if not score_text.isdecimal() or episode is None:
         await turn.answer_query(texts.STALE_BUTTON)
         return
     answered = episode.setdefault("answered", [])
-    if day in answered:  # this check-in has its score: a second press changes nothing
+    if asked in answered:  # this check-in has its score: a second press changes nothing
         await turn.answer_query(texts.ALREADY_SCORED)
         return
-    answered.append(day)
+    answered.append(asked)
     score = int(score_text)
     await turn.answer_query()
     await turn.close_prompt(

@@ -146,23 +146,23 @@ class Pace:
         return sent is not None and self.clock() - sent < PACE_WINDOW
 
     async def turn(self) -> None:
-        """Wait for the next send slot."""
+        """Wait for the next send slot. The slot is taken when asked for, so replies and
+        the dispatcher, waiting side by side, each get their own."""
         if not self.on:
             return
         now = self.clock()
         slot = max(self.next_slot, now)
+        self.next_slot = slot + self.spacing
         if slot > now:
             await self.sleep(slot - now)
         # From when this send really goes: after a late wake-up (a busy loop) the next one
         # must not follow at once, or `rate` sends would fit in less than a second.
-        self.next_slot = max(slot, self.clock()) + self.spacing
+        self.next_slot = max(self.next_slot, self.clock() + self.spacing)
 
-    def give_way(self, chat_id: int) -> None:
-        """A reply to a runner who is talking to the bot goes first: it takes the next
-        reminder slot, and that chat's next reminder waits its second."""
-        if not self.on:
-            return
-        self.next_slot = max(self.next_slot, self.clock()) + self.spacing
+    async def reply_turn(self, chat_id: int) -> None:
+        """A reply's slot. Replies queue with at most one reminder (the dispatcher asks for
+        one slot at a time), so a runner who is talking waits a slot or two, not a burst."""
+        await self.turn()
         self.sent(chat_id)
 
     def sent(self, chat_id: int) -> None:
@@ -714,7 +714,7 @@ async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 def schedule_jobs(app: App) -> None:
     """One repeating dispatcher and one horizon job: nothing per runner."""
     assert app.job_queue is not None
-    runtime_of(app).sender.on_send = pace_of(app).give_way  # replies go ahead of reminders
+    runtime_of(app).sender.pace = pace_of(app).reply_turn  # one pace for replies and reminders
     every = runtime_of(app).settings.reminder_dispatch_seconds
     # Two instances: a tick during a long drain returns at once instead of being skipped
     # with a warning by the scheduler.

@@ -18,7 +18,7 @@ import base64
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,12 +99,12 @@ class ReplySender:
         bot: Bot,
         sessions: Callable[[], AsyncSession],
         clock: Callable[[], dt.datetime],
-        on_send: Callable[[int], None] = lambda chat_id: None,
     ) -> None:
         self.bot = bot
         self.sessions = sessions
         self.clock = clock
-        self.on_send = on_send  # the reminder pace gives way to replies
+        # Waits for a send slot under Telegram's limit (the reminder pace; none in tests).
+        self.pace: Callable[[int], Awaitable[None]] | None = None
 
     async def send(self, rows: Sequence[tuple[int, Outgoing]]) -> None:
         for reply_id, call in rows:
@@ -123,7 +123,8 @@ class ReplySender:
         delay = 0.5
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                self.on_send(call.chat_id)
+                if self.pace is not None:
+                    await self.pace(call.chat_id)
                 await self._call(call)
                 return inbox.SENT, None
             except RetryAfter as error:

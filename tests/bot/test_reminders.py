@@ -16,7 +16,9 @@ from sqlmodel import col, select
 
 from bot import texts
 from bot.reminders import (
+    PACE_KEY,
     DispatchReport,
+    Pace,
     _Outcomes,
     dispatch_due,
     extend_horizons,
@@ -1047,3 +1049,29 @@ async def test_outcomes_that_could_not_be_written_are_kept_for_the_next_write(db
         ids = {row.id for row in claimed}
         statuses = {r.status for r in await rows_of(coach) if r.id in ids}
         assert statuses == {repo.SENT}
+
+
+async def test_a_reminder_claimed_before_delete_is_not_sent_after_it(db_url):
+    """/delete commits while the dispatcher holds the runner's morning message, claimed and
+    waiting for its send slot: the message is not sent after "erased"."""
+    clock = Clock(START)
+    async with coach_at(db_url, clock) as coach:
+        await runners(coach, {5000: LONDON, 5001: LONDON})
+        clock.now = SAT_MORNING
+        erased = False
+
+        async def slot_wait(_seconds: float) -> None:
+            # The dispatcher waits for 5001's slot: meanwhile that runner erases everything.
+            nonlocal erased
+            if not erased:
+                erased = True
+                await coach.send("/delete", 5001)
+                await coach.tap("Yes, erase everything", 5001)
+
+        coach.app.bot_data[PACE_KEY] = Pace(1000, clock=lambda: 0.0, sleep=slot_wait)
+        await dispatch_due(coach.app, now=SAT_MORNING)
+        assert erased
+        assert [m["text"] for m in coach.standin.sent_to(5001)][-1] == texts.DELETED
+        assert any(m["text"].startswith("Good morning") for m in coach.standin.sent_to(5000))
+        async with coach.app.bot_data["runtime"].sessions() as db:
+            assert await repo.get_runner(db, telegram_user_id=5001) is None

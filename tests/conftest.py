@@ -183,3 +183,12 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions on the migrated database."""
     return make_sessionmaker(engine)
+
+
+@pytest.fixture
+async def postgres_url(migrated_templates: MigratedTemplates) -> AsyncIterator[str]:
+    """A migrated PostgreSQL database: what these tests check needs several connections
+    acting as several processes, which SQLite refuses by design (one process per file)."""
+    template = await migrated_templates.postgres()
+    async with fresh_postgres_database(template) as url:
+        yield url

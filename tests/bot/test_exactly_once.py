@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 from telegram import Update
@@ -21,7 +19,6 @@ from bot.standin import BotApiStandIn
 from storage import repo
 from storage.tables import InboxUpdate, PainReport, Reply
 from tests.bot.conftest import WORKED_WEEK, Clock, Coach
-from tests.conftest import MigratedTemplates, fresh_postgres_database
 
 
 def _inbox(coach: Coach) -> Any:
@@ -131,15 +128,6 @@ async def test_one_slow_telegram_call_does_not_stall_other_runners(db_url: str, 
 
 
 # --- a commit that fails ---------------------------------------------------------------------
-
-
-@pytest.fixture
-async def postgres_url(migrated_templates: MigratedTemplates) -> AsyncIterator[str]:
-    """A migrated PostgreSQL database: what these tests check needs several connections
-    acting as several processes, which SQLite refuses by design (one process per file)."""
-    template = await migrated_templates.postgres()
-    async with fresh_postgres_database(template) as url:
-        yield url
 
 
 async def _admin(url: str) -> asyncpg.Connection:

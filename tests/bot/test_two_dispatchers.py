@@ -8,8 +8,10 @@ from collections import Counter
 
 from sqlalchemy import insert
 from sqlmodel import select
+from telegram.ext import CallbackContext
 
-from bot.reminders import DispatchReport, dispatch_due
+from bot.reminders import DispatchReport, dispatch_due, dispatch_job
+from bot.reminders import _leading as leading
 from bot.standin import BotApiStandIn
 from storage.tables import Reminder, Runner
 from tests.bot.conftest import Clock, Coach
@@ -66,3 +68,33 @@ async def test_two_dispatchers_on_one_database_send_each_reminder_once(db_url, c
     )
     assert len(per_chat) == RUNNERS
     assert set(per_chat.values()) == {1}  # every runner once, nobody twice
+
+
+async def test_on_postgresql_one_process_at_a_time_sends_reminders(postgres_url, clock: Clock):
+    """Two processes each keeping Telegram's 30 a second would send 60: on PostgreSQL the
+    dispatcher of only one of them runs at a time (an advisory lock)."""
+    standin = BotApiStandIn()
+    now = clock.now
+    async with (
+        Coach(postgres_url, clock, standin) as one,
+        Coach(postgres_url, clock, standin) as two,
+    ):
+        async with one.app.bot_data["runtime"].sessions() as db, db.begin():
+            runner = Runner(telegram_user_id=7000, chat_id=7000, onboarded=True)
+            db.add(runner)
+            await db.flush()
+            db.add(
+                Reminder(
+                    runner_id=runner.id,
+                    kind="morning",
+                    local_date=now.date(),
+                    due_at=now - dt.timedelta(minutes=1),
+                    payload={"checkin": False},
+                )
+            )
+        async with leading(one.app) as first_leads:
+            assert first_leads
+            await dispatch_job(CallbackContext(two.app))  # the other process's tick
+            assert standin.sent_to(7000) == []
+        await dispatch_job(CallbackContext(two.app))  # the lock is free again
+        assert len(standin.sent_to(7000)) == 1

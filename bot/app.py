@@ -110,8 +110,8 @@ def build_application(
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     sessions = make_sessionmaker(engine)
-    sender = ReplySender(app.bot, sessions, clock)
-    locks = RunnerLocks(postgres=engine.dialect.name == "postgresql")
+    locks = RunnerLocks(sessions, postgres=engine.dialect.name == "postgresql")
+    sender = ReplySender(app.bot, locks, clock)
     app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, sessions, clock, locks, sender)
 
     from bot.handlers import register_handlers

@@ -477,7 +477,7 @@ async def run_turn(
     replies = Replies()
     ids: list[int] = []
     try:
-        async with rt.locks.transaction(rt.sessions, user_id) as db:
+        async with rt.locks.transaction(user_id) as db:
             now = rt.clock()
             claim = await inbox.claim_update(
                 db, update_id=update.update_id, user_id=user_id, now=now

@@ -63,7 +63,7 @@ class Inbox:
     async def accept_many(self, updates: Sequence[dict[str, Any]]) -> None:
         """Store a batch (polling), committed before this returns; then handle it."""
         rt = runtime_of(self.app)
-        async with rt.sessions() as db, db.begin():
+        async with rt.locks.transaction() as db:
             new = set(await store.store_updates(db, updates=updates, now=rt.clock()))
         for data in updates:
             if data["update_id"] in new:
@@ -124,7 +124,7 @@ class Inbox:
             await asyncio.sleep(0.05)
             return False
         if state.outcome in ("", "unreadable"):  # no turn ran (a group, a flood, an edit)
-            async with rt.sessions() as db, db.begin():
+            async with rt.locks.transaction() as db:
                 await store.mark_handled(db, update_id=update_id, now=rt.clock())
             return False
         reason = repr(state.error)
@@ -136,7 +136,7 @@ class Inbox:
             MAX_ATTEMPTS,
             reason,
         )
-        async with rt.sessions() as db, db.begin():
+        async with rt.locks.transaction() as db:
             await store.record_failure(
                 db, update_id=update_id, error=reason, give_up=give_up, now=rt.clock()
             )
@@ -200,7 +200,7 @@ class Inbox:
         except NetworkError as error:
             log.warning("inbox: replies left from before wait: %s", error)
         if self._last_prune is None or now - self._last_prune > dt.timedelta(hours=1):
-            async with rt.sessions() as db, db.begin():
+            async with rt.locks.transaction() as db:
                 pruned = await store.prune(db, before=now - KEEP_HANDLED)
             self._last_prune = now
             if pruned:

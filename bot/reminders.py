@@ -76,7 +76,7 @@ async def extend_horizons(app: App, *, now: dt.datetime | None = None) -> int:
     now = now or rt.clock()
     done = 0
     while True:
-        async with rt.sessions() as db, db.begin():
+        async with rt.locks.transaction() as db:
             through = (now + dt.timedelta(days=7)).date()
             runners = await repo.runners_needing_reminders(db, through=through, limit=200)
             for runner in runners:
@@ -212,7 +212,7 @@ class _Outcomes:
             return
         finished, self.waiting = self.waiting, []
         try:
-            async with runtime_of(self.app).sessions() as db, db.begin():
+            async with runtime_of(self.app).locks.transaction() as db:
                 await repo.finish_reminders(db, finished=finished, now=self.now)
         except BaseException:
             # Kept for the next write (the pass's last one retries): an outcome lost here
@@ -251,7 +251,7 @@ async def dispatch_due(
     async def claim(
         at: dt.datetime, skip: Collection[int] = ()
     ) -> tuple[list[Reminder], dict[int, Runner]]:
-        async with rt.sessions() as db, db.begin():
+        async with rt.locks.transaction() as db:
             rows = await repo.claim_due_reminders(db, now=at, limit=limit, lease=lease, skip=skip)
             runners = await repo.runners_by_id(db, ids={r.runner_id for r in rows})
         report.claimed += len(rows)
@@ -501,7 +501,7 @@ def _finish_retry(outcomes: _Outcomes, row: Reminder, now: dt.datetime, error: s
 
 async def _runner_blocked(app: App, runner: Runner) -> None:
     assert runner.id is not None
-    async with runtime_of(app).sessions() as db, db.begin():
+    async with runtime_of(app).locks.transaction() as db:
         stored = await repo.get_runner_by_id(db, runner_id=runner.id)
         if stored is not None:
             stored.active = False
@@ -512,7 +512,7 @@ async def _runner_blocked(app: App, runner: Runner) -> None:
 
 async def _chat_moved(app: App, runner: Runner, new_chat_id: int) -> None:
     assert runner.id is not None
-    async with runtime_of(app).sessions() as db, db.begin():
+    async with runtime_of(app).locks.transaction() as db:
         stored = await repo.get_runner_by_id(db, runner_id=runner.id)
         if stored is not None:
             stored.chat_id = new_chat_id

@@ -53,27 +53,28 @@ CURRENT: ContextVar[TurnState | None] = ContextVar("runcoach_turn_state", defaul
 
 
 class RunnerLocks:
-    """One turn at a time per runner: across processes on PostgreSQL (advisory locks), and
-    one transaction at a time in this process on SQLite (it has a single writer)."""
+    """Transactions, and one turn at a time per runner: across processes on PostgreSQL
+    (advisory locks), and one writing transaction at a time in this process on SQLite (it
+    has a single writer: a FIFO hand-over here instead of polling a busy database)."""
 
-    def __init__(self, *, postgres: bool) -> None:
+    def __init__(self, sessions: Callable[[], AsyncSession], *, postgres: bool) -> None:
+        self.sessions = sessions
         self.postgres = postgres
         self._sqlite = asyncio.Lock()
 
     @contextlib.asynccontextmanager
-    async def transaction(
-        self, sessions: Callable[[], AsyncSession], user_id: int | None
-    ) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction that holds the runner's lock until it ends."""
+    async def transaction(self, user_id: int | None = None) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction; with `user_id`, holding that runner's lock until it
+        ends."""
         if self.postgres:
-            async with sessions() as db, db.begin():
+            async with self.sessions() as db, db.begin():
                 if user_id is not None:
                     await db.exec(  # type: ignore[call-overload]
                         sa.text("SELECT pg_advisory_xact_lock(:key)"), params={"key": user_id}
                     )
                 yield db
         else:
-            async with self._sqlite, sessions() as db, db.begin():
+            async with self._sqlite, self.sessions() as db, db.begin():
                 yield db
 
 
@@ -94,14 +95,9 @@ def document_param(data: bytes) -> str:
 class ReplySender:
     """Sends committed replies, in order, and records how each ended."""
 
-    def __init__(
-        self,
-        bot: Bot,
-        sessions: Callable[[], AsyncSession],
-        clock: Callable[[], dt.datetime],
-    ) -> None:
+    def __init__(self, bot: Bot, locks: RunnerLocks, clock: Callable[[], dt.datetime]) -> None:
         self.bot = bot
-        self.sessions = sessions
+        self.locks = locks
         self.clock = clock
         # Waits for a send slot under Telegram's limit (the reminder pace; none in tests).
         self.pace: Callable[[int], Awaitable[None]] | None = None
@@ -110,7 +106,7 @@ class ReplySender:
         for reply_id, call in rows:
             status, error = await self._send_one(call)
             try:
-                async with self.sessions() as db, db.begin():
+                async with self.locks.transaction() as db:
                     await inbox.finish_reply(
                         db, reply_id=reply_id, status=status, now=self.clock(), error=error
                     )
@@ -195,7 +191,7 @@ class ReplySender:
         """Send the replies a process committed but did not live to send."""
         total = 0
         while True:
-            async with self.sessions() as db, db.begin():
+            async with self.locks.transaction() as db:
                 rows = await inbox.claim_stale_replies(db, now=self.clock(), lease=lease)
             if not rows:
                 return total

@@ -29,6 +29,7 @@ from bot.app import runtime_of
 from bot.plans import plan_for, reminder_settings
 from bot.render import TELEGRAM_LIMIT, run_label, session_lines
 from core.planner import week_start_of
+from core.progression import week_streak
 from core.reminders import ReminderKind, is_stale, reminders_for, strength_due
 from storage import repo
 from storage.tables import Reminder, Runner
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 
 HORIZON_DAYS = 14
+STREAK_WEEKS = 52  # the weekly summary's streak looks back at most a year
 BATCH = 200
 MAX_ATTEMPTS = 6
 HORIZON_EVERY_SECONDS = 3600.0
@@ -634,15 +636,13 @@ async def _weekly(app: App, runner: Runner, sunday: dt.date) -> str:
 async def weeks_streak(db: AsyncSession, runner: Runner, monday: dt.date) -> int:
     """Weeks in a row, ending with this one, with at least the planned sessions done."""
     assert runner.id is not None
-    streak = 0
-    for back in range(0, 52):
-        start = monday - dt.timedelta(weeks=back)
-        planned = len(plan_for(runner, start).sessions)
-        stats = await repo.week_numbers(db, runner_id=runner.id, monday=start)
-        if planned == 0 or stats["done"] < planned:
-            break
-        streak += 1
-    return streak
+    mondays = [monday - dt.timedelta(weeks=back) for back in range(STREAK_WEEKS)]
+    done = await repo.done_per_week(
+        db, runner_id=runner.id, first_monday=mondays[-1], last_monday=monday
+    )
+    # Planned lazily: the rule stops reading at the first week that breaks the streak.
+    weeks = ((len(plan_for(runner, start).sessions), done.get(start, 0)) for start in mondays)
+    return week_streak(weeks)
 
 
 def _fit(text: str) -> str:

@@ -8,7 +8,7 @@ a reason to cut either. The pain flow itself swaps out the exercise that hurt.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pydantic import Field
 
@@ -71,3 +71,15 @@ def level_from_history(history: Sequence[WeekOutcome]) -> int:
     for week in history:
         level = next_level(level, week)
     return level
+
+
+def week_streak(weeks: Iterable[tuple[int, int]]) -> int:
+    """Weeks in a row, newest first, with every planned session done: `weeks` holds
+    (planned, done) for this week, then the week before, and so on (read only up to the
+    first week that breaks the streak). A week with nothing planned ends the streak."""
+    streak = 0
+    for planned, done in weeks:
+        if planned == 0 or done < planned:
+            break
+        streak += 1
+    return streak

@@ -812,6 +812,26 @@ async def week_numbers(
     }
 
 
+async def done_per_week(
+    session: AsyncSession, *, runner_id: int, first_monday: dt.date, last_monday: dt.date
+) -> dict[dt.date, int]:
+    """Sessions done in each week from `first_monday` to the week of `last_monday`, in one
+    query: {monday: count}; weeks with none are absent."""
+    rows = await session.exec(
+        select(col(SessionLog.date)).where(
+            SessionLog.runner_id == runner_id,
+            col(SessionLog.status) == "done",
+            col(SessionLog.date) >= first_monday,
+            col(SessionLog.date) <= last_monday + dt.timedelta(days=6),
+        )
+    )
+    counts: dict[dt.date, int] = {}
+    for day in rows.all():
+        monday = day - dt.timedelta(days=day.weekday())
+        counts[monday] = counts.get(monday, 0) + 1
+    return counts
+
+
 async def add_pain_report(
     session: AsyncSession,
     *,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.progression import WeekOutcome, level_from_history, next_level
+from core.progression import WeekOutcome, level_from_history, next_level, week_streak
 
 CLEAN = WeekOutcome(planned=2, done=2)
 MISSED = WeekOutcome(planned=3, done=1, skipped=2)
@@ -92,3 +92,11 @@ def test_one_step_at_a_time(level: int, week: WeekOutcome) -> None:
 @given(st.lists(weeks, max_size=20))
 def test_history_stays_in_range(history: list[WeekOutcome]) -> None:
     assert -2 <= level_from_history(history) <= 4
+
+
+def test_the_streak_counts_full_weeks_back_from_this_one():
+    assert week_streak([(2, 2), (3, 3), (2, 1), (2, 2)]) == 2  # broken by the third week
+    assert week_streak([(2, 3)]) == 1  # an extra session still counts
+    assert week_streak([(2, 1), (2, 2)]) == 0  # this week not done yet: no streak
+    assert week_streak([(0, 0), (2, 2)]) == 0  # nothing planned this week ends it
+    assert week_streak([]) == 0

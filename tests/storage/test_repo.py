@@ -410,3 +410,25 @@ async def test_timestamps_are_stored_as_utc(engine: AsyncEngine, sessionmaker: M
                     due_at=dt.datetime(2025, 3, 3, 18, 0),
                 )
             )
+
+
+async def test_done_per_week_counts_done_sessions_by_monday(sessionmaker: Maker) -> None:
+    runner = await _runner(sessionmaker, telegram_user_id=333)
+    assert runner.id is not None
+    week = dt.timedelta(days=7)
+    async with sessionmaker.begin() as session:
+        for day, status in (
+            (MONDAY, "done"),
+            (MONDAY + dt.timedelta(days=3), "done"),
+            (MONDAY + dt.timedelta(days=5), "skipped"),
+            (MONDAY - week + dt.timedelta(days=6), "done"),  # the Sunday before
+            (MONDAY - 3 * week, "done"),  # before the range asked for
+        ):
+            await repo.log_session(
+                session, runner_id=runner.id, day=day, session_name="S", status=status
+            )
+    async with sessionmaker() as session:
+        counts = await repo.done_per_week(
+            session, runner_id=runner.id, first_monday=MONDAY - 2 * week, last_monday=MONDAY
+        )
+    assert counts == {MONDAY: 2, MONDAY - week: 1}

@@ -20,6 +20,7 @@ _ACHILLES = BodyArea.ACHILLES
 _CALF = BodyArea.CALF
 _SHIN = BodyArea.SHIN
 _KNEE_FRONT = BodyArea.KNEE_FRONT
+_KNEE_OUTSIDE = BodyArea.KNEE_OUTSIDE
 _HIP = BodyArea.HIP
 _HAMSTRING = BodyArea.HAMSTRING
 _LOWER_BACK = BodyArea.LOWER_BACK
@@ -149,7 +150,7 @@ SINGLE_LEG = (
         "Split squat",
         _C.SINGLE_LEG,
         _P.SAGITTAL,
-        (_KNEE_FRONT, _HIP),
+        (_KNEE_FRONT, _KNEE_OUTSIDE, _HIP),
         single_leg=True,
         sets=3,
         reps=10,
@@ -168,7 +169,7 @@ SINGLE_LEG = (
         "Rear-foot-elevated split squat",
         _C.SINGLE_LEG,
         _P.SAGITTAL,
-        (_KNEE_FRONT, _HIP),
+        (_KNEE_FRONT, _KNEE_OUTSIDE, _HIP),
         single_leg=True,
         sets=3,
         reps=8,
@@ -187,7 +188,7 @@ SINGLE_LEG = (
         "Reverse lunge",
         _C.SINGLE_LEG,
         _P.SAGITTAL,
-        (_KNEE_FRONT, _HIP),
+        (_KNEE_FRONT, _KNEE_OUTSIDE, _HIP),
         single_leg=True,
         sets=3,
         reps=10,
@@ -206,7 +207,7 @@ SINGLE_LEG = (
         "Lateral lunge",
         _C.SINGLE_LEG,
         _P.FRONTAL,
-        (_KNEE_FRONT, _HIP),
+        (_KNEE_FRONT, _KNEE_OUTSIDE, _HIP),
         single_leg=True,
         sets=3,
         reps=8,
@@ -225,7 +226,7 @@ SINGLE_LEG = (
         "Single-leg squat to a box",
         _C.SINGLE_LEG,
         _P.SAGITTAL,
-        (_KNEE_FRONT, _HIP),
+        (_KNEE_FRONT, _KNEE_OUTSIDE, _HIP),
         single_leg=True,
         sets=3,
         reps=6,
@@ -245,7 +246,7 @@ SINGLE_LEG = (
         "Step-up",
         _C.SINGLE_LEG,
         _P.SAGITTAL,
-        (_KNEE_FRONT, _HIP),
+        (_KNEE_FRONT, _KNEE_OUTSIDE, _HIP),
         single_leg=True,
         sets=3,
         reps=10,
@@ -528,7 +529,7 @@ POSTERIOR = (
         "Pogo hops",
         _C.POSTERIOR,
         _P.SAGITTAL,
-        (_ACHILLES, _CALF, _FOOT, _SHIN),
+        (_ACHILLES, _CALF, _FOOT, _SHIN, _KNEE_OUTSIDE),
         sets=3,
         reps=20,
         rest=60,

@@ -30,20 +30,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot import pain, texts
 from bot.app import runtime
-from bot.pain import (
-    NOT_NOW_WORDS,
-    PAIN,
-    Followup,
-    follow_up,
-    next_morning,
-    outcome_record,
-    pain_answers,
-    pain_step,
-    physio_summary,
-    triage,
-)
+from bot.pain import NOT_NOW_WORDS, PAIN, pain_step
 from bot.plans import plan_for, reminder_settings
 from bot.questions import (
     QUESTIONS,
@@ -66,10 +55,11 @@ from bot.turns import CURRENT, Replies, document_param
 from core import pain_content as content
 from core.areas import AREA_LABELS
 from core.dates import DateParseError, parse_date
+from core.flags import RedFlag
 from core.models import BodyArea, Plan
-from core.pain import mentions_pain
 from core.planner import week_start_of
 from core.reminders import snooze_until
+from core.symptoms import Recognised, read_symptoms
 from storage import inbox, repo
 from storage.tables import Runner, apply_profile, apply_week, runner_profile, runner_week
 
@@ -291,9 +281,16 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
     answers: Answers = turn.dialog["answers"]
     if turn.dialog["flow"] == PAIN and raw.strip().lower().rstrip(".!") in NOT_NOW_WORDS:
         await turn.close_prompt(message, "Not now")
-        await turn.say(content.NOT_NOW)
+        await turn.say(pain.not_now_text(turn.runner, _resumed_answers(turn)))
         await resume_interrupted(turn)
         return
+    if turn.dialog["flow"] == PAIN and not pressed:
+        noted = pain.note_typed_flags(step, raw, answers)  # a red flag typed in own words
+        if noted is not None:
+            turn.dialog["answers"] = noted
+            await turn.save_dialog()
+            await ask(turn)
+            return
     if step == SUMMARY:
         if raw == CONFIRM or raw.strip().lower() in {"confirm", "yes", "y", "ok", "correct"}:
             await turn.close_prompt(message, "✅ Confirmed")
@@ -572,9 +569,15 @@ async def on_text(turn: Turn) -> None:
     assert message is not None and message.text is not None
     in_dialog = turn.dialog is not None and not turn.dialog.get("paused")
     in_pain = in_dialog and turn.dialog is not None and turn.dialog["flow"] == PAIN
-    if mentions_pain(message.text) and not in_pain and turn.step != "niggles":
-        await start_pain(turn)
-        return
+    picking = turn.step in (SETTINGS, EDIT) and message.text.strip().lower() in _PICK_WORDS
+    if not in_pain and turn.step != "niggles" and not picking:
+        reading = read_symptoms(message.text)
+        if reading.kind is Recognised.REPORT:
+            await start_pain(turn, reading.flags)
+            return
+        if reading.kind is Recognised.MAYBE:
+            await ask_pain_check(turn)
+            return
     if not in_dialog:
         await turn.say(texts.NOT_UNDERSTOOD if turn.runner.onboarded else texts.NO_PLAN_YET)
         return
@@ -584,8 +587,25 @@ async def on_text(turn: Turn) -> None:
 # --- the pain flow -------------------------------------------------------------------------------
 
 
-async def start_pain(turn: Turn) -> None:
-    """Start the pain questions from any state; an open dialog is kept to resume after."""
+_PICK_WORDS = {"niggles", "injuries"}  # settings' "what to change", not a pain report
+
+
+async def ask_pain_check(turn: Turn) -> None:
+    """A message that may be a symptom: ask, with a button, rather than guess."""
+    from bot.questions import Button
+
+    d = turn.today().isoformat()
+    prompt = Prompt(
+        content.MAYBE_CHECK,
+        ((Button(content.MAYBE_YES, f"pain:{d}"), Button(content.MAYBE_NO, f"carryon:{d}")),),
+    )
+    await turn.say(prompt.text, prompt, prefix="t:")
+
+
+async def start_pain(turn: Turn, flags: tuple[RedFlag, ...] = ()) -> None:
+    """Start the pain questions from any state; an open dialog is kept to resume after. Red
+    flags the runner's own words named count at once: emergency and same-day ones go
+    straight to escalation, before any question."""
     if turn.dialog is not None and turn.dialog["flow"] == PAIN:
         await ask(turn)  # already in it: ask the current question again
         return
@@ -593,16 +613,31 @@ async def start_pain(turn: Turn) -> None:
         turn.dialog if turn.dialog is not None and not turn.dialog.get("paused") else None
     )
     paused_draft = turn.dialog if turn.dialog is not None and turn.dialog.get("paused") else None
-    turn.dialog = {"flow": PAIN, "answers": {}, "resume": interrupted or paused_draft}
+    turn.dialog = {
+        "flow": PAIN,
+        "answers": pain.start_answers(flags),
+        "resume": interrupted or paused_draft,
+    }
     await turn.save_dialog()
-    await turn.say(texts.PAIN_START)
+    if not pain.escalates_at_once(flags):
+        await turn.say(texts.PAIN_START)
     await ask(turn)
 
 
-async def resume_interrupted(turn: Turn) -> None:
-    """End the pain flow; bring back the dialog it interrupted, at the same question."""
+def _resumed_answers(turn: Turn) -> Answers | None:
+    """The answers of the dialog the pain check interrupted (setup's time zone, say)."""
+    resume = turn.dialog.get("resume") if turn.dialog is not None else None
+    return resume.get("answers") if isinstance(resume, dict) else None
+
+
+async def resume_interrupted(turn: Turn, *, after_escalation: bool = False) -> None:
+    """End the pain flow; bring back the dialog it interrupted, at the same question. After
+    escalation nothing follows the escalation text: the dialog waits, paused, for /start."""
     assert turn.dialog is not None
-    turn.dialog = turn.dialog.get("resume")
+    resume = turn.dialog.get("resume")
+    if after_escalation and resume is not None:
+        resume = {**resume, "paused": True}
+    turn.dialog = resume
     await turn.save_dialog()
     if turn.dialog is not None and not turn.dialog.get("paused"):
         await turn.say(texts.BACK_TO_QUESTIONS)
@@ -612,123 +647,31 @@ async def resume_interrupted(turn: Turn) -> None:
 async def finish_pain(turn: Turn) -> None:
     """Advise (escalation alone when a red flag was raised), adapt the plan, follow up."""
     assert turn.dialog is not None
-    answers = turn.dialog["answers"]
-    outcome = triage(pain_answers(answers))
-    for message in outcome.messages:
-        await turn.say(message)
-    runner = turn.runner
-    now = turn.clock()
-    changes: list[str] = []
-    if runner.onboarded:
-        before = plan_for(runner, week_start_of(turn.today()))
-        runner.pain_areas = sorted(set(runner.pain_areas) | {a.value for a in outcome.avoid})
-        if outcome.level_change:
-            runner.level = max(-2, runner.level + outcome.level_change)
-        if outcome.pause_plan:
-            runner.pause_reason, runner.paused_until = "injury", None
-        await repo.save_runner(turn.db, runner=runner)
-        await rebuild_reminders(turn.db, runner=runner, now=now)
-        after = plan_for(runner, week_start_of(turn.today()))
-        changes = describe_swaps(before, after, outcome)
-        if changes and not outcome.pause_plan:
-            await turn.say(texts.PLAN_ADAPTED + "\n" + "\n".join(f"• {c}" for c in changes))
-    record = outcome_record(answers, outcome)
-    await repo.add_pain_report(
-        turn.db, runner_id=_id(runner), now=now, plan_change={"changes": changes}, **record
+    escalated = await pain.finish_report(
+        turn, turn.dialog["answers"], setup=_resumed_answers(turn)
     )
-    episode = {
-        "area": answers.get("area"),
-        "since": turn.today().isoformat(),
-        "scores": [[turn.today().isoformat(), record["score"]]],
-        "changes": changes,
-        "urgent": outcome.pause_plan,
-    }
-    await repo.set_kv(turn.db, namespace=PAIN, key=str(runner.telegram_user_id), value=episode)
-    day, at = next_morning(now, turn.zone, dt.time.fromisoformat(runner.morning_time))
-    await repo.schedule_followup(
-        turn.db, runner_id=_id(runner), local_date=day, due_at=at, payload={}
-    )
-    await resume_interrupted(turn)
-
-
-def describe_swaps(before: Plan, after: Plan, outcome: Any) -> list[str]:
-    """What changed in this week's sessions, in the runner's words."""
-    changes = []
-    for old, new in zip(before.days, after.days, strict=True):
-        if old.session is None or new.session is None:
-            continue
-        gone = [
-            p.exercise.name
-            for p in old.session.exercises
-            if p.exercise.key not in {q.exercise.key for q in new.session.exercises}
-        ]
-        if gone:
-            changes.append(
-                f"{old.weekday.title}: left out {', '.join(gone)} (loads the sore area)"
-            )
-    if outcome.level_change < 0:
-        changes.append("Fewer reps and sets for now, while it settles")
-    return changes
+    await resume_interrupted(turn, after_escalation=escalated)
 
 
 async def on_followup_button(turn: Turn, query: Any, rest: str) -> None:
-    """A morning pain check-in answered with a score."""
-    score_text, _, asked = rest.partition(":")
-    key = str(turn.runner.telegram_user_id)
-    episode = await repo.get_kv(turn.db, namespace=PAIN, key=key)
-    if not score_text.isdecimal() or episode is None:
-        await turn.answer_query(texts.STALE_BUTTON)
+    """A morning check-in answered: a score, whether they have been seen, or new symptoms.
+    Each check-in counts once: a second press of the same one changes nothing."""
+    token, _, asked = rest.partition(":")
+    message = query.message if isinstance(query.message, Message) else None
+    if token == pain.NEW:
+        await turn.answer_query()
+        await turn.close_prompt(message, content.NEW_SYMPTOMS)
+        await start_pain(turn)
         return
-    answered = episode.setdefault("answered", [])
-    if asked in answered:  # this check-in has its score: a second press changes nothing
+    outcome, echo = await pain.answer_followup(turn, token, asked)
+    if outcome == pain.ALREADY:
         await turn.answer_query(texts.ALREADY_SCORED)
         return
-    answered.append(asked)
-    score = int(score_text)
+    if outcome == pain.STALE:
+        await turn.answer_query(texts.STALE_BUTTON)
+        return
     await turn.answer_query()
-    await turn.close_prompt(
-        query.message if isinstance(query.message, Message) else None, f"{score}/10"
-    )
-    today = turn.today()
-    episode["scores"].append([today.isoformat(), score])
-    await repo.add_pain_report(
-        turn.db,
-        runner_id=_id(turn.runner),
-        now=turn.clock(),
-        area=episode["area"] or "other",
-        score=score,
-        timing="follow-up",
-        red_flag=None,
-        advice_level="follow-up",
-    )
-    verdict, text = follow_up([s for _, s in episode["scores"]])
-    await turn.say(text)
-    runner = turn.runner
-    if verdict is Followup.CLEARED:
-        area = episode["area"]
-        runner.pain_areas = [a for a in runner.pain_areas if a != area]
-        runner.level = min(runner.level + 1, 0) if runner.level < 0 else runner.level
-        await repo.save_runner(turn.db, runner=runner)
-        await rebuild_reminders(turn.db, runner=runner, now=turn.clock())
-        await repo.delete_kv(turn.db, namespace=PAIN, key=key)
-        if runner.pause_reason == "injury":
-            await turn.say(texts.RESUME_WHEN_READY)
-        return
-    if verdict is Followup.SEE_PHYSIO:
-        summary_text = physio_summary(
-            area=BodyArea(episode["area"]) if episode["area"] else None,
-            since=dt.date.fromisoformat(episode["since"]),
-            scores=[(dt.date.fromisoformat(d), s) for d, s in episode["scores"]],
-            changes=episode["changes"],
-        )
-        await turn.say(summary_text)
-        await repo.delete_kv(turn.db, namespace=PAIN, key=key)
-        return
-    await repo.set_kv(turn.db, namespace=PAIN, key=key, value=episode)
-    day, at = next_morning(turn.clock(), turn.zone, dt.time.fromisoformat(runner.morning_time))
-    await repo.schedule_followup(
-        turn.db, runner_id=_id(runner), local_date=day, due_at=at, payload={}
-    )
+    await turn.close_prompt(message, echo)
 
 
 @with_turn()
@@ -749,6 +692,7 @@ async def on_painlog(turn: Turn) -> None:
             lines.append(f"• {when:%d %b}: morning check-in, no pain")
             continue
         where = AREA_LABELS[BodyArea(r.area)] if r.area in {a.value for a in BodyArea} else "other"
+        where = content.TORSO_LABEL if r.area == pain.TORSO_AREA else where
         kind = "check-in" if r.timing == "follow-up" else "report"
         flag = f", {r.red_flag.replace('-', ' ')} red flag" if r.red_flag else ""
         lines.append(f"• {when:%d %b %H:%M}: {where}, {r.score}/10 ({kind}{flag})")
@@ -806,6 +750,9 @@ async def on_today(turn: Turn) -> None:
     today = turn.today()
     entry = next(d for d in plan.days if d.date == today)
     text = f"Today, {day_entry(entry)}"
+    notice = await pain.pause_notice(turn.db, turn.runner)  # running paused until seen
+    if notice is not None:
+        text = f"{notice}\n\n{text}"
     if entry.session is None:
         await turn.say(text)
         return
@@ -829,6 +776,16 @@ async def on_today_button(turn: Turn, query: Any, rest: str) -> None:
     if action == "pain":
         await turn.answer_query()
         await start_pain(turn)
+        return
+    if action == "carryon":  # "no" to "shall we do the pain check?"
+        await turn.answer_query()
+        await turn.close_prompt(
+            query.message if isinstance(query.message, Message) else None, content.MAYBE_NO
+        )
+        if turn.dialog is not None and not turn.dialog.get("paused"):
+            await ask(turn)
+        else:
+            await turn.say(content.MAYBE_NO_REPLY)
         return
     if not turn.runner.onboarded:
         await turn.answer_query(texts.STALE_BUTTON)
@@ -993,14 +950,16 @@ async def pause(turn: Turn, until: dt.date | None, reason: str) -> None:
 
 @with_turn(needs_plan=True)
 async def on_resume(turn: Turn) -> None:
+    # During an escalated pain episode, a caution instead of a plain welcome back.
+    caution = await pain.resume_caution(turn.db, turn.runner)
     if turn.runner.pause_reason is None:
-        await turn.say(texts.NOT_PAUSED)
+        await turn.say(caution or texts.NOT_PAUSED)
         return
     turn.runner.pause_reason = None
     turn.runner.paused_until = None
     await repo.save_runner(turn.db, runner=turn.runner)
     await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
-    await turn.say(texts.RESUMED)
+    await turn.say(caution or texts.RESUMED)
 
 
 REMINDER_KIND_LABELS = {
@@ -1033,6 +992,7 @@ async def _upcoming(turn: Turn) -> list[str]:
         "morning": "morning message",
         "weekly": "weekly summary",
         "snooze": "snoozed reminder",
+        "pain": "pain check-in",
     }
     return [
         f"• {row.due_at.astimezone(turn.zone):%a %d %b %H:%M}: {names.get(row.kind, row.kind)}"

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.models import BodyArea, Plan
+from core.models import Plan
+from core.pain import Restrictions, adapt_plan
 from core.planner import plan_week
 from core.reminders import ReminderKind, ReminderSettings
 from storage.tables import Runner, runner_profile, runner_week
 
 
 def plan_for(runner: Runner, week_start: dt.date) -> Plan:
-    """The week's plan as the runner sees it in /plan and in their reminders."""
-    return plan_week(
+    """The week's plan as the runner sees it in /plan and in their reminders: with an open
+    pain episode, as its restrictions allow (sore areas spared, running paused...)."""
+    if not runner.pain_areas:
+        return plan_week(
+            runner_profile(runner), runner_week(runner), week_start, level=runner.level
+        )
+    restrictions = Restrictions.from_tags(runner.pain_areas)
+    plan = plan_week(
         runner_profile(runner),
         runner_week(runner),
         week_start,
         level=runner.level,
-        avoid=frozenset(BodyArea(a) for a in runner.pain_areas),
+        avoid=restrictions.builder_avoid,
     )
+    return adapt_plan(plan, restrictions)
+
+
+def restrictions_for(runner: Runner) -> Restrictions:
+    """What the runner's open pain episode keeps out of their plan."""
+    return Restrictions.from_tags(runner.pain_areas)
 
 
 def reminder_settings(runner: Runner) -> ReminderSettings:

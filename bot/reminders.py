@@ -26,7 +26,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot import texts
 from bot.app import runtime_of
-from bot.plans import plan_for, reminder_settings
+from bot.plans import plan_for, reminder_settings, restrictions_for
 from bot.render import TELEGRAM_LIMIT, run_label, session_lines
 from core.planner import week_start_of
 from core.progression import week_streak
@@ -66,9 +66,17 @@ async def rebuild_reminders(db: AsyncSession, *, runner: Runner, now: dt.datetim
         specs = reminders_for(plans, reminder_settings(runner), after=now, until=until)
         if runner.pause_reason is not None:
             specs = [s for s in specs if not is_paused(runner, s.local_date)]
+        if runner.pain_areas and restrictions_for(runner).running_paused:
+            # Until they have been seen: no strength reminders (the morning message still
+            # says what is on, without a run).
+            specs = [s for s in specs if s.kind is not ReminderKind.STRENGTH]
     await repo.replace_reminders(db, runner_id=runner.id, specs=specs, now=now)
     runner.reminders_until = until
     db.add(runner)
+    if runner.pain_areas and restrictions_for(runner).checkins:
+        from bot.pain import retime_followups  # bot.pain builds on this module
+
+        await retime_followups(db, runner=runner, now=now)
     return len(specs)
 
 
@@ -559,7 +567,10 @@ async def compose(
     plan = plan_for(runner, week_start_of(day))
     entry = next(d for d in plan.days if d.date == day)
     kind = ReminderKind(row.kind)
+    paused = bool(runner.pain_areas) and restrictions_for(runner).running_paused
     if kind in (ReminderKind.STRENGTH, ReminderKind.SNOOZE):
+        if paused:
+            return None  # running is paused until they have been seen: no reminders
         if entry.session is None or await _already_logged(app, runner, day):
             return None  # the session moved away, or was marked done or skipped already
         after = f" after your {entry.day.kind.label}" if entry.day.kind.is_run else ""
@@ -568,6 +579,17 @@ async def compose(
         return _fit("\n".join(lines)), strength_buttons(day)
     if kind is ReminderKind.PAIN:
         return await _pain_followup(app, runner, day)
+    if kind is ReminderKind.MORNING and paused:
+        from core import pain_content
+
+        lines = [pain_content.MORNING_PAUSED]
+        if entry.session is not None:
+            lines.append(
+                pain_content.MORNING_UPPER.format(
+                    name=entry.session.name, minutes=entry.session.minutes
+                )
+            )
+        return _fit("\n".join(lines)), None
     if kind is ReminderKind.MORNING:
         lines = [texts.MORNING_TODAY.format(run=run_label(entry))]
         if entry.session is not None:
@@ -592,16 +614,13 @@ async def compose(
 async def _pain_followup(
     app: App, runner: Runner, day: dt.date
 ) -> tuple[str, InlineKeyboardMarkup | None] | None:
-    from bot.pain import PAIN, followup_prompt
-    from core import pain_content
+    from bot.pain import followup_prompt, load_episode  # bot.pain builds on this module
 
     async with runtime_of(app).sessions() as db:
-        episode = await repo.get_kv(db, namespace=PAIN, key=str(runner.telegram_user_id))
-    if episode is None:  # cleared, or sent to a professional, since it was planned
+        episode = await load_episode(db, runner)
+    if episode is None:  # settled since it was planned
         return None
-    question, rows = followup_prompt(episode.get("area"), day)
-    if episode.get("urgent"):
-        question = f"{pain_content.FOLLOWUP_AFTER_URGENT}\n\n{question}"
+    question, rows = followup_prompt(episode, day)
     return question, _buttons(rows)
 
 

@@ -63,11 +63,6 @@ PAIN_START = (
     '"not now" to stop at any point.'
 )
 BACK_TO_QUESTIONS = "Now, back to where we were:"
-PLAN_ADAPTED = "I've changed your plan while it's sore:"
-RESUME_WHEN_READY = (
-    "Your reminders are still paused from the injury. Send /resume when you're ready to train "
-    "again (after you've been checked, if that was advised)."
-)
 PAINLOG_EMPTY = 'No pain reported so far. Say "pain" or /pain any time.'
 PAINLOG_HEADER = "Your pain reports and check-ins:"
 EXPORT_CAPTION = "Everything I store about you, as a JSON file."
@@ -99,9 +94,9 @@ HELP = """Here's what I can do:
 niggles; the plan is rebuilt and I show you what changed.
 /reminders shows what's coming and lets you change the reminder delay, the morning time, \
 or turn kinds of messages off.
-/pain (or just the word "pain" in any message) starts a short pain check: safety questions \
-first, then advice and a plan that keeps load off the sore area, and a check-in the next \
-morning. /painlog lists your reports.
+/pain (or just tell me what hurts, in your own words) starts a short pain check: safety \
+questions first, then advice and a plan that keeps load off the sore area, and a check-in \
+the next morning. /painlog lists your reports.
 /pause stops reminders for a while (/pause 2 weeks, /pause 2027-01-05 holiday); /resume \
 brings them back.
 /start sets you up (or offers to change your setup if you have one).

@@ -55,7 +55,7 @@ async def test_updates_of_one_runner_are_handled_in_order(coach: Coach):
 async def test_a_check_in_score_pressed_three_times_counts_once(coach: Coach, clock: Clock):
     await coach.onboard_typing()
     await coach.send("my calf hurts")
-    for label in ("None of these", "None of these", "None of these", "Calf", "3"):
+    for label in ("None of these",) * 4 + ("Calf", "3", "Yes, normally"):
         await coach.tap(label)
     await coach.tap("After the run")
     await coach.tap("No")

@@ -99,10 +99,11 @@ async def test_delete_erases_every_row_about_the_runner(coach: Coach, clock):
     await coach.onboard_typing()
     await coach.onboard_typing(chat_id=43)  # someone else, who must keep everything
     await coach.send("pain")
-    for _ in range(3):
+    for _ in range(4):
         await coach.tap("None of these")
     await coach.tap("Calf")
     await coach.tap("5")
+    await coach.tap("Yes, normally")
     await coach.tap("After the run")
     await coach.tap("No")
     await coach.send("/delete")

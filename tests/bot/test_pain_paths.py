@@ -1,0 +1,403 @@
+"""Issue 12 through the real dispatcher: runners' own messages, and every path from a red flag
+to the end of its follow-ups, as the runner sees it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot import texts
+from bot.reminders import dispatch_due
+from core import pain_content as content
+from core.flags import FLAG_TIER, RedFlag, Screen, Urgency
+from core.symptoms import Recognised
+from storage import repo
+from tests.bot.conftest import WORKED_WEEK, Clock, Coach
+from tests.bot.test_pain import no_flags, runner_of, upcoming
+from tests.pain_messages import MESSAGES
+
+NONE = content.NONE_OF_THESE
+UK_SAME_DAY = content.SERVICES["GB"][1]
+RUN_WORDS = ("easy run", "long run", "intervals", "tempo run", "hill session")
+
+
+def uk(text: str) -> str:
+    return text.format(emergency="999", same_day=UK_SAME_DAY)
+
+
+def reason(flag: RedFlag) -> str:
+    return content.FLAG_REASONS[flag].split("{")[0]
+
+
+async def onboard(coach: Coach, zone: str = "Europe/London") -> None:
+    for answer in ("/start", "no race", WORKED_WEEK, "2", "25", "after runs", "none", zone):
+        await coach.send(answer)
+    await coach.send("none")
+    await coach.send("yes")
+
+
+# --- the table of typed messages ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "tier", "flag"), MESSAGES)
+async def test_typed_messages_as_runners_write_them(coach: Coach, text, kind, tier, flag):
+    await onboard(coach)
+    before = len(coach.texts())
+    await coach.send(text)
+    said = coach.texts()[before:]
+    if kind is Recognised.NONE:
+        assert said == [texts.NOT_UNDERSTOOD]
+        return
+    if kind is Recognised.MAYBE:
+        assert said == [content.MAYBE_CHECK]
+        assert coach.labels() == [content.MAYBE_YES, content.MAYBE_NO]
+        await coach.tap(content.MAYBE_YES)
+        assert coach.texts()[-2:] == [texts.PAIN_START, content.SCREEN_TEXTS[Screen.NOW]]
+        return
+    if tier in (Urgency.EMERGENCY, Urgency.SAME_DAY):
+        # Escalation first and alone: no "sorry it hurts", no question, nothing after it.
+        assert len(said) == 1, said
+        assert said[0].startswith("🚨" if tier is Urgency.EMERGENCY else "⚠️")
+        assert reason(flag) in said[0]
+        assert (await runner_of(coach)).pause_reason == "injury"
+        return
+    assert said == [texts.PAIN_START, content.SCREEN_TEXTS[Screen.NOW]]
+    if tier is Urgency.WITHIN_DAYS:
+        await no_flags(coach)
+        await coach.tap("Shin")
+        await coach.tap("3")
+        await coach.tap("Yes, normally")
+        assert coach.last().startswith("Please book a doctor or a sports physio")
+        assert reason(flag) in coach.last()
+        return
+    await coach.send("not now")
+    assert coach.last() == uk(content.NOT_NOW)
+
+
+# --- typed answers at the screens (issue 12, findings 2 and 3) ------------------------------
+
+
+async def test_a_typed_symptom_at_the_emergency_screen_counts(coach: Coach):
+    await onboard(coach)
+    await coach.send("/pain")
+    await coach.send("what do you mean")
+    assert coach.texts()[-2] == content.SCREEN_HINT
+    assert coach.last() == content.SCREEN_TEXTS[Screen.NOW]  # the question again, with buttons
+    assert content.FLAG_BUTTONS[RedFlag.CHEST_NOW] in coach.labels()
+    await coach.send("yes")
+    assert coach.texts()[-2] == content.WHICH_ONE
+    before = len(coach.texts())
+    await coach.send("chest pain and I'm short of breath")
+    said = coach.texts()[before:]
+    assert len(said) == 1 and said[0].startswith("🚨")
+    assert reason(RedFlag.CHEST_NOW) in said[0]
+
+
+async def test_a_short_typed_answer_names_the_screens_flag(coach: Coach):
+    await onboard(coach)
+    await coach.send("/pain")
+    await coach.tap(NONE)
+    await coach.send("fainted")  # at "in the last few days"
+    assert coach.last().startswith("⚠️") and reason(RedFlag.CHEST_RECENT) in coach.last()
+
+
+async def test_chest_tightness_that_went_away_is_seen_the_same_day(coach: Coach):
+    await onboard(coach)
+    await coach.send("/pain")
+    await coach.tap(NONE)  # nothing right now: it went when they stopped
+    await coach.tap(content.FLAG_BUTTONS[RedFlag.CHEST_RECENT])
+    assert coach.last().startswith("⚠️")
+    assert "usually OK to train" not in " ".join(coach.texts())
+
+
+@pytest.mark.parametrize("answer", ["tap", "chest", "my stomach"])
+async def test_chest_head_or_tummy_always_escalates(coach: Coach, answer):
+    await onboard(coach)
+    await coach.send("pain")
+    await no_flags(coach)
+    if answer == "tap":
+        await coach.tap(content.TORSO_LABEL)
+    else:
+        await coach.send(answer)
+    assert coach.last().startswith("⚠️")
+    assert reason(RedFlag.TORSO) in coach.last()
+
+
+async def test_a_symptom_typed_at_a_later_question_counts_and_the_answer_is_kept(coach: Coach):
+    await onboard(coach)
+    await coach.send("pain")
+    await no_flags(coach)
+    await coach.send("calf, and it's swollen and warm")
+    assert coach.last().startswith("⚠️") and reason(RedFlag.CALF_CLOT) in coach.last()
+
+
+async def test_not_now_on_a_screen_leaves_with_one_safety_line(coach: Coach):
+    await onboard(coach)
+    await coach.send("/pain")
+    before = len(coach.texts())
+    await coach.send("not now")
+    assert coach.texts()[before:] == [uk(content.NOT_NOW)]
+
+
+# --- escalation alone in every state (finding 10) ---------------------------------------------
+
+
+async def test_an_emergency_during_setup_is_alone_and_setup_waits(coach: Coach, clock: Clock):
+    await coach.send("/start")
+    await coach.send("marathon")
+    before = len(coach.texts())
+    await coach.send("chest pain and short of breath")
+    said = coach.texts()[before:]
+    assert len(said) == 1 and said[0].startswith("🚨")
+    assert "plan" not in said[0].lower()  # there is no plan yet
+    assert texts.BACK_TO_QUESTIONS not in coach.texts()
+    # Setup waits for /start; finished later in New York: no training reminders, and the
+    # check-in at 07:00 New York time.
+    await coach.send("/start")
+    assert coach.texts()[-2] == texts.WELCOME_BACK
+    for answer in ("2027-04-25", WORKED_WEEK, "2", "25", "after runs", "none"):
+        await coach.send(answer)
+    await coach.send("America/New_York")
+    await coach.send("none")
+    await coach.send("yes")
+    assert await upcoming(coach) == ["pain"]
+    await coach.send("/reminders")
+    shown = coach.last()
+    assert "07:00: pain check-in" in shown
+    assert "morning message" not in shown and "strength reminder" not in shown
+
+
+async def test_an_emergency_during_settings_is_alone(coach: Coach):
+    await onboard(coach)
+    await coach.send("/settings")
+    await coach.send("minutes")
+    before = len(coach.texts())
+    await coach.send("I fainted at the end of my run")
+    said = coach.texts()[before:]
+    assert len(said) == 1 and said[0].startswith("⚠️")
+
+
+async def test_the_pain_button_leads_to_escalation_alone(coach: Coach, clock: Clock):
+    await onboard(coach)
+    clock.now = clock.now.replace(day=29, hour=11)
+    await coach.send("/today")
+    await coach.tap("🩹 Pain")
+    before = len(coach.texts())
+    await coach.tap(content.FLAG_BUTTONS[RedFlag.DEFORMED])
+    said = coach.texts()[before:]
+    assert len(said) == 1 and said[0].startswith("🚨")
+
+
+async def test_after_an_emergency_today_shows_the_pause_and_resume_cautions(
+    coach: Coach, clock: Clock
+):
+    await onboard(coach)
+    await coach.send("chest pain and short of breath")
+    clock.now = clock.now.replace(day=29, hour=11)  # Sunday: an easy run and strength
+    await coach.send("/today")
+    shown = coach.last()
+    assert shown.startswith("⏸ Running is paused")
+    assert not any(word in shown for word in RUN_WORDS)
+    await coach.send("/resume")
+    assert coach.last().startswith("Your reminders are back on, but please be careful")
+    runner = await runner_of(coach)
+    assert runner.pause_reason is None and "no-running" in runner.pain_areas
+    kinds = await upcoming(coach)
+    assert "morning" in kinds and "strength" not in kinds
+
+
+async def test_an_unknown_country_gets_112_and_a_line_to_check(coach: Coach):
+    await onboard(coach, zone="Asia/Kathmandu")
+    await coach.send("my chest feels tight")
+    said = coach.last()
+    assert "112 from any mobile" in said and content.FALLBACK_NOTE in said
+    assert "999" not in said and "911" not in said and "111" not in said
+
+
+# --- follow-ups: every path from each tier ---------------------------------------------------
+
+
+async def next_morning(coach: Coach, clock: Clock) -> list[str]:
+    """The next morning's messages (morning message and check-in), by 07:05 London time."""
+    clock.now = (clock.now + dt.timedelta(days=1)).replace(hour=7, minute=5)
+    before = len(coach.texts())
+    await dispatch_due(coach.app, now=clock.now)
+    await dispatch_due(coach.app, now=clock.now + dt.timedelta(seconds=2))
+    return coach.texts()[before:]
+
+
+async def rest_of_day(coach: Coach, clock: Clock) -> list[str]:
+    """Whatever reminders come later that day (strength after the run, the evening)."""
+    before = len(coach.texts())
+    for hour in range(8, 23):
+        await dispatch_due(coach.app, now=clock.now.replace(hour=hour, minute=30))
+    return coach.texts()[before:]
+
+
+async def escalate(coach: Coach, tier: Urgency) -> None:
+    await coach.send("/pain")
+    if tier is Urgency.EMERGENCY:
+        await coach.tap(content.FLAG_BUTTONS[RedFlag.SADDLE])
+    elif tier is Urgency.SAME_DAY:
+        await coach.tap(NONE)
+        await coach.tap(NONE)
+        await coach.tap(content.FLAG_BUTTONS[RedFlag.KNEE])
+    else:
+        for _ in range(3):
+            await coach.tap(NONE)
+        await coach.tap(content.FLAG_BUTTONS[RedFlag.BONE_SPOT])
+    if tier is Urgency.WITHIN_DAYS:
+        await coach.tap("Shin")
+        await coach.tap("2")
+        await coach.tap("Yes, normally")
+
+
+@pytest.mark.parametrize("tier", [Urgency.EMERGENCY, Urgency.SAME_DAY, Urgency.WITHIN_DAYS])
+async def test_not_seen_for_a_week_then_cleared_then_back_in_steps(
+    coach: Coach, clock: Clock, tier
+):
+    await onboard(coach)
+    await escalate(coach, tier)
+    paused_all = tier is not Urgency.WITHIN_DAYS
+    for day in range(1, 9):
+        said = await next_morning(coach, clock)
+        checkins = [t for t in said if t.startswith("Checking in")]
+        assert len(checkins) == 1 and "Have you been seen" in checkins[0], said
+        assert coach.labels() == [
+            content.SEEN_CLEARED,
+            content.SEEN_REHAB,
+            content.NOT_SEEN,
+            content.NEW_SYMPTOMS,
+        ]
+        mornings = [t for t in said if t.startswith("Good morning")]
+        if paused_all:
+            assert mornings == []  # training reminders paused altogether
+        else:
+            assert mornings and all(m.startswith(content.MORNING_PAUSED) for m in mornings)
+        assert not any(word in t for t in said for word in RUN_WORDS)  # no run named
+        await coach.tap(content.NOT_SEEN)
+        replies = coach.texts()[-2:] if day >= 7 else coach.texts()[-1:]
+        assert replies[0] == uk(content.NOT_SEEN_TEXT[tier])
+        assert (replies[-1] == content.NOT_SEEN_WEEK) == (day >= 7)
+        later = await rest_of_day(coach, clock)
+        assert not any(t.startswith("💪 Time for") for t in later), later  # no strength
+        assert not any(word in t for t in later for word in RUN_WORDS)
+    runner = await runner_of(coach)
+    assert "no-running" in runner.pain_areas
+    # Cleared by a clinician: running and strength back, the sore area's exercises not yet.
+    said = await next_morning(coach, clock)
+    await coach.tap(content.SEEN_CLEARED)
+    assert content.CLEARED_BY_CLINICIAN in coach.texts()[-2:]  # each flag names its area
+    runner = await runner_of(coach)
+    assert runner.pause_reason is None and "no-running" not in runner.pain_areas
+    assert runner.level == -1
+    assert "strength" in await upcoming(coach)
+    # Two pain-free mornings: first the exercises that load it, then the usual level.
+    said = await next_morning(coach, clock)
+    assert any(t.startswith("Checking in: how is your") for t in said)
+    await coach.tap("0")
+    assert content.FOLLOWUP_AREA_BACK in coach.texts()[-2:]
+    said = await next_morning(coach, clock)
+    await coach.tap("0")
+    assert coach.last() == content.FOLLOWUP_STEP_UP
+    runner = await runner_of(coach)
+    assert runner.pain_areas == [] and runner.level == 0
+    said = await next_morning(coach, clock)
+    assert not any(t.startswith("Checking in") for t in said)
+
+
+async def test_told_to_rest_or_do_rehab_checks_in_three_days_later(coach: Coach, clock: Clock):
+    await onboard(coach)
+    await escalate(coach, Urgency.SAME_DAY)
+    await next_morning(coach, clock)
+    await coach.tap(content.SEEN_REHAB)
+    assert coach.last() == content.REHAB_PLAN.format(days=3)
+    for _ in range(2):
+        said = await next_morning(coach, clock)
+        assert not any(t.startswith("Checking in") for t in said)
+    said = await next_morning(coach, clock)
+    assert any("Have you been seen" in t for t in said)
+    runner = await runner_of(coach)
+    assert "no-running" in runner.pain_areas and "upper-only" in runner.pain_areas
+
+
+async def test_new_symptoms_during_follow_up_start_the_check_and_can_escalate(
+    coach: Coach, clock: Clock
+):
+    await onboard(coach)
+    await escalate(coach, Urgency.WITHIN_DAYS)
+    await next_morning(coach, clock)
+    await coach.tap(content.NEW_SYMPTOMS)
+    assert coach.texts()[-2:] == [texts.PAIN_START, content.SCREEN_TEXTS[Screen.NOW]]
+    before = len(coach.texts())
+    await coach.send("chest pain and I'm short of breath")
+    said = coach.texts()[before:]
+    assert len(said) == 1 and said[0].startswith("🚨")
+    runner = await runner_of(coach)
+    assert runner.pause_reason == "injury"
+    said = await next_morning(coach, clock)
+    assert any("Have you been seen" in t for t in said)
+
+
+async def test_a_new_symptom_typed_during_self_care_follow_up_escalates(
+    coach: Coach, clock: Clock
+):
+    await onboard(coach)
+    await coach.send("my calf is a bit sore")
+    await no_flags(coach)
+    await coach.tap("Calf")
+    await coach.tap("3")
+    await coach.tap("Yes, normally")
+    await coach.tap("After the run")
+    await coach.tap("No")
+    said = await next_morning(coach, clock)
+    assert any(t.startswith("Checking in: how is your calf") for t in said)
+    before = len(coach.texts())
+    await coach.send("now my calf is swollen, warm and red")
+    said = coach.texts()[before:]
+    assert len(said) == 1 and said[0].startswith("⚠️")
+    said = await next_morning(coach, clock)
+    assert any("Have you been seen" in t for t in said)
+
+
+async def test_a_self_care_report_during_an_escalated_episode_reminds_it_is_escalated(
+    coach: Coach,
+):
+    await onboard(coach)
+    await escalate(coach, Urgency.SAME_DAY)
+    await coach.send("my shoulder is a bit sore")
+    await no_flags(coach)
+    await coach.tap("Shoulder")
+    await coach.tap("2")
+    await coach.tap("Yes, normally")
+    await coach.tap("After the run")
+    await coach.tap("No")
+    assert coach.last().startswith("And please don't forget the symptoms")
+    runner = await runner_of(coach)
+    assert "no-running" in runner.pain_areas and runner.pause_reason == "injury"
+
+
+async def test_a_jump_of_three_between_check_ins_sends_to_be_seen(coach: Coach, clock: Clock):
+    await onboard(coach)
+    await coach.send("pain")
+    await no_flags(coach)
+    await coach.tap("Shin")
+    await coach.tap("2")
+    await coach.tap("Yes, normally")
+    await coach.tap("During the run")
+    await coach.tap("No")
+    await next_morning(coach, clock)
+    before = len(coach.texts())
+    await coach.tap("5")
+    said = coach.texts()[before:]
+    assert len(said) == 1 and said[0].startswith("Please book a doctor or a sports physio")
+    assert reason(RedFlag.RISING) in said[0]
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        runner = await repo.get_runner(db, telegram_user_id=42)
+        assert runner is not None and "no-running" in runner.pain_areas
+
+
+def test_every_tier_is_walked_through_here():
+    walked = {Urgency.EMERGENCY, Urgency.SAME_DAY, Urgency.WITHIN_DAYS}
+    assert walked == set(FLAG_TIER.values()) - {Urgency.SELF_CARE}

@@ -333,10 +333,6 @@ class Restrictions(Frozen):
         """The areas the session builder keeps load off."""
         return self.avoid | UPPER_ONLY_AVOID if self.upper_only else self.avoid
 
-    @property
-    def any(self) -> bool:
-        return bool(self.avoid or self.ease or self.upper_only or self.running_paused)
-
 
 # Gentler stand-ins for a tendon that is sore at 0-3/10: what provokes it goes, its regression
 # comes in (None: left out with no stand-in).

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from bot import texts
+from bot.pain import load_episode
 from bot.reminders import dispatch_due
 from core import pain_content as content
 from core.flags import FLAG_TIER, RedFlag, Screen, Urgency
@@ -401,3 +402,40 @@ async def test_a_jump_of_three_between_check_ins_sends_to_be_seen(coach: Coach, 
 def test_every_tier_is_walked_through_here():
     walked = {Urgency.EMERGENCY, Urgency.SAME_DAY, Urgency.WITHIN_DAYS}
     assert walked == set(FLAG_TIER.values()) - {Urgency.SELF_CARE}
+
+
+async def test_not_seen_pressed_twice_counts_once(coach: Coach, clock: Clock):
+    await onboard(coach)
+    await escalate(coach, Urgency.SAME_DAY)
+    await next_morning(coach, clock)
+    checkin = coach.standin.last_message(42)
+    assert "Have you been seen" in checkin["text"]
+    data = next(
+        d
+        for row in coach.standin.buttons(checkin)
+        for label, d in row
+        if label == content.NOT_SEEN
+    )
+    # Both presses left the phone before the buttons went away (a double tap).
+    presses = [coach.standin.press_data(42, checkin["message_id"], data, 42) for _ in range(2)]
+    inbox = coach.app.bot_data["runtime"].inbox
+    for press in presses:
+        await inbox.accept(press)
+    await inbox.idle()
+    assert coach.texts().count(uk(content.NOT_SEEN_TEXT[Urgency.SAME_DAY])) == 1
+    answers = [c["text"] for c in coach.standin.answered_callbacks.values() if c.get("text")]
+    assert answers == [texts.ALREADY_SCORED]
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        runner = await repo.get_runner(db, telegram_user_id=42)
+        assert runner is not None
+        episode = await load_episode(db, runner)
+    assert episode is not None and episode.not_seen == 1
+
+
+async def test_maybe_during_setup_carries_on_with_the_question(coach: Coach):
+    await coach.send("/start")
+    question = coach.last()
+    await coach.send("my legs feel heavy")
+    assert coach.last() == content.MAYBE_CHECK
+    await coach.tap(content.MAYBE_NO)
+    assert coach.last() == question

@@ -1,16 +1,31 @@
-"""Logging: one line per event, never the bot token."""
+"""Logging: one line per event, never the bot token or the webhook secret."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections.abc import Iterable
 
 _TOKEN_IN_TEXT = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+# Values that must never be written out (the webhook secret, the token as given), longest first.
+_SECRETS: list[str] = []
+MIN_SECRET_LENGTH = 8  # shorter strings would blank out ordinary words
+
+
+def register_secret(value: str | None) -> None:
+    """From now on, `value` is replaced by `<secret>` in every log line and traceback."""
+    if value and len(value) >= MIN_SECRET_LENGTH and value not in _SECRETS:
+        _SECRETS.append(value)
+        _SECRETS.sort(key=len, reverse=True)
 
 
 def redact(text: str) -> str:
-    """The text with anything shaped like a bot token replaced by a placeholder."""
-    return _TOKEN_IN_TEXT.sub("<token>", text)
+    """The text with anything shaped like a bot token, and every registered secret, replaced."""
+    text = _TOKEN_IN_TEXT.sub("<token>", text)
+    for secret in _SECRETS:
+        text = text.replace(secret, "<secret>")
+    return text
 
 
 class RedactingFormatter(logging.Formatter):
@@ -20,8 +35,13 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
-def configure_logging(level: str, *, quiet: bool = False) -> None:
-    """Log to stderr at `level`. httpx logs request URLs, which hold the token: keep it quiet."""
+def configure_logging(level: str, *, quiet: bool = False, secrets: Iterable[str] = ()) -> None:
+    """Log to stderr at `level`. httpx logs request URLs, which hold the token: keep it quiet.
+
+    `secrets` are registered with `register_secret` (the webhook secret, say).
+    """
+    for secret in secrets:
+        register_secret(secret)
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
@@ -34,3 +54,46 @@ def configure_logging(level: str, *, quiet: bool = False) -> None:
 def safe_url(url: str) -> str:
     """A database URL without its password, for logs and messages."""
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def one_line(error: BaseException) -> str:
+    """An error as one short line: its type and the first line of its message."""
+    cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error
+    lines = str(cause).strip().splitlines()
+    text = lines[0] if lines else ""
+    return f"{type(cause).__name__}: {text[:300]}" if text else type(cause).__name__
+
+
+class Throttled:
+    """Logs the first event of a kind at once, then at most one line a second per kind.
+
+    Events in between are counted, and the count is logged when the second is over: a flood
+    of refused connections or accept errors costs a line a second, never a line per event.
+    """
+
+    def __init__(self, logger: logging.Logger, interval: float = 1.0) -> None:
+        self.logger = logger
+        self.interval = interval
+        self._last: dict[str, float] = {}
+        self._held: dict[str, tuple[int, int, str]] = {}  # kind -> (count, level, last line)
+
+    def log(self, kind: str, level: int, message: str, *args: object) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        last = self._last.get(kind)
+        if last is None or now - last >= self.interval:
+            self._last[kind] = now
+            self.logger.log(level, message, *args)
+            return
+        count, _, _ = self._held.get(kind, (0, level, ""))
+        if count == 0:
+            loop.call_later(self.interval - (now - last), self._flush, kind)
+        self._held[kind] = (count + 1, level, message % args if args else message)
+
+    def _flush(self, kind: str) -> None:
+        count, level, line = self._held.pop(kind, (0, logging.INFO, ""))
+        if count:
+            self._last[kind] = asyncio.get_running_loop().time()
+            self.logger.log(
+                level, "%s (%d like this in the last %.0f s)", line, count, self.interval
+            )

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.logs import register_secret
+
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 
@@ -80,6 +82,7 @@ class Settings(BaseSettings):
                 "WEBHOOK_SECRET must be 16-256 characters of letters, digits, _ or -, e.g. "
                 "the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
+        register_secret(secret)  # PTB logs setWebhook's parameters at DEBUG
         return self.webhook_url.rstrip("/") + self.webhook_path, secret
 
     def require_token(self) -> str:
@@ -96,4 +99,5 @@ class Settings(BaseSettings):
                 "TELEGRAM_BOT_TOKEN does not look like a bot token (expected digits, a colon, "
                 "then letters, digits, - or _ as @BotFather gives it). Check for quotes or spaces."
             )
+        register_secret(token)
         return token

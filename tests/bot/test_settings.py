@@ -77,6 +77,32 @@ def test_logs_never_show_the_token_even_in_tracebacks():
     assert "failed" in line  # the rest of the message stays useful
 
 
+def test_the_webhook_secret_is_redacted_once_the_settings_are_checked():
+    secret = "Zq9-webhook-secret-4f1c2b7e"
+    settings = Settings(
+        webhook_url="https://coach.example.com",
+        webhook_secret=secret,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    assert settings.require_webhook()[1] == secret
+    formatter = RedactingFormatter("%(message)s")
+    try:
+        raise RuntimeError(f"setWebhook with {{'secret_token': '{secret}'}} failed")
+    except RuntimeError as error:
+        record = logging.LogRecord(
+            "telegram.Bot",
+            logging.DEBUG,
+            __file__,
+            1,
+            "Calling Bot API endpoint `setWebhook` with parameters `%s`",
+            ({"url": "https://coach.example.com/telegram", "secret_token": secret},),
+            (type(error), error, None),
+        )
+    line = formatter.format(record)
+    assert secret not in line and line.count("<secret>") == 2
+    assert "coach.example.com/telegram" in line
+
+
 def test_db_upgrade_creates_the_default_sqlite_file(monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)
     for name in ("DATABASE_URL", "DATA_DIR", "LOG_LEVEL"):

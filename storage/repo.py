@@ -135,10 +135,17 @@ def _new_runner_defaults() -> dict[str, Any]:
     )
 
 
+MAX_FIRST_NAME = 64
+
+
 async def get_or_create_runner(
     session: AsyncSession, *, telegram_user_id: int, chat_id: int, first_name: str
 ) -> Runner:
-    """The runner for this Telegram user, created on first contact (safe under races)."""
+    """The runner for this Telegram user, created on first contact (safe under races).
+
+    The name is cut to `MAX_FIRST_NAME` characters (Telegram's own limit): a forged update
+    cannot make the row, every export and every greeting a megabyte long.
+    """
     runner = await get_runner(session, telegram_user_id=telegram_user_id)
     if runner is not None:
         return runner
@@ -147,7 +154,7 @@ async def get_or_create_runner(
         **_new_runner_defaults(),
         "telegram_user_id": telegram_user_id,
         "chat_id": chat_id,
-        "first_name": first_name,
+        "first_name": first_name[:MAX_FIRST_NAME],
         "created_at": now,
         "updated_at": now,
     }

@@ -164,6 +164,18 @@ async def test_get_or_create_runner_creates_once(sessionmaker: Maker) -> None:
     assert count == 1
 
 
+async def test_a_huge_first_name_is_stored_cut_to_64_characters(sessionmaker: Maker) -> None:
+    # Telegram allows 64; a forged update could carry 990 KB, to be repeated in every export.
+    async with sessionmaker.begin() as session:
+        runner = await repo.get_or_create_runner(
+            session, telegram_user_id=77, chat_id=77, first_name="Ännä" * 247_500
+        )
+    assert runner.first_name == "Ännä" * 16
+    async with sessionmaker() as session:
+        stored = await repo.get_runner(session, telegram_user_id=77)
+    assert stored is not None and stored.first_name == "Ännä" * 16
+
+
 async def test_new_runner_has_a_rest_week_and_default_profile(sessionmaker: Maker) -> None:
     runner = await _runner(sessionmaker)
     assert runner_week(runner) == Week.all_rest()

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/telegram"
+    # Open HTTP connections (webhook and /health together); more are closed at once.
+    web_max_connections: int = Field(default=200, ge=1, le=100_000)
     # Telegram allows a bot about 30 messages a second in all; 0 turns our limiter off (tests).
     rate_limit_per_second: float = Field(default=30.0, ge=0, le=1000)
     # Flood control: more updates than this from one runner within 10 seconds are dropped.

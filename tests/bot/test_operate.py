@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from typing import Any
 
 import httpx
 import pytest
@@ -26,7 +27,11 @@ SECRET = "s3cret-s3cret-s3cret-s3cret"
 @pytest.fixture
 async def webhook(coach: Coach):
     await coach.app.start()
-    server = WebhookServer(coach.app, path="/telegram", secret=SECRET)
+
+    async def accept(data: dict[str, Any]) -> None:  # as bot/cli.py hands updates over
+        await coach.app.update_queue.put(Update.de_json(data, coach.app.bot))
+
+    server = WebhookServer(coach.app, path="/telegram", secret=SECRET, accept=accept)
     port = server.start("127.0.0.1", 0)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:

@@ -31,6 +31,7 @@ import httpx
 import pytest
 
 from bot.settings import Settings, SettingsError
+from bot.webhook import DRAIN_TIMEOUT, FD_RESERVE
 from tests.bot.http_standin import HttpStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +45,7 @@ SECRET = "deploy-test-secret-0123456789"
 PUBLIC_URL = "https://coach.example.com"
 RUNNER = 5151
 DEADLINE = 25.0  # seconds for the bot process to do one thing
+MAX_CONNECTIONS = Settings.model_fields["web_max_connections"].default
 
 
 # --- deploy/.env.example ------------------------------------------------------------------------
@@ -408,6 +410,22 @@ def test_compose_pins_database_url_listen_address_port_and_data_dir(compose):
     assert used <= example, f"compose.yaml uses {used - example}, not in .env.example"
 
 
+def _seconds(duration: str) -> float:
+    """A compose duration such as 30s, 1m30s or 2m."""
+    parts = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", duration)
+    assert parts and duration, f"not a duration compose reads: {duration!r}"
+    return 60 * int(parts[1] or 0) + int(parts[2] or 0)
+
+
+def test_compose_gives_the_bot_time_to_stop_and_files_for_its_connections(compose):
+    bot = compose["services"]["bot"]
+    # docker stop waits 10 s by default before SIGKILL; the bot needs its drain and more.
+    assert _seconds(bot["stop_grace_period"]) >= max(30, DRAIN_TIMEOUT)
+    nofile = bot["ulimits"]["nofile"]
+    assert int(nofile["soft"]) >= 10 * (MAX_CONNECTIONS + FD_RESERVE)
+    assert int(nofile["hard"]) >= int(nofile["soft"])
+
+
 # --- deploy/runcoach.service --------------------------------------------------------------------
 
 
@@ -445,6 +463,10 @@ def test_systemd_unit_migrates_then_runs_the_webhook_as_an_unprivileged_user():
         ("ReadWritePaths", "/var/lib/runcoach"),
     ]:
         assert service[key] == value, key
+    # Every connection is an open file: far above WEB_MAX_CONNECTIONS and what else is open.
+    assert int(service["LimitNOFILE"]) >= 10 * (MAX_CONNECTIONS + FD_RESERVE)
+    # SIGKILL only after the bot has had time to finish the updates it holds.
+    assert int(service["TimeoutStopSec"]) >= max(30, DRAIN_TIMEOUT)
     # systemd ignores these in [Service] (with only a warning): they belong in [Unit].
     assert not {"StartLimitIntervalSec", "StartLimitBurst"} & set(service)
     assert dict(unit["Install"])["WantedBy"] == "multi-user.target"

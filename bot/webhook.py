@@ -165,7 +165,7 @@ class _UpdateHandler(_Guarded):
             return
         length = self.request.headers.get("Content-Length")
         if length is not None:
-            if not length.isdigit():
+            if not (length.isascii() and length.isdigit()):
                 self.refuse(400, "length", "webhook: bad Content-Length %r", length[:40])
                 return
             if int(length) > MAX_BODY:

@@ -426,7 +426,8 @@ class WebhookServer:
     async def _write_probe(self) -> str:
         rt = runtime_of(self.app)
         try:
-            async with rt.sessions.begin() as session:
+            # As every writer does (on SQLite, the one writer's turn comes in order).
+            async with rt.locks.transaction() as session:
                 await repo.set_kv(
                     session, namespace="health", key="probe", value=rt.clock().isoformat()
                 )

@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from bot.webhook import ACCEPT_PAUSE, HEALTH_TIMEOUT, MAX_BODY, SECRET_HEADER, WebhookServer
 from storage import repo
 from tests.bot.conftest import Clock, Coach
-from tests.conftest import MigratedTemplates, fresh_postgres_database
+from tests.conftest import MigratedTemplates
 
 SECRET = "s3cret-s3cret-s3cret-s3cret"
 PATH = "/telegram"
@@ -543,13 +543,6 @@ async def test_health_is_503_full_when_the_disk_is_full(
     finally:
         umount = await asyncio.create_subprocess_exec("umount", "-l", str(disk))
         assert await umount.wait() == 0
-
-
-@pytest.fixture
-async def postgres_url(migrated_templates: MigratedTemplates) -> AsyncIterator[str]:
-    """A migrated PostgreSQL database of its own (these tests are about PostgreSQL only)."""
-    async with fresh_postgres_database(await migrated_templates.postgres()) as url:
-        yield url
 
 
 async def test_health_is_503_read_only_on_a_read_only_postgres(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Iterable
 
 _TOKEN_IN_TEXT = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
@@ -97,3 +98,36 @@ class Throttled:
             self.logger.log(
                 level, "%s (%d like this in the last %.0f s)", line, count, self.interval
             )
+
+
+class RateLimitFilter(logging.Filter):
+    """For a library's logger: each message template passes at most once per `interval`, cut
+    to `max_length`; the next one to pass says how many were held back.
+
+    tornado logs one INFO line per malformed request ("Malformed HTTP message from ...", with
+    the offending header in it), so a client sending garbage could write a line per connection.
+    """
+
+    def __init__(self, interval: float = 1.0, max_length: int = 300) -> None:
+        super().__init__()
+        self.interval = interval
+        self.max_length = max_length
+        self._last: dict[object, float] = {}
+        self._held: dict[object, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.msg)
+        now = time.monotonic()
+        last = self._last.get(key)
+        if last is not None and now - last < self.interval:
+            self._held[key] = self._held.get(key, 0) + 1
+            return False
+        self._last[key] = now
+        message = record.getMessage()
+        if len(message) > self.max_length:
+            message = message[: self.max_length] + "..."
+        held = self._held.pop(key, 0)
+        if held:
+            message += f" ({held} more like this held back)"
+        record.msg, record.args = message, None
+        return True

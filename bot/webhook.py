@@ -36,7 +36,7 @@ from tornado.web import Application as WebApp
 from tornado.web import RequestHandler, stream_request_body
 
 from bot.app import runtime_of
-from bot.logs import Throttled, one_line
+from bot.logs import RateLimitFilter, Throttled, one_line
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -168,9 +168,13 @@ class _UpdateHandler(_Guarded):
             if not (length.isascii() and length.isdigit()):
                 self.refuse(400, "length", "webhook: bad Content-Length %r", length[:40])
                 return
-            if int(length) > MAX_BODY:
+            if len(length) > 12 or int(length) > MAX_BODY:  # int() of 5,000 digits raises
                 self.refuse(
-                    413, "size", "webhook: refused a body of %s bytes (most %d)", length, MAX_BODY
+                    413,
+                    "size",
+                    "webhook: refused a body of %s bytes (most %d)",
+                    length if len(length) <= 12 else f"{len(length)}-digit",
+                    MAX_BODY,
                 )
                 return
         self._chunks: list[bytes] = []
@@ -279,6 +283,7 @@ class WebhookServer:
         self.health_timeout = health_timeout
         self.health_reuse = health_reuse
         self.throttled = Throttled(log)
+        self._tornado_filter = RateLimitFilter()  # tornado logs each malformed request
         handlers = {"server": self}
         web = WebApp(
             [(path, _UpdateHandler, handlers), ("/health", _HealthHandler, handlers)],
@@ -314,6 +319,7 @@ class WebhookServer:
         for sock in sockets:
             loop.add_reader(sock.fileno(), self._accept, sock)
         self._sockets = sockets
+        logging.getLogger("tornado.general").addFilter(self._tornado_filter)
         self.port = sockets[0].getsockname()[1]
         return self.port
 
@@ -372,6 +378,7 @@ class WebhookServer:
         if self._storing:
             await asyncio.wait(set(self._storing), timeout=drain)
         await self._server.close_all_connections()
+        logging.getLogger("tornado.general").removeFilter(self._tornado_filter)
         if self._probe is not None and not self._probe.done():
             self._probe.cancel()
             await asyncio.wait({self._probe}, timeout=1)

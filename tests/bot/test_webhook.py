@@ -109,7 +109,7 @@ def update(update_id: int = 1, **fields: Any) -> bytes:
 
 
 def head(
-    length: int | None,
+    length: int | str | None,
     secret: str | None = SECRET,
     path: str = PATH,
     method: str = "POST",
@@ -186,18 +186,40 @@ async def test_refused_requests_log_at_most_a_line_a_second(
     assert_one_line_each(caplog)
 
 
+async def test_garbage_instead_of_http_logs_at_most_a_line_a_second(
+    serve: Serve, caplog: pytest.LogCaptureFixture
+):
+    caplog.set_level(logging.DEBUG)
+    served = await serve()
+    for _ in range(50):
+        reader, writer = await served.connect()
+        writer.write(b"\x16\x03\x01 not http at all\r\n\r\n")  # a TLS hello, say
+        await writer.drain()
+        assert await status_of(reader) == 400
+        writer.close()
+    malformed = [r for r in caplog.records if "Malformed HTTP" in r.getMessage()]
+    assert 1 <= len(malformed) <= 2, [r.getMessage() for r in malformed]
+    assert_one_line_each(caplog)
+
+
 # --- the body limit --------------------------------------------------------------------------
 
 
-async def test_a_body_announced_over_the_limit_gets_413_before_it_is_sent(serve: Serve):
+@pytest.mark.parametrize("length", [str(MAX_BODY + 1), "9" * 5000], ids=["1MiB+1", "5000-digits"])
+async def test_a_body_announced_over_the_limit_gets_413_before_it_is_sent(
+    serve: Serve, caplog: pytest.LogCaptureFixture, length: str
+):
+    caplog.set_level(logging.DEBUG)
     served = await serve()
     reader, writer = await served.connect()
-    writer.write(head(MAX_BODY + 1))
+    writer.write(head(length))
     await writer.drain()
     assert await status_of(reader) == 413
     assert await closed_within(reader, QUICK) < QUICK
     writer.close()
     assert served.accepted == []
+    assert_one_line_each(caplog)
+    assert all(len(r.getMessage()) < 400 for r in caplog.records)  # no 5,000 digits
 
 
 async def test_a_chunked_body_is_cut_off_at_the_limit(serve: Serve):

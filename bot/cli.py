@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
@@ -188,10 +187,6 @@ def _run(args: argparse.Namespace) -> int:
 def _serve(app: Any, settings: Settings, hook: tuple[str, str] | None) -> int:
     if hook is not None:
         url, secret = hook
-
-        async def accept(data: dict[str, Any]) -> None:  # until the inbox stores updates
-            await app.update_queue.put(Update.de_json(data, app.bot))
-
         asyncio.run(
             serve_webhook(
                 app,
@@ -200,7 +195,6 @@ def _serve(app: Any, settings: Settings, hook: tuple[str, str] | None) -> int:
                 secret=secret,
                 host=settings.webhook_listen,
                 port=settings.webhook_port,
-                accept=accept,
             )
         )
     else:

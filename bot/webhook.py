@@ -478,9 +478,17 @@ def connection_cap(wanted: int, reserve: int = FD_RESERVE) -> int:
 
 
 async def serve_webhook(
-    app: App, *, url: str, path: str, secret: str, host: str, port: int, accept: Accept
+    app: App,
+    *,
+    url: str,
+    path: str,
+    secret: str,
+    host: str,
+    port: int,
+    accept: Accept | None = None,
 ) -> None:
-    """Run the bot in webhook mode until SIGTERM or SIGINT; each update goes to `accept`."""
+    """Run the bot in webhook mode until SIGTERM or SIGINT. Each update is stored in the
+    inbox (or given to `accept`) before Telegram gets its 200; turns under way finish."""
     import signal
 
     from telegram import Update as TgUpdate
@@ -491,16 +499,22 @@ async def serve_webhook(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    inbox = runtime_of(app).inbox
+    assert inbox is not None
     cap = connection_cap(runtime_of(app).settings.web_max_connections)
-    server = WebhookServer(app, path=path, secret=secret, accept=accept, max_connections=cap)
+    server = WebhookServer(
+        app, path=path, secret=secret, accept=accept or inbox.accept, max_connections=cap
+    )
     async with app:
         await start_up(app)
         await app.start()
+        await inbox.start()
         bound = server.start(host, port)
         await app.bot.set_webhook(url, secret_token=secret, allowed_updates=TgUpdate.ALL_TYPES)
         log.info("runcoach listening for webhooks on %s:%s%s", host, bound, path)
         await stop.wait()
         log.info("runcoach stopping")
         await server.stop()
+        await inbox.stop()
         await app.stop()
     await shut_down(app)

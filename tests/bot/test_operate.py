@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from typing import Any
 
 import httpx
 import pytest
@@ -27,11 +26,8 @@ SECRET = "s3cret-s3cret-s3cret-s3cret"
 @pytest.fixture
 async def webhook(coach: Coach):
     await coach.app.start()
-
-    async def accept(data: dict[str, Any]) -> None:  # as bot/cli.py hands updates over
-        await coach.app.update_queue.put(Update.de_json(data, coach.app.bot))
-
-    server = WebhookServer(coach.app, path="/telegram", secret=SECRET, accept=accept)
+    inbox = coach.app.bot_data["runtime"].inbox  # as serve_webhook hands updates over
+    server = WebhookServer(coach.app, path="/telegram", secret=SECRET, accept=inbox.accept)
     port = server.start("127.0.0.1", 0)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
@@ -42,12 +38,9 @@ async def webhook(coach: Coach):
 
 
 async def _wait_for(coach: Coach, chat_id: int, count: int) -> None:
-    # The update is queued by the server and handled by the application's own task.
-    for _ in range(200):
-        if len(coach.standin.sent_to(chat_id)) >= count:
-            return
-        await coach.app.update_queue.join()
-    raise AssertionError(f"chat {chat_id} got {len(coach.standin.sent_to(chat_id))} messages")
+    # The server stored the update before its 200; the inbox handles it in its own task.
+    await coach.app.bot_data["runtime"].inbox.idle()
+    assert len(coach.standin.sent_to(chat_id)) >= count, coach.standin.sent_to(chat_id)
 
 
 async def test_webhook_refuses_requests_without_the_secret(coach: Coach, webhook):
@@ -55,7 +48,7 @@ async def test_webhook_refuses_requests_without_the_secret(coach: Coach, webhook
     for headers in ({}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: SECRET[:-1]}):
         response = await webhook.post("/telegram", json=body, headers=headers)
         assert response.status_code == 403
-    await coach.app.update_queue.join()
+    await coach.app.bot_data["runtime"].inbox.idle()
     assert coach.standin.sent_to(7) == []
     async with coach.app.bot_data["runtime"].sessions() as db:
         assert await repo.get_runner(db, telegram_user_id=7) is None  # nothing changed

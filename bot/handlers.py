@@ -510,6 +510,7 @@ async def run_turn(
         if state is not None:
             state.outcome, state.error = "failed", error
         raise
+    log.debug("update %s of user %s committed: replies %s", update.update_id, user_id, ids)
     await rt.sender.send(list(zip(ids, replies.calls, strict=True)))
 
 

@@ -105,6 +105,7 @@ class ReplySender:
     async def send(self, rows: Sequence[tuple[int, Outgoing]]) -> None:
         for reply_id, call in rows:
             status, error = await self._send_one(call)
+            log.debug("reply %s (%s to chat %s): %s", reply_id, call.method, call.chat_id, status)
             try:
                 async with self.locks.transaction() as db:
                     await inbox.finish_reply(

@@ -106,14 +106,14 @@ async def _start(
         WEBHOOK_PORT=str(port),
         PTB_TIMEDELTA="1",
         PYTHONUNBUFFERED="1",
-        **settings,
     )
+    env.update(settings)
 
     def limit_files() -> None:  # in the child, before it runs Python
         if files is not None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
 
-    log = tmp_path / "bot.log"
+    log = tmp_path / f"bot-{port}.log"
     with log.open("wb") as out:  # a file, not a pipe: a DEBUG log never stalls the bot
         process = await asyncio.create_subprocess_exec(
             sys.executable,

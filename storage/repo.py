@@ -25,7 +25,6 @@ from core.models import Plan
 from core.reminders import ReminderKind, ReminderSpec
 from storage import inbox
 from storage.tables import (
-    ConversationState,
     KeyValue,
     PainReport,
     PlanRow,
@@ -36,13 +35,8 @@ from storage.tables import (
 )
 
 SessionStatus = Literal["done", "skipped"]
-ConversationKey = tuple[int | str, ...]
 
-USER_DATA = "user_data"
 _TABLES: dict[str, Any] = {"kv": KeyValue, "plan": PlanRow, "reminder": Reminder}  # for `_upsert`
-CHAT_DATA = "chat_data"
-BOT_DATA = "bot_data"
-BOT_DATA_KEY = "bot"
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
@@ -178,14 +172,6 @@ async def save_runner(session: AsyncSession, *, runner: Runner) -> Runner:
     return runner
 
 
-async def all_runners(session: AsyncSession, *, active_only: bool = True) -> Sequence[Runner]:
-    """Every runner (by default only those who have not blocked the bot), oldest first."""
-    statement = select(Runner).order_by(col(Runner.id))
-    if active_only:
-        statement = statement.where(col(Runner.active).is_(True))
-    return (await session.exec(statement)).all()
-
-
 async def delete_runner(
     session: AsyncSession, *, runner_id: int, keep_update: int | None = None
 ) -> bool:
@@ -197,31 +183,14 @@ async def delete_runner(
     await inbox.forget_user(
         session, user_id=runner.telegram_user_id, chat_id=runner.chat_id, keep_update=keep_update
     )
+    # Every per-runner value (the open dialog, the pain episode...) is keyed by the runner's
+    # user or chat id, whatever its namespace.
     user_key, chat_key = str(runner.telegram_user_id), str(runner.chat_id)
-    # Every per-runner namespace (user_data, chat_data, the open dialog...) is keyed by the
-    # runner's user or chat id; bot_data is shared and stays.
-    await session.exec(
-        delete(KeyValue).where(
-            col(KeyValue.key).in_({user_key, chat_key}), col(KeyValue.namespace) != BOT_DATA
-        )
-    )
-    ids = {runner.telegram_user_id, runner.chat_id}
-    await session.exec(delete(ConversationState).where(sa.or_(*(_key_mentions(i) for i in ids))))
+    await session.exec(delete(KeyValue).where(col(KeyValue.key).in_({user_key, chat_key})))
     # plan, session_log, reminder and pain_report go with ON DELETE CASCADE.
     await session.exec(delete(Runner).where(col(Runner.id) == runner_id))
     session.expunge(runner)
     return True
-
-
-def _key_mentions(telegram_id: int) -> sa.ColumnElement[bool]:
-    """Conversation keys (compact JSON lists) that contain this chat or user id."""
-    key, value = col(ConversationState.key), str(telegram_id)
-    return sa.or_(
-        key == f"[{value}]",
-        key.like(f"[{value},%"),
-        key.like(f"%,{value}]"),
-        key.like(f"%,{value},%"),
-    )
 
 
 # --- plans ---------------------------------------------------------------------------------
@@ -315,49 +284,7 @@ async def session_logs(
     return result.all()
 
 
-# --- conversation state (PTB persistence) --------------------------------------------------
-
-
-def encode_conversation_key(key: Sequence[int | str]) -> str:
-    """A conversation key as stored: a compact JSON list, e.g. "[123,456]"."""
-    return json.dumps(list(key), separators=(",", ":"))
-
-
-def decode_conversation_key(key: str) -> ConversationKey:
-    """The inverse of `encode_conversation_key`."""
-    return tuple(json.loads(key))
-
-
-async def get_conversations(session: AsyncSession, *, name: str) -> dict[ConversationKey, Any]:
-    """Every stored state of the named ConversationHandler, by key."""
-    result = await session.exec(select(ConversationState).where(ConversationState.name == name))
-    return {decode_conversation_key(row.key): row.state for row in result.all()}
-
-
-async def set_conversation(
-    session: AsyncSession, *, name: str, key: Sequence[int | str], state: object | None
-) -> None:
-    """Store a conversation's state (must be JSON-serialisable); None ends the conversation."""
-    encoded = encode_conversation_key(key)
-    if state is None:
-        await session.exec(
-            delete(ConversationState).where(
-                col(ConversationState.name) == name, col(ConversationState.key) == encoded
-            )
-        )
-        return
-    now = utcnow()
-    statement = _insert(session, ConversationState).values(
-        name=name, key=encoded, state=state, updated_at=now
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["name", "key"],
-        set_={"state": statement.excluded.state, "updated_at": now},
-    )
-    await session.exec(statement)
-
-
-# --- key-value store (PTB user_data, chat_data, bot_data) ----------------------------------
+# --- key-value store ------------------------------------------------------------------------
 
 
 async def get_kv(session: AsyncSession, *, namespace: str, key: str) -> Any | None:
@@ -390,12 +317,6 @@ async def delete_kv(session: AsyncSession, *, namespace: str, key: str) -> None:
     await session.exec(
         delete(KeyValue).where(col(KeyValue.namespace) == namespace, col(KeyValue.key) == key)
     )
-
-
-async def all_kv(session: AsyncSession, *, namespace: str) -> dict[str, Any]:
-    """Every value stored in the namespace, by key."""
-    result = await session.exec(select(KeyValue).where(KeyValue.namespace == namespace))
-    return {row.key: row.value for row in result.all()}
 
 
 # --- reminder outbox -------------------------------------------------------------------------
@@ -918,8 +839,7 @@ async def export_runner(session: AsyncSession, *, runner_id: int) -> dict[str, A
     ):
         rows = await session.exec(select(table).where(table.runner_id == runner_id))
         tables[name] = [_row(r) for r in rows.all()]
-    kv = await session.exec(
-        select(KeyValue).where(col(KeyValue.key).in_(keys), col(KeyValue.namespace) != BOT_DATA)
-    )
+    # The values keyed by the runner's user or chat id (the open dialog, the pain episode).
+    kv = await session.exec(select(KeyValue).where(col(KeyValue.key).in_(keys)))
     tables["conversation"] = [_row(r) for r in kv.all()]
     return tables

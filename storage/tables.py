@@ -156,19 +156,12 @@ class SessionLog(SQLModel, table=True):
     updated_at: dt.datetime = _updated_at()
 
 
-class ConversationState(SQLModel, table=True):
-    """A ConversationHandler's state for one key (a JSON list of chat/user/message ids)."""
-
-    __tablename__ = "conversation_state"
-
-    name: str = Field(primary_key=True)
-    key: str = Field(primary_key=True)
-    state: Any = _json()
-    updated_at: dt.datetime = _updated_at()
-
-
 class KeyValue(SQLModel, table=True):
-    """PTB's user_data, chat_data and bot_data, one JSON value per (namespace, key)."""
+    """One JSON value per (namespace, key), such as a runner's open dialog.
+
+    A value keyed by a runner's Telegram user or chat id is about that runner: it is exported
+    and erased with them, whatever its namespace. Shared values use other keys.
+    """
 
     __tablename__ = "kv"
 

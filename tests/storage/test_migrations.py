@@ -17,7 +17,6 @@ EXPECTED_TABLES = {
     "runner",
     "plan",
     "session_log",
-    "conversation_state",
     "kv",
     "reminder",
     "pain_report",
@@ -64,3 +63,16 @@ async def test_upgrade_twice_is_harmless(db_url: str) -> None:
 async def test_migrated_schema_matches_the_models(db_url: str) -> None:
     assert set(SQLModel.metadata.tables) == EXPECTED_TABLES
     assert await _inspect(db_url, _schema_differences) == []
+
+
+async def test_0006_drops_conversation_state_and_its_downgrade_brings_it_back(
+    blank_db_url: str,
+) -> None:
+    await upgrade(blank_db_url, "0005")
+    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES | {"conversation_state"}
+
+    await upgrade(blank_db_url)
+    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES
+
+    await downgrade(blank_db_url, "0005")
+    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES | {"conversation_state"}

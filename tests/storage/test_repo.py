@@ -31,9 +31,8 @@ from core.models import (
     Week,
 )
 from storage import inbox, repo
-from storage.db import async_url, make_engine, make_sessionmaker
+from storage.db import async_url, make_engine
 from storage.tables import (
-    ConversationState,
     KeyValue,
     PainReport,
     PlanRow,
@@ -267,41 +266,20 @@ async def test_log_session_is_idempotent(sessionmaker: Maker) -> None:
         )
 
 
-async def test_conversation_state_survives_a_restart(db_url: str, sessionmaker: Maker) -> None:
-    async with sessionmaker.begin() as session:
-        await repo.set_conversation(session, name="onboarding", key=(42, 42), state=3)
-        await repo.set_conversation(session, name="onboarding", key=(7, 8), state=1)
-        await repo.set_conversation(session, name="onboarding", key=(7, 8), state=2)
-        await repo.set_conversation(session, name="pain", key=(42,), state="ask_area")
-
-    engine = make_engine(db_url)  # a new process, in effect
-    try:
-        async with make_sessionmaker(engine).begin() as session:
-            assert await repo.get_conversations(session, name="onboarding") == {
-                (42, 42): 3,
-                (7, 8): 2,
-            }
-            assert await repo.get_conversations(session, name="pain") == {(42,): "ask_area"}
-            await repo.set_conversation(session, name="onboarding", key=(7, 8), state=None)
-            assert await repo.get_conversations(session, name="onboarding") == {(42, 42): 3}
-            assert await repo.get_conversations(session, name="settings") == {}
-    finally:
-        await engine.dispose()
-
-
 async def test_kv_store(sessionmaker: Maker) -> None:
     async with sessionmaker.begin() as session:
-        await repo.set_kv(session, namespace="user_data", key="1", value={"a": [1, 2]})
-        await repo.set_kv(session, namespace="user_data", key="1", value={"a": [3]})
-        await repo.set_kv(session, namespace="user_data", key="2", value={})
-        await repo.set_kv(session, namespace="chat_data", key="1", value={"c": True})
+        await repo.set_kv(session, namespace="dialog", key="1", value={"a": [1, 2]})
+        await repo.set_kv(session, namespace="dialog", key="1", value={"a": [3]})
+        await repo.set_kv(session, namespace="dialog", key="2", value={})
+        await repo.set_kv(session, namespace="pain", key="1", value={"c": True})
     async with sessionmaker.begin() as session:
-        assert await repo.get_kv(session, namespace="user_data", key="1") == {"a": [3]}
-        assert await repo.get_kv(session, namespace="user_data", key="3") is None
-        assert await repo.all_kv(session, namespace="user_data") == {"1": {"a": [3]}, "2": {}}
-        await repo.delete_kv(session, namespace="user_data", key="1")
-        assert await repo.all_kv(session, namespace="user_data") == {"2": {}}
-        assert await repo.all_kv(session, namespace="chat_data") == {"1": {"c": True}}
+        assert await repo.get_kv(session, namespace="dialog", key="1") == {"a": [3]}
+        assert await repo.get_kv(session, namespace="dialog", key="2") == {}
+        assert await repo.get_kv(session, namespace="dialog", key="3") is None
+        await repo.delete_kv(session, namespace="dialog", key="1")
+        assert await repo.get_kv(session, namespace="dialog", key="1") is None
+        assert await repo.get_kv(session, namespace="dialog", key="2") == {}
+        assert await repo.get_kv(session, namespace="pain", key="1") == {"c": True}
 
 
 async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> None:
@@ -317,10 +295,8 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
             await repo.log_session(
                 session, runner_id=runner.id, day=MONDAY, session_name="S", status="done"
             )
-            await repo.set_conversation(session, name="onboarding", key=(uid, uid), state=1)
-            await repo.set_conversation(session, name="group", key=(-5, uid), state=1)
-            await repo.set_kv(session, namespace="user_data", key=str(uid), value={"x": 1})
-            await repo.set_kv(session, namespace="chat_data", key=str(uid), value={"y": 1})
+            await repo.set_kv(session, namespace="dialog", key=str(uid), value={"x": 1})
+            await repo.set_kv(session, namespace="pain", key=str(uid), value={"y": 1})
             session.add(
                 Reminder(runner_id=runner.id, kind="strength", local_date=MONDAY, due_at=due)
             )
@@ -340,9 +316,11 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
                 now=due,
             )
             await inbox.finish_reply(session, reply_id=reply, status="failed", now=due)
-    # A conversation key that merely contains the digits of the id stays.
+    # A value under a key that merely contains the digits of the id stays, and so does a
+    # shared one.
     async with sessionmaker.begin() as session:
-        await repo.set_conversation(session, name="onboarding", key=(1111, 1111), state=1)
+        await repo.set_kv(session, namespace="dialog", key="1111", value={"z": 1})
+        await repo.set_kv(session, namespace="health", key="probe", value="2025-03-03")
 
     async with sessionmaker.begin() as session:
         assert await repo.delete_runner(session, runner_id=gone.id) is True
@@ -358,9 +336,6 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
                     where = table.c.id == runner.id
                 elif "runner_id" in table.c:
                     where = table.c.runner_id == runner.id
-                elif table.name == ConversationState.__tablename__:
-                    key = table.c.key
-                    where = sa.or_(key.like(f"[{uid},%"), key.like(f"%,{uid}]"))
                 elif table.name == KeyValue.__tablename__:
                     where = table.c.key == str(uid)
                 elif table.name == "inbox":
@@ -376,8 +351,8 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
     assert set((await rows_about(gone)).values()) == {0}
     assert all(count > 0 for count in (await rows_about(kept)).values())
     async with sessionmaker() as session:
-        others = await repo.get_conversations(session, name="onboarding")
-    assert (1111, 1111) in others
+        assert await repo.get_kv(session, namespace="dialog", key="1111") == {"z": 1}
+        assert await repo.get_kv(session, namespace="health", key="probe") == "2025-03-03"
 
 
 async def test_reminder_key_is_unique(sessionmaker: Maker) -> None:

@@ -18,12 +18,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import InboxUpdate, Reply
+from storage.tables import InboxUpdate, Reply, ReplyStatus
 
 _INBOX: sa.Table = InboxUpdate.__table__  # type: ignore[attr-defined]
 _REPLY: sa.Table = Reply.__table__  # type: ignore[attr-defined]
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
+# The statuses under their names from before `ReplyStatus` (callers use `inbox.SENT`).
+PENDING, SENT, FAILED = ReplyStatus.PENDING, ReplyStatus.SENT, ReplyStatus.FAILED
 Claim = Literal["mine", "done", "later"]
 
 

@@ -29,12 +29,15 @@ from storage.tables import (
     PainReport,
     PlanRow,
     Reminder,
+    ReminderStatus,
     Runner,
     SessionLog,
+    SessionLogStatus,
     utcnow,
 )
 
-SessionStatus = Literal["done", "skipped"]
+# A session log status, as a member or as its value (as the bot's buttons spell it).
+SessionStatus = SessionLogStatus | Literal["done", "skipped"]
 
 _TABLES: dict[str, Any] = {"kv": KeyValue, "plan": PlanRow, "reminder": Reminder}  # for `_upsert`
 
@@ -321,8 +324,10 @@ async def delete_kv(session: AsyncSession, *, namespace: str, key: str) -> None:
 
 # --- reminder outbox -------------------------------------------------------------------------
 
-PENDING, CLAIMED, SENT = "pending", "claimed", "sent"
-EXPIRED, CANCELLED, UNKNOWN, FAILED = "expired", "cancelled", "unknown", "failed"
+# The statuses under their names from before `ReminderStatus` (callers use `repo.PENDING`).
+PENDING, CLAIMED, SENT = ReminderStatus.PENDING, ReminderStatus.CLAIMED, ReminderStatus.SENT
+EXPIRED, CANCELLED = ReminderStatus.EXPIRED, ReminderStatus.CANCELLED
+UNKNOWN, FAILED = ReminderStatus.UNKNOWN, ReminderStatus.FAILED
 REBUILDABLE = (PENDING, CANCELLED)  # states a rebuild may overwrite; never a sent message
 
 
@@ -734,8 +739,8 @@ async def week_numbers(
         )
     )
     return {
-        "done": int(counts.get("done", 0)),
-        "skipped": int(counts.get("skipped", 0)),
+        "done": int(counts.get(SessionLogStatus.DONE, 0)),
+        "skipped": int(counts.get(SessionLogStatus.SKIPPED, 0)),
         "pain": int(pains.one()),
     }
 
@@ -748,7 +753,7 @@ async def done_per_week(
     rows = await session.exec(
         select(col(SessionLog.date)).where(
             SessionLog.runner_id == runner_id,
-            col(SessionLog.status) == "done",
+            col(SessionLog.status) == SessionLogStatus.DONE,
             col(SessionLog.date) >= first_monday,
             col(SessionLog.date) <= last_monday + dt.timedelta(days=6),
         )

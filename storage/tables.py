@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +20,37 @@ from core.models import (
     Profile,
     Week,
 )
+
+
+class ReminderStatus(StrEnum):
+    """Where a row of the reminder outbox stands."""
+
+    PENDING = "pending"  # waiting to fall due (or for its `retry_at`)
+    CLAIMED = "claimed"  # taken by a dispatcher, on its way
+    SENT = "sent"
+    EXPIRED = "expired"  # found too late to be worth sending
+    CANCELLED = "cancelled"  # no longer wanted: rebuilt, paused, or the runner is gone
+    UNKNOWN = "unknown"  # the send timed out after leaving: it may have arrived, never resent
+    FAILED = "failed"  # gave up on it
+
+
+class ReplyStatus(StrEnum):
+    """Where a reply of a turn stands."""
+
+    PENDING = "pending"  # written with its turn, not yet sent
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class SessionLogStatus(StrEnum):
+    """What the runner did with a day's strength session."""
+
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+# The status columns stay plain strings (a StrEnum annotation would make SQLModel declare an
+# SQL ENUM type); the members are those strings, so they compare equal to what is read back.
 
 
 def utcnow() -> dt.datetime:
@@ -142,7 +174,7 @@ class PlanRow(SQLModel, table=True):
 
 
 class SessionLog(SQLModel, table=True):
-    """What the runner did with a day's strength session: "done" or "skipped"."""
+    """What the runner did with a day's strength session (`SessionLogStatus`)."""
 
     __tablename__ = "session_log"
     __table_args__ = (sa.UniqueConstraint("runner_id", "date", name="uq_session_log_runner_date"),)
@@ -151,7 +183,7 @@ class SessionLog(SQLModel, table=True):
     runner_id: int = _runner_fk()
     date: dt.date
     session_name: str
-    status: str  # "done" | "skipped"
+    status: str  # a SessionLogStatus
     created_at: dt.datetime = _created_at()
     updated_at: dt.datetime = _updated_at()
 
@@ -191,7 +223,7 @@ class Reminder(SQLModel, table=True):
     local_date: dt.date
     due_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
     payload: dict[str, Any] = _json(default_factory=dict)
-    status: str = "pending"  # pending | claimed | sent | expired | cancelled | unknown
+    status: str = ReminderStatus.PENDING
     attempts: int = 0
     claimed_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
     sent_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
@@ -252,7 +284,7 @@ class Reply(SQLModel, table=True):
     chat_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     method: str
     params: dict[str, Any] = _json(default_factory=dict)
-    status: str = "pending"  # pending | sent | failed
+    status: str = ReplyStatus.PENDING
     created_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
     claimed_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
     sent_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))

@@ -1,4 +1,4 @@
-"""SQLModel tables, and the mapping between table rows and the domain models of `core`."""
+"""SQLModel tables: the schema Alembic migrates to, with the statuses stored in it."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
-from core.models import (
-    BodyArea,
-    Day,
-    DayKind,
-    Equipment,
-    Goal,
-    PlacementPreference,
-    Profile,
-    Week,
-)
+from core.models import Equipment, Goal, PlacementPreference, Week
+
+# The mapping between rows and domain models lives in `storage.mapping`; still importable
+# from here, where its callers import it.
+from storage.mapping import apply_profile as apply_profile
+from storage.mapping import apply_week as apply_week
+from storage.mapping import day_from_json as day_from_json
+from storage.mapping import day_to_json as day_to_json
+from storage.mapping import runner_profile as runner_profile
+from storage.mapping import runner_week as runner_week
+from storage.mapping import week_to_json as week_to_json
 
 
 class ReminderStatus(StrEnum):
@@ -305,69 +306,3 @@ class PainReport(SQLModel, table=True):
     red_flag: str | None = None  # red-flag tier, when one was raised
     advice_level: str
     plan_change: dict[str, Any] | None = _json(nullable=True)
-
-
-# --- mapping at the boundary -------------------------------------------------------------
-
-
-def _time_to_json(value: dt.time | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="minutes")
-
-
-def day_to_json(day: Day) -> dict[str, Any]:
-    """One day of the week as stored: {"kind", "start", "minutes"}."""
-    return {"kind": day.kind.value, "start": _time_to_json(day.start), "minutes": day.minutes}
-
-
-def day_from_json(data: dict[str, Any]) -> Day:
-    """The inverse of `day_to_json`."""
-    start = data.get("start")
-    return Day(
-        kind=DayKind(data.get("kind", DayKind.REST.value)),
-        start=None if start is None else dt.time.fromisoformat(start),
-        minutes=data.get("minutes"),
-    )
-
-
-def week_to_json(week: Week) -> list[dict[str, Any]]:
-    """The week as stored: seven days, Monday first."""
-    return [day_to_json(day) for day in week.days]
-
-
-def runner_week(row: Runner) -> Week:
-    """The runner's usual week as a domain model."""
-    days = tuple(day_from_json(item) for item in row.week)
-    if len(days) != 7:
-        raise ValueError(f"runner {row.id}: a stored week has 7 days, not {len(days)}")
-    return Week(days=days)
-
-
-def apply_week(row: Runner, week: Week) -> Runner:
-    """Write the week onto the row (the caller saves it)."""
-    row.week = week_to_json(week)
-    return row
-
-
-def runner_profile(row: Runner) -> Profile:
-    """The runner's profile as a domain model."""
-    return Profile(
-        goal=Goal(row.goal),
-        race_date=row.race_date,
-        sessions_per_week=row.sessions_per_week,
-        minutes=row.minutes,
-        placement=PlacementPreference(row.placement),
-        equipment=frozenset(Equipment(item) for item in row.equipment),
-        niggles=frozenset(BodyArea(item) for item in row.niggles),
-    )
-
-
-def apply_profile(row: Runner, profile: Profile) -> Runner:
-    """Write the profile onto the row (the caller saves it)."""
-    row.goal = profile.goal.value
-    row.race_date = profile.race_date
-    row.sessions_per_week = profile.sessions_per_week
-    row.minutes = profile.minutes
-    row.placement = profile.placement.value
-    row.equipment = sorted(item.value for item in profile.equipment)
-    row.niggles = sorted(item.value for item in profile.niggles)
-    return row

@@ -1,4 +1,6 @@
-"""runcoach storage layer: tables (`tables`), engine and migrations (`db`), repositories (`repo`).
+"""runcoach storage layer: tables (`tables`), the mapping between rows and `core`'s models
+(`mapping`), engine and migrations (`db`), repositories by aggregate (`repo`), and the inbox
+of updates and replies (`inbox`).
 
 Handed a database URL, never reads settings. Alembic (`storage/migrations`) owns the schema.
 """

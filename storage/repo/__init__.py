@@ -1,0 +1,105 @@
+"""Repository functions: keyword-only, async, each taking the caller's `AsyncSession`.
+
+They flush but never commit: the caller owns the transaction, one per update or job run:
+
+    async with sessionmaker.begin() as session:
+        runner = await repo.get_or_create_runner(session, telegram_user_id=..., ...)
+
+One module per aggregate; every public name is importable from `storage.repo`:
+`runners` (runners, and erasing one), `plans` (plans and the session log), `reminders` (the
+outbox as the scheduler fills it), `dispatch` (the outbox as a dispatcher drains it), `pain`
+(pain reports and check-ins), `kv` (the key-value store), `export` (a runner's own data).
+"""
+
+from __future__ import annotations
+
+from storage.repo.dispatch import (
+    Finish,
+    claim_due_reminders,
+    finish_reminders,
+    reminder_still_claimed,
+)
+from storage.repo.export import export_runner
+from storage.repo.kv import delete_kv, get_kv, set_kv
+from storage.repo.pain import add_pain_report, pain_reports, record_no_pain
+from storage.repo.plans import (
+    SessionStatus,
+    done_per_week,
+    get_plan,
+    log_session,
+    save_plan,
+    session_logs,
+    week_numbers,
+)
+from storage.repo.reminders import (
+    REBUILDABLE,
+    cancel_pending_reminders,
+    replace_reminders,
+    runners_needing_reminders,
+    schedule_followup,
+    snooze_reminder,
+    upcoming_reminders,
+)
+from storage.repo.runners import (
+    MAX_FIRST_NAME,
+    delete_runner,
+    get_or_create_runner,
+    get_runner,
+    get_runner_by_id,
+    get_runner_with_kv,
+    runners_by_id,
+    save_runner,
+)
+from storage.tables import ReminderStatus
+
+# The reminder statuses under their names from before `ReminderStatus` (`repo.PENDING`...).
+PENDING = ReminderStatus.PENDING
+CLAIMED = ReminderStatus.CLAIMED
+SENT = ReminderStatus.SENT
+EXPIRED = ReminderStatus.EXPIRED
+CANCELLED = ReminderStatus.CANCELLED
+UNKNOWN = ReminderStatus.UNKNOWN
+FAILED = ReminderStatus.FAILED
+
+__all__ = [
+    "CANCELLED",
+    "CLAIMED",
+    "EXPIRED",
+    "FAILED",
+    "MAX_FIRST_NAME",
+    "PENDING",
+    "REBUILDABLE",
+    "SENT",
+    "UNKNOWN",
+    "Finish",
+    "SessionStatus",
+    "add_pain_report",
+    "cancel_pending_reminders",
+    "claim_due_reminders",
+    "delete_kv",
+    "delete_runner",
+    "done_per_week",
+    "export_runner",
+    "finish_reminders",
+    "get_kv",
+    "get_or_create_runner",
+    "get_plan",
+    "get_runner",
+    "get_runner_by_id",
+    "get_runner_with_kv",
+    "log_session",
+    "pain_reports",
+    "record_no_pain",
+    "reminder_still_claimed",
+    "replace_reminders",
+    "runners_by_id",
+    "runners_needing_reminders",
+    "save_plan",
+    "save_runner",
+    "schedule_followup",
+    "session_logs",
+    "set_kv",
+    "snooze_reminder",
+    "upcoming_reminders",
+    "week_numbers",
+]

@@ -1,0 +1,186 @@
+"""The reminder outbox, as a dispatcher drains it: claim the due rows, check a claim still
+holds right before a send, and record how each send ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.tables import Reminder, ReminderStatus
+
+
+def _claim_query(
+    *,
+    now: dt.datetime,
+    limit: int,
+    postgres: bool,
+    stale_before: dt.datetime | None,
+    skip: Collection[int] = (),
+) -> Any:
+    if stale_before is None:  # pending and due (again, if it was put back with a retry_at)
+        where = sa.and_(
+            col(Reminder.status) == ReminderStatus.PENDING,
+            col(Reminder.due_at) <= now,
+            sa.or_(col(Reminder.retry_at).is_(None), col(Reminder.retry_at) <= now),
+        )
+    else:  # claimed by a dispatcher that died mid-send, longer ago than the lease
+        where = sa.and_(
+            col(Reminder.status) == ReminderStatus.CLAIMED,
+            col(Reminder.due_at) <= now,
+            col(Reminder.claimed_at) < stale_before,
+        )
+        if skip:  # the caller's own sends, still on their way
+            where = sa.and_(where, col(Reminder.id).not_in(list(skip)))
+    query = (
+        select(Reminder).where(where).order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)
+    )
+    if postgres:
+        query = query.with_for_update(skip_locked=True)
+    return query
+
+
+async def claim_due_reminders(
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    limit: int,
+    lease: dt.timedelta,
+    skip: Collection[int] = (),
+) -> list[Reminder]:
+    """Claim up to `limit` due rows, oldest first, so no other dispatcher sends them.
+
+    A row claimed longer than `lease` ago belongs to a dispatcher that died mid-send: it is
+    claimable again (at most the messages that were in flight are repeated), except the ids
+    in `skip` (the caller's own sends under way). On PostgreSQL rows locked by another
+    dispatcher are skipped (`FOR UPDATE SKIP LOCKED`).
+
+    Pending rows and stale claims are read by two queries, each a range of the (status,
+    due_at) index: one query with an OR over both made SQLite collect and sort every due row
+    for each batch (seconds per batch once 100,000 are due at 07:00).
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    rows: list[Reminder] = []
+    for stale_before in (None, now - lease):
+        query = _claim_query(
+            now=now, limit=limit, postgres=postgres, stale_before=stale_before, skip=skip
+        )
+        rows += (await session.exec(query)).all()
+    rows.sort(key=lambda r: (r.due_at, r.id or 0))
+    rows = rows[:limit]
+    if not rows:
+        return []
+    # One conditional UPDATE takes the rows that are still claimable at this instant. On
+    # SQLite the SELECT above takes no lock, so two dispatchers can read the same rows; only
+    # one of them gets each row back from RETURNING.
+    claimed = await session.exec(
+        sa.update(Reminder)
+        .where(
+            col(Reminder.id).in_([r.id for r in rows]),
+            # A CASE, not an OR: SQLite would serve an OR of two status tests from the
+            # (status, due_at) index, visiting every pending row (0.45 s per batch with
+            # 100,000 due) instead of looking the batch up by id.
+            sa.case(
+                (col(Reminder.status) == ReminderStatus.PENDING, sa.true()),
+                (
+                    col(Reminder.status) == ReminderStatus.CLAIMED,
+                    col(Reminder.claimed_at) < now - lease,
+                ),
+                else_=sa.false(),
+            ),
+        )
+        .values(status=ReminderStatus.CLAIMED, claimed_at=now, attempts=col(Reminder.attempts) + 1)
+        .returning(col(Reminder.id))
+        .execution_options(synchronize_session=False)
+    )
+    mine = {row[0] for row in claimed.all()}
+    taken = []
+    for row in rows:
+        session.expunge(row)  # the database already holds the claim; keep a plain copy
+        if row.id in mine:
+            row.status, row.claimed_at = ReminderStatus.CLAIMED, now
+            row.attempts += 1
+            taken.append(row)
+    return taken
+
+
+@dataclass(frozen=True)
+class Finish:
+    """How a claimed row ended: its new `ReminderStatus` (sent, expired, cancelled, unknown,
+    failed, or pending again with `retry_at`)."""
+
+    reminder_id: int
+    status: str
+    error: str | None = None
+    retry_at: dt.datetime | None = None
+
+
+_REMINDER: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
+
+
+def _finish_statement(*, sent: bool) -> Any:
+    values: dict[str, Any] = {
+        "status": sa.bindparam("new_status"),
+        "last_error": sa.bindparam("error"),
+        "retry_at": sa.bindparam("retry_at"),
+    }
+    if sent:
+        values["sent_at"] = sa.bindparam("sent_at")
+    return (
+        sa.update(_REMINDER)
+        .where(
+            _REMINDER.c.id == sa.bindparam("reminder_id"),
+            _REMINDER.c.status == ReminderStatus.CLAIMED,
+        )
+        .values(**values)
+    )
+
+
+# Built once: these run once per message, where building the statement cost more than running it.
+_FINISH_SENT = _finish_statement(sent=True)
+_FINISH_OTHER = _finish_statement(sent=False)
+
+
+async def finish_reminders(
+    session: AsyncSession, *, finished: Sequence[Finish], now: dt.datetime
+) -> None:
+    """Record how claimed rows ended (sent, expired, cancelled, unknown, failed, or pending
+    again with `retry_at`), in one statement per kind of change; rows no longer claimed are
+    left alone."""
+    sent = [f for f in finished if f.status == ReminderStatus.SENT]
+    other = [f for f in finished if f.status != ReminderStatus.SENT]
+    for statement, group in ((_FINISH_SENT, sent), (_FINISH_OTHER, other)):
+        params: list[dict[str, Any]] = [
+            {
+                "reminder_id": f.reminder_id,
+                "new_status": f.status,
+                "error": f.error,
+                "retry_at": f.retry_at,
+                **({"sent_at": now} if statement is _FINISH_SENT else {}),
+            }
+            for f in group
+        ]
+        if len(params) == 1:  # the common case, one sent row: cheaper than an executemany
+            await session.exec(statement, params=params[0])
+        elif params:
+            await session.exec(statement, params=params)
+
+
+async def reminder_still_claimed(
+    session: AsyncSession, *, reminder_id: int, claimed_at: dt.datetime
+) -> bool:
+    """The row is still claimed by the one who claimed it at `claimed_at` (not erased with
+    its runner, cancelled by a rebuild, or taken over after a lease)."""
+    result = await session.exec(
+        select(col(Reminder.id)).where(
+            col(Reminder.id) == reminder_id,
+            col(Reminder.status) == ReminderStatus.CLAIMED,
+            col(Reminder.claimed_at) == claimed_at,
+        )
+    )
+    return result.first() is not None

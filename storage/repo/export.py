@@ -1,0 +1,36 @@
+"""The runner's own data: everything stored about them, for /export."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.tables import KeyValue, PainReport, PlanRow, Reminder, Runner, SessionLog
+
+
+def _row(row: SQLModel) -> dict[str, Any]:
+    return json.loads(row.model_dump_json())  # type: ignore[no-any-return]
+
+
+async def export_runner(session: AsyncSession, *, runner_id: int) -> dict[str, Any]:
+    """Everything stored about the runner, as plain JSON-ready data."""
+    runner = await session.get(Runner, runner_id)
+    if runner is None:
+        return {}
+    keys = {str(runner.telegram_user_id), str(runner.chat_id)}
+    tables: dict[str, Any] = {"runner": _row(runner)}
+    for name, table in (
+        ("plans", PlanRow),
+        ("session_log", SessionLog),
+        ("reminders", Reminder),
+        ("pain_reports", PainReport),
+    ):
+        rows = await session.exec(select(table).where(table.runner_id == runner_id))
+        tables[name] = [_row(r) for r in rows.all()]
+    # The values keyed by the runner's user or chat id (the open dialog, the pain episode).
+    kv = await session.exec(select(KeyValue).where(col(KeyValue.key).in_(keys)))
+    tables["conversation"] = [_row(r) for r in kv.all()]
+    return tables

@@ -1,0 +1,44 @@
+"""Key-value store: one JSON value per (namespace, key), such as a runner's open dialog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, delete
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.repo._sql import execute_core, param, prebuilt_upsert
+from storage.tables import KeyValue, utcnow
+
+
+async def get_kv(session: AsyncSession, *, namespace: str, key: str) -> Any | None:
+    """The stored value, or None."""
+    row = await session.get(KeyValue, (namespace, key))
+    return None if row is None else row.value
+
+
+def _kv_upsert(insert: Any) -> Any:
+    insert = insert.values(
+        namespace=sa.bindparam("namespace"),
+        key=sa.bindparam("key"),
+        value=param(KeyValue, "value"),
+        updated_at=param(KeyValue, "updated_at", "now"),
+    )
+    return insert.on_conflict_do_update(
+        index_elements=["namespace", "key"],
+        set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
+    )
+
+
+async def set_kv(session: AsyncSession, *, namespace: str, key: str, value: object) -> None:
+    """Store a JSON-serialisable value under (namespace, key), replacing any old one."""
+    params = {"namespace": namespace, "key": key, "value": value, "now": utcnow()}
+    await execute_core(session, prebuilt_upsert(session, KeyValue, _kv_upsert), params)
+
+
+async def delete_kv(session: AsyncSession, *, namespace: str, key: str) -> None:
+    """Remove (namespace, key) if stored."""
+    await session.exec(
+        delete(KeyValue).where(col(KeyValue.namespace) == namespace, col(KeyValue.key) == key)
+    )

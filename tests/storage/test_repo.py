@@ -37,7 +37,10 @@ from storage.tables import (
     PainReport,
     PlanRow,
     Reminder,
+    ReminderStatus,
+    ReplyStatus,
     Runner,
+    SessionLogStatus,
     apply_profile,
     apply_week,
     runner_profile,
@@ -372,6 +375,26 @@ async def test_reminder_key_is_unique(sessionmaker: Maker) -> None:
     assert [row.kind for row in rows] == ["morning", "strength"]
     assert rows[0].due_at == due and rows[0].due_at.tzinfo is not None
     assert rows[0].status == "pending" and rows[0].attempts == 0
+
+
+def test_statuses_keep_the_strings_already_stored() -> None:
+    # Existing rows hold these strings: changing one needs a data migration.
+    assert [status.value for status in ReminderStatus] == [
+        "pending",
+        "claimed",
+        "sent",
+        "expired",
+        "cancelled",
+        "unknown",
+        "failed",
+    ]
+    assert [status.value for status in ReplyStatus] == ["pending", "sent", "failed"]
+    assert [status.value for status in SessionLogStatus] == ["done", "skipped"]
+    # The names callers used before the enums are the members themselves.
+    for status in ReminderStatus:
+        assert getattr(repo, status.name) is status
+    for reply_status in ReplyStatus:
+        assert getattr(inbox, reply_status.name) is reply_status
 
 
 async def test_timestamps_are_stored_as_utc(engine: AsyncEngine, sessionmaker: Maker) -> None:

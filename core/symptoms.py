@@ -64,7 +64,7 @@ PAIN = _words(
     r"aching",
     r"tender\w*",
     r"throb\w*",
-    r"twinge?s?",
+    r"twing\w*",
     r"cramp\w*",
     r"agony",
     r"agonising",
@@ -75,6 +75,27 @@ PAIN = _words(
     r"sting(?:s|ing)?",
     r"stabbing",
     r"spasms?",
+    r"shooting",
+    r"electric (?:shocks?|pains?)",
+    r"zaps?",
+    r"zapping",
+    r"stomach ?aches?",
+    r"tummy ?aches?",
+    r"belly ?aches?",
+    # What runners call their injury: a symptom report, never our diagnosis.
+    r"shin ?splints?",
+    r"plantar fasc?i?itis",
+    r"fasc?i?itis",
+    r"tendon?itis",
+    r"tendinopathy",
+    r"bursitis",
+    r"sciatica",
+    r"runner'?s knee",
+    r"jumper'?s knee",
+    r"itbs",
+    r"charley horse",
+    r"metatarsalgia",
+    r"neuroma",
 )
 # Pain words that need a body part ("pulled my hamstring", not "pulled out of the race").
 PAIN_WITH_BODY = _words(
@@ -83,6 +104,8 @@ PAIN_WITH_BODY = _words(
     r"tweak(?:ed)?",
     r"bruis\w*",
     r"killing me",
+    r"something (?:go|goes|went|gone|gave|give|ping\w*)",
+    r"ping(?:ed|ing)?",
 )
 SWOLLEN = _words(
     r"swol+[eo]n",
@@ -91,6 +114,7 @@ SWOLLEN = _words(
     r"swel+ing",
     r"swolled",
     r"puff(?:y|ed up)",
+    r"(?:bigger|fatter|larger|thicker|puffier|wider) than (?:the|my) (?:other|right|left)",
 )
 SPRAIN = _words(r"sprain\w*", r"spraned", r"sprane")
 TWIST = _words(
@@ -112,6 +136,11 @@ DIZZY = _words(
     r"lightheaded",
     r"woozy",
     r"room spinning",
+    r"s[ae]e?(?:ing)? stars",
+    r"saw stars",
+    r"vision (?:went|go|going|goes|gone) (?:grey|gray|black|dark|white|blurry|fuzzy|funny)",
+    r"tunnel vision",
+    r"gr[ae]y(?:ed|ing)? out",
     r"nearly (?:fainted|passed out|blacked out)",
 )
 FAINT = _words(
@@ -127,13 +156,25 @@ FAINT = _words(
     r"black(?:ed)? out",
     r"blacking out",
     r"keeled over",
+    r"went down (?:at|during|after|on|in|near|halfway|mid)",
+    r"hit the deck",
+    r"lost consciousness",
+    r"knocked out",
+    r"out cold",
 )
 COLLAPSE = _words(r"collaps\w*", r"colaps\w*")
 BREATH = _words(
     r"breathless\w*",
     r"breathles",
-    r"short of breathe?",
-    r"shortness of breath",
+    r"short(?:ness)? of bre\w*",
+    r"out of breathe? (?:\w+ ){0,3}(?:more|worse) than (?:usual|normal|before)",
+    r"out of breathe? (?:way |much |a lot |far )?more",
+    r"(?:more|much more|way more|unusually|abnormally|badly) "
+    r"(?:out of breathe?|breathless|winded)",
+    r"winded (?:really |very |so )?(?:fast|quick\w*|easily)",
+    r"asthma\w*",
+    r"cough\w* (?:up )?blood",
+    r"blood when i cough\w*",
     r"can'?t (?:get my )?breathe?",
     r"couldn'?t (?:get my )?breathe?",
     r"struggl\w* to breathe?",
@@ -145,6 +186,10 @@ BREATH = _words(
     r"wheez\w*",
 )
 PALPITATIONS = _words(
+    r"heart(?: \w+){0,6} (?:racing|pounding|flutter\w*|skipp\w*|thumping|somersault\w*|flipp?\w*"
+    r"|jumping|banging|going crazy|all over the place|irregular|erratic|missing beats)",
+    r"heartrate (?:\w+ ){0,2}(?:spik\w*|shot up|jump\w*|sky ?rocket\w*|through the roof|crazy|mad"
+    r"|wild|all over the place|erratic|irregular|racing)",
     r"palp[ai]t\w*",
     r"palpatations?",
     r"papitations?",
@@ -157,7 +202,18 @@ PALPITATIONS = _words(
     r"atrial fibrillation",
     r"arrhythmia",
 )
-CHEST = _words(r"chest\w*", r"ches", r"breastbone", r"sternum")
+CHEST = _words(
+    r"chest\w*",
+    r"ches",
+    r"chets",
+    r"chset",
+    r"cheast",
+    r"chesst",
+    r"chst",
+    r"breastbone",
+    r"sternum",
+)
+HEART = _words(r"heart", r"ticker")
 TIGHT = _words(
     r"tight\w*",
     r"stiff\w*",
@@ -202,6 +258,7 @@ VOMIT = _words(
     r"been sick",
     r"was sick",
 )
+NAUSEA = _words(r"sick", r"nause\w*", r"queasy", r"knocked out", r"out cold")
 CONFUSED = _words(
     r"confus+\w*",
     r"disorient\w*",
@@ -246,8 +303,18 @@ HEAD_KNOCK = _words(
     r"head first",
 )
 DROWSY = _words(r"drows\w*", r"sleepy", r"can'?t stay awake", r"blurr\w*", r"double vision")
-URINE = _words(r"urine", r"pee", r"peeing", r"wee", r"piss", r"urinat\w*")
-DARK = _words(r"dark\w*", r"brown\w*", r"cola", r"coke", r"tea[- ]?colou?red", r"black", r"blood")
+URINE = _words(r"urin\w*", r"pee(?:d|s|ing)?", r"wee(?:d|s|ing)?", r"piss\w*")
+DARK = _words(
+    r"dark\w*",
+    r"brown\w*",
+    r"cola",
+    r"coke",
+    r"tea[- ]?colou?red",
+    r"(?:colou?r of|like) (?:\w+ )?(?:tea|cola|coke|coffee)",
+    r"black",
+    r"blood",
+    r"red",
+)
 BLADDER = _words(
     r"incontinen\w*",
     r"wet myself",
@@ -296,6 +363,10 @@ FEVER = _words(
 )
 UNWELL = _words(r"feel(?:ing)? (?:really |very )?(?:unwell|ill|rough)", r"flu")
 JOINT = _words(r"joints?", r"knees?", r"ankles?", r"hips?", r"wrists?", r"elbows?", r"toes?")
+VEINS = _words(
+    r"veins? (?:\w+ ){0,5}(?:hard|sore|tender|swollen|lumpy|red|bulging|painful)",
+    r"(?:hard|sore|tender|swollen|lumpy|red|painful) veins?",
+)
 KNEE = _words(r"knees?", r"kne", r"knie", r"kneecap")
 KNEE_SIGN = _words(
     r"lock\w*",
@@ -310,7 +381,14 @@ KNEE_SIGN = _words(
 )
 ANKLE = _words(r"ankles?", r"ankel", r"ancle", r"foot", r"feet")
 ACHILLES = _words(
-    r"achill\w*", r"achil\w*", r"back of (?:my )?(?:heel|ankle|calf|leg)", r"heel", r"calf"
+    r"achill\w*",
+    r"achil\w*",
+    r"ach[ei]l\w*",
+    r"archil\w*",
+    r"akil\w*",
+    r"back of (?:my )?(?:heel|ankle|calf|leg)",
+    r"heel",
+    r"calf",
 )
 TIPTOE = _words(r"tip ?toes?", r"push off", r"stand on (?:my )?toes")
 BONE_SPOT = _words(
@@ -323,14 +401,22 @@ BONE_SPOT = _words(
     r"bone (?:hurts|is sore|sore|feels bruised)",
     r"stress (?:fracture|reaction|injury)",
     r"point tender",
+    r"spot on (?:the |my )?(?:\w+ )?bones?",
+    r"bony (?:bit|part|spot|lump)",
+    r"(?:foot|shin|heel|hip|thigh|leg|toe|metatarsal|tibia|femur) ?bones? "
+    r"(?:hurts?|is sore|sore|aches?|is tender|tender|pain)",
 )
 HIP_GROIN = _words(r"groin", r"hips?", r"pelvis", r"pubic")
 WORSE_RUNNING = _words(
     r"worse\w*",
     r"builds?",
     r"building",
-    r"the more i run",
-    r"the longer i run",
+    r"(?:hurts?|aches?|sore|pain\w*) more",
+    r"more and more",
+    r"the (?:more|longer|further|farther|faster|harder) i (?:run|go|push)",
+    r"(?:every|each) run",
+    r"as i (?:run|go)",
+    r"increas\w*",
 )
 NIGHT = _words(
     r"at night",
@@ -352,9 +438,10 @@ NIGHT = _words(
 WEIGHT_LOSS = _words(
     r"(?:unexplained|unexplainable|without trying|can'?t explain)\w*(?: \w+){0,3} weight",
     r"weight loss(?: \w+){0,2} (?:unexplained|without trying|can'?t explain)",
-    r"losing weight without",
-    r"lost weight without",
+    r"los(?:t|ing) (?:\w+ ){0,4}weight (?:\w+ ){0,3}without (?:trying|meaning to|dieting|reason)",
+    r"weight (?:is |has been |keeps )?(?:dropping|falling) off",
 )
+CANCER = _words(r"cancer\w*", r"tumou?rs?", r"chemo\w*", r"oncolog\w*", r"leuka?emia", r"lymphoma")
 NOT_SETTLING = _words(
     r"stillpersisting",
     r"keeps? getting worse",
@@ -391,6 +478,7 @@ PAST = _words(
     r"blacked out",
     r"collapsed",
     r"felt",
+    r"went down",
 )
 # "Now" as in "it's gone now" is no sign it's happening now.
 NOW = _words(
@@ -399,6 +487,22 @@ NOW = _words(
     r"at the moment",
     r"currently",
     r"ongoing",
+)
+
+# Chest, head or tummy: not for a training coach to guide (the area that always escalates).
+TUMMY = _words(
+    r"stomach\w*",
+    r"tumm(?:y|ies)",
+    r"bell(?:y|ies)",
+    r"abdom\w*",
+    r"guts?",
+    r"ribs?",
+    r"rib ?cage",
+)
+HEAD_PAIN = _words(
+    r"(?:pain|ache|aching|sore\w*|hurt\w*|throb\w*|pound\w*) (?:in|on|at) "
+    r"(?:the (?:back|front|side|top) of )?(?:my |the )?head",
+    r"head (?:\w+ )?(?:hurts|is sore|aches|is killing|is pounding|is throbbing)",
 )
 
 # Body parts: alone, they make a MAYBE; with a weak word ("tight", "stiff"), a report.
@@ -412,6 +516,9 @@ BODY = _words(
     r"ankel",
     r"achill\w*",
     r"achil\w*",
+    r"ach[ei]l\w*",
+    r"archil\w*",
+    r"akil\w*",
     r"calf",
     r"calfs",
     r"claf",
@@ -483,6 +590,14 @@ WEAK_WORDS = _words(
     r"clicking",
     r"clicks",
     r"grinding",
+    r"acting up",
+    r"playing up",
+    r"giving me (?:grief|gyp|jip|gip|hell|trouble|bother|problems?|jip)",
+    r"grumbl\w*",
+    r"flar\w*",
+    r"dodgy",
+    r"creak\w*",
+    r"crunch\w*",
     r"weak\w*",
     r"stitch",
     r"sick",
@@ -501,6 +616,7 @@ _ABILITY = re.compile(
     r"could hardly|struggl\w* to|hard to|difficult to|haven'?t been able to|won'?t)"
     r"\s+(?:even\s+|really\s+|properly\s+)?"
     r"(?P<what>walk\w*|put (?:any )?weight|bear (?:any )?weight|weight ?bear\w*"
+    r"|put (?:my |the )?(?:\w+ )?(?:heel|foot|feet|leg|toes?) (?:down|on the (?:ground|floor))"
     r"|stand (?:on (?:it|my \w+|the \w+)|up)"
     r"|push off|go (?:up )?on (?:my )?tip ?toes?|tip ?toe|breathe?|catch my breath"
     r"|get my breath|stay awake|feel (?:my|it))"
@@ -531,6 +647,12 @@ _CONTRACTIONS = {
 # Phrases whose words would mislead: "warm up" is no warm calf, "won't stop hurting" no
 # negation, "foam rolled" no twisted ankle.
 _REWRITES = {
+    r"\bsore throats?\b": "throatache",
+    r"\bheart ?rates?\b|\bhr\b|\bbpm\b": "heartrate",
+    # Not knowing is no negation: "no idea why my chest hurts" names the chest.
+    r"\b(?:no idea|not sure|unsure|don'?t know|dunno|no clue|not certain|can'?t tell|can'?t say"
+    r"|not a big deal|no big deal|no biggie)\b": " unsure ",
+    r"\b(?:without|with no|no) warning\b": " suddenly ",
     r"\bwarm(?:ing|ed)?[ -]?ups?\b": "warmup",
     r"\bcool(?:ing|ed)?[ -]?downs?\b": "cooldown",
     r"\bfoam[ -]?roll\w*": "foamroll",
@@ -557,9 +679,19 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+# "Knee fine but chest hurt": a part said to be fine, up to a comma or a "but", is no symptom.
+_FINE = re.compile(
+    r"\b\w+(?:'s| is| was| feels?| felt| seems?| has been)? "
+    r"(?:totally |completely |all |perfectly )?"
+    r"(?:fine|ok|okay|good|great|all right|alright|normal)"
+    r"(?= (?:,|but|and|now|though|although|however|just|except|otherwise|yet) | ?$)"
+)
+
+
 def _strip_negations(text: str) -> str:
     """Blank what a negation covers: the next few words, up to a comma or a "but"."""
     text = _FREE.sub(lambda m: " " * len(m.group()), text)
+    text = _FINE.sub(lambda m: " " * len(m.group()), text)
     for negator in list(_NEGATOR.finditer(text)):
         start = negator.start()
         position = negator.end()
@@ -579,7 +711,7 @@ class _Text:
         self.cant: set[str] = set()
         for match in _ABILITY.finditer(said):
             what = match.group("what") or match.group("walking")
-            if what.startswith(("walk", "stand")):
+            if what.startswith(("walk", "stand")) or what.endswith(("down", "ground", "floor")):
                 self.cant.add("walk")
             elif "weight" in what:
                 self.cant.add("weight")
@@ -611,7 +743,7 @@ def _flags(t: _Text) -> list[RedFlag]:
     pain = t.has(PAIN) or (t.has(PAIN_WITH_BODY) and t.has(BODY))
     recent = t.has(PAST) and not t.has(NOW)
     breathless = t.has(BREATH) or "breathe" in t.cant
-    chest = t.has(CHEST) and (t.has(PAIN) or t.has(TIGHT))
+    chest = t.any(CHEST, HEART) and (t.has(PAIN) or t.has(TIGHT))
     heart = t.has(PALPITATIONS)
     faint = t.has(FAINT)
     leg_trouble = t.has(LEG) and (t.has(SWOLLEN) or pain or t.has(HOT_SKIN))
@@ -626,7 +758,7 @@ def _flags(t: _Text) -> list[RedFlag]:
         flags.append(RedFlag.LEG_AND_BREATH)
     elif chest or heart or faint or breathless:
         flags.append(RedFlag.CHEST_RECENT if recent else RedFlag.CHEST_NOW)
-    elif t.has(DIZZY):
+    elif t.has(DIZZY) and not head_knock:
         flags.append(RedFlag.CHEST_RECENT)
     if t.has(ARM_JAW) and t.has(PAIN) and t.has(EFFORT) and not t.has(_words(r"push ?ups?")):
         flags.append(RedFlag.EFFORT_ARM_RECENT if recent else RedFlag.EFFORT_ARM_NOW)
@@ -646,17 +778,19 @@ def _flags(t: _Text) -> list[RedFlag]:
     if (t.has(FEVER) or t.has(UNWELL)) and (t.has(SWOLLEN) or (t.has(JOINT) and t.has(HOT_SKIN))):
         flags.append(RedFlag.HOT_JOINT)
     # A head injury; heat illness after a hot or long run.
-    head_signs = t.any(HEADACHE, BAD_HEADACHE, VOMIT, CONFUSED, DROWSY, DIZZY, FAINT)
-    if head_knock and (head_signs or "awake" in t.cant):
+    head_signs = t.any(HEADACHE, BAD_HEADACHE, HEAD_PAIN, VOMIT, NAUSEA, CONFUSED, DROWSY, DIZZY)
+    headache = t.any(HEADACHE, BAD_HEADACHE, HEAD_PAIN)
+    if head_knock and (head_signs or t.has(FAINT) or "awake" in t.cant):
         flags.append(RedFlag.HEAD_INJURY)
     else:
         confused = (t.has(CONFUSED) or t.has(COLLAPSE)) and context
-        if confused or ((t.has(VOMIT) or t.has(BAD_HEADACHE)) and t.has(HEAT)):
+        sick_or_bad_head = t.any(VOMIT, BAD_HEADACHE) or (headache and t.any(DROWSY, DIZZY))
+        if confused or (sick_or_bad_head and t.has(HEAT)):
             flags.append(RedFlag.HEAT)
     if t.has(URINE) and t.has(DARK):
         flags.append(RedFlag.DARK_URINE)
     # The same day: a swollen calf, an ankle after a twist, a knee, the Achilles.
-    swollen_leg = t.has(LEG) and t.any(SWOLLEN, HOT_SKIN, _words(r"throb\w*", r"hard veins?"))
+    swollen_leg = t.has(LEG) and t.any(SWOLLEN, HOT_SKIN, VEINS, _words(r"throb\w*"))
     if swollen_leg and RedFlag.LEG_AND_BREATH not in flags:
         flags.append(RedFlag.CALF_CLOT)
     bone_or_limp = t.any(_words(r"bone\w*", r"limp\w*", r"tender\w*", r"hobbl\w*"))
@@ -679,10 +813,16 @@ def _flags(t: _Text) -> list[RedFlag]:
         flags.append(RedFlag.NIGHT)
     if (numb or t.has(WEAKNESS)) and RedFlag.SADDLE not in flags:
         flags.append(RedFlag.NERVE)
-    if (t.has(FEVER) or t.said(WEIGHT_LOSS)) and RedFlag.HOT_JOINT not in flags:
+    systemic = t.has(FEVER) or t.said(WEIGHT_LOSS) or (pain and t.has(CANCER))
+    if systemic and RedFlag.HOT_JOINT not in flags:
         flags.append(RedFlag.SYSTEMIC)
     if (pain or t.has(BODY)) and t.has(NOT_SETTLING):
         flags.append(RedFlag.NOT_SETTLING)
+    # Chest, head or tummy pain that no other sign covers: the area that always escalates,
+    # so "Somewhere else" at "where does it hurt?" can't turn it into self-care.
+    tummy = t.has(TUMMY) and pain and not t.has(_words(r"stitch\w*"))
+    if not flags and (tummy or headache):
+        flags.append(RedFlag.TORSO)
     return flags
 
 
@@ -706,6 +846,8 @@ _MAYBE_ALONE = _words(
     r"tore",
     r"strain\w*",
     r"pulled (?:a|something)",
+    r"doms",
+    r"throatache",
 )
 _NOT_A_SYMPTOM = _words(
     r"tight (?:week|schedule|deadline|on time|squeeze|turnaround)",
@@ -739,7 +881,7 @@ def read_symptoms(text: str) -> Reading:
         t.has(p) for p in STRONG
     )
     if strong:
-        if t.has(_words(r"sore throat", r"side stitch")):
+        if t.has(_words(r"throatache", r"side stitch")):
             return Reading(kind=Recognised.MAYBE)
         return Reading(kind=Recognised.REPORT)
     with_body = (WEAK_WORDS, PAIN_WITH_BODY, TWIST, POP, TORN)
@@ -747,7 +889,7 @@ def read_symptoms(text: str) -> Reading:
         return Reading(kind=Recognised.REPORT)
     if t.has(_MAYBE_ALONE) and not t.has(_NOT_A_SYMPTOM):
         return Reading(kind=Recognised.MAYBE)
-    if body and not t.has(_POSITIVE):
+    if body and not t.said(_POSITIVE):
         return Reading(kind=Recognised.MAYBE)
     return Reading(kind=Recognised.NONE)
 

@@ -17,7 +17,7 @@ _US = (
     "America/Kentucky/Monticello America/North_Dakota/Beulah America/North_Dakota/Center "
     "America/North_Dakota/New_Salem America/Indianapolis America/Louisville "
     "Pacific/Honolulu US/Eastern US/Central US/Mountain US/Pacific US/Alaska US/Hawaii "
-    "US/Arizona US/Michigan"
+    "US/Arizona US/Michigan America/Puerto_Rico Pacific/Guam"
 )
 _CA = (
     "America/Toronto America/Vancouver America/Edmonton America/Winnipeg America/Halifax "
@@ -25,6 +25,8 @@ _CA = (
     "America/Yellowknife America/Iqaluit America/Glace_Bay America/Goose_Bay "
     "America/Swift_Current America/Dawson_Creek America/Fort_Nelson America/Creston "
     "America/Dawson America/Rankin_Inlet America/Cambridge_Bay America/Inuvik "
+    "America/Atikokan America/Blanc-Sablon America/Nipigon America/Thunder_Bay "
+    "America/Rainy_River America/Pangnirtung America/Resolute America/Coral_Harbour "
     "Canada/Eastern Canada/Central Canada/Mountain Canada/Pacific Canada/Atlantic "
     "Canada/Newfoundland Canada/Saskatchewan"
 )

@@ -94,6 +94,29 @@ FLAG_TIER: dict[RedFlag, Urgency] = {
 # pain is often 0 at rest); only a clinician clears it.
 BONE_STRESS = frozenset({RedFlag.BONE_SPOT, RedFlag.HIP_GROIN})
 
+# Signs after which no exercise at all is safe until a clinician has seen the runner, not only
+# no running: the heart and lungs, a possible clot, heat illness, a head injury, muscle
+# breakdown, an infection or fever, the nerves at the base of the spine, and anything in the
+# chest, head or tummy. After the others (a sore bone, joint or tendon), upper body and trunk
+# strength can go on while they wait.
+NO_EXERCISE = frozenset(
+    {
+        RedFlag.CHEST_NOW,
+        RedFlag.EFFORT_ARM_NOW,
+        RedFlag.LEG_AND_BREATH,
+        RedFlag.SADDLE,
+        RedFlag.HOT_JOINT,
+        RedFlag.HEAT,
+        RedFlag.CHEST_RECENT,
+        RedFlag.EFFORT_ARM_RECENT,
+        RedFlag.HEAD_INJURY,
+        RedFlag.DARK_URINE,
+        RedFlag.CALF_CLOT,
+        RedFlag.TORSO,
+        RedFlag.SYSTEMIC,
+    }
+)
+
 
 class Screen(StrEnum):
     """The red-flag screens, asked in this order, each one clear question."""

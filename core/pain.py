@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from core import pain_content as content
 from core.areas import AREA_LABELS
@@ -23,6 +23,7 @@ from core.exercises import BY_KEY
 from core.flags import (
     BONE_STRESS,
     FLAG_TIER,
+    NO_EXERCISE,
     RedFlag,
     Urgency,
     most_urgent,
@@ -58,6 +59,7 @@ __all__ = [
     "plan_change_message",
     "restrictions_of",
     "services_for",
+    "still_escalated",
     "triage",
 ]
 
@@ -215,11 +217,16 @@ def escalation_text(flags: Sequence[RedFlag], services: Services, *, has_plan: b
     reasons = [content.FLAG_REASONS[f] for f in flags if FLAG_TIER[f] is tier][:2]
     if not has_plan:
         tail = content.CHECK_IN_TOMORROW
-    elif tier is Urgency.WITHIN_DAYS:
-        tail = content.RUNNING_PAUSED
-    else:
+    elif tier is not Urgency.WITHIN_DAYS:
         tail = content.PLAN_PAUSED
-    parts = [services.fill(content.ESCALATION_HEAD[tier])]
+    elif NO_EXERCISE & set(flags):
+        tail = content.REST_PAUSED
+    else:
+        tail = content.RUNNING_PAUSED
+    head = content.ESCALATION_HEAD[tier]
+    if tier is Urgency.WITHIN_DAYS and RedFlag.HIP_GROIN in flags:
+        head = content.HIP_GROIN_HEAD
+    parts = [services.fill(head)]
     parts += [services.fill(r) if "{" in r else r for r in reasons]
     parts.append(tail)
     return "\n\n".join(parts)
@@ -274,11 +281,25 @@ def triage(
     )
 
 
+def still_escalated(outcome: PainOutcome, since: dt.date) -> PainOutcome:
+    """A self-care report while an earlier escalation is still open (not yet seen, or seen
+    and in rehab): no traffic light, no "usually OK to train", which would contradict the
+    paused running; only the reminder that it stays escalated, and the standing lines. The
+    plan change (the new sore area unloaded too) is said as usual."""
+    if outcome.escalated:
+        return outcome
+    reminder = content.STILL_ESCALATED.format(since=f"{since:%A %d %B}")
+    return outcome.model_copy(
+        update={"messages": (reminder, f"{content.ALWAYS} {content.NOT_MEDICAL_ADVICE}")}
+    )
+
+
 # --- what the plan keeps away from, and how ----------------------------------------------------
 
 UPPER_ONLY_AVOID = frozenset(BodyArea) - {BodyArea.SHOULDER, BodyArea.LOWER_BACK}
 _UPPER = "upper-only"
 _NO_RUNNING = "no-running"
+_NO_EXERCISE = "no-exercise"
 _EASE = "ease:"
 _CHECKINS = "check-ins"
 
@@ -291,6 +312,7 @@ class Restrictions(Frozen):
     ease: frozenset[BodyArea] = frozenset()
     upper_only: bool = False  # strength: upper body and trunk only
     running_paused: bool = False
+    no_exercise: bool = False  # no strength at all either, until seen (flags.NO_EXERCISE)
     checkins: bool = False  # an episode is open: morning check-ins are planned
 
     def tags(self) -> list[str]:
@@ -300,6 +322,8 @@ class Restrictions(Frozen):
             tags.append(_UPPER)
         if self.running_paused:
             tags.append(_NO_RUNNING)
+        if self.no_exercise:
+            tags.append(_NO_EXERCISE)
         if self.checkins:
             tags.append(_CHECKINS)
         return tags
@@ -308,7 +332,7 @@ class Restrictions(Frozen):
     def from_tags(cls, tags: Iterable[str]) -> Restrictions:
         areas = {a.value: a for a in BodyArea}
         avoid, ease = set(), set()
-        upper = running = checkins = False
+        upper = running = rest = checkins = False
         for tag in tags:
             if tag in areas:
                 avoid.add(areas[tag])
@@ -318,6 +342,8 @@ class Restrictions(Frozen):
                 upper = True
             elif tag == _NO_RUNNING:
                 running = True
+            elif tag == _NO_EXERCISE:
+                rest = True
             elif tag == _CHECKINS:
                 checkins = True
         return cls(
@@ -325,6 +351,7 @@ class Restrictions(Frozen):
             ease=frozenset(ease - avoid),
             upper_only=upper,
             running_paused=running,
+            no_exercise=rest,
             checkins=checkins,
         )
 
@@ -401,17 +428,21 @@ def adapt_plan(plan: Plan, restrictions: Restrictions) -> Plan:
     """The plan as an open episode allows it: the builder already kept load off the avoided
     areas (`Restrictions.builder_avoid`); here runs pause and sore tendons get their
     regressions."""
-    if not (restrictions.ease or restrictions.upper_only or restrictions.running_paused):
+    rest = restrictions.no_exercise
+    if not (restrictions.ease or restrictions.upper_only or restrictions.running_paused or rest):
         return plan
     days: list[PlannedDay] = []
     for day in plan.days:
-        session = day.session
+        session = None if rest else day.session
         if session is not None and restrictions.ease:
             session = _eased(session, restrictions.ease)
         if session is not None and restrictions.upper_only:
             session = _upper_only(session)
         update: dict[str, object] = {"session": session}
-        if restrictions.running_paused:
+        if rest:  # every day a rest day, until seen
+            update["day"] = Day(kind=DayKind.REST)
+            update["reason"] = content.REST_REASON
+        elif restrictions.running_paused:
             # No run is named anywhere, not even in why strength sits where it does.
             if day.day.kind.is_run:
                 update["day"] = Day(kind=DayKind.OFF)
@@ -420,9 +451,12 @@ def adapt_plan(plan: Plan, restrictions: Restrictions) -> Plan:
             )
         days.append(day.model_copy(update=update))
     notes = plan.notes
-    if restrictions.running_paused:
+    shortfall = plan.shortfall
+    if rest:  # nothing else ("a good time to build strength") may say otherwise
+        notes, shortfall = (content.REST_PLAN_NOTE,), None
+    elif restrictions.running_paused:
         notes = (content.PAUSED_PLAN_NOTE, *notes)
-    return plan.model_copy(update={"days": tuple(days), "notes": notes})
+    return plan.model_copy(update={"days": tuple(days), "notes": notes, "shortfall": shortfall})
 
 
 def describe_changes(before: Plan, after: Plan, *, level_change: int = 0) -> list[str]:
@@ -481,7 +515,7 @@ class Episode(Frozen):
     """One pain episode, from the first report until it closes."""
 
     since: dt.date
-    urgency: Urgency = Urgency.SELF_CARE  # the most urgent tier raised so far
+    urgency: Urgency = Urgency.SELF_CARE  # the tier of the open escalation (or the last one)
     flags: tuple[RedFlag, ...] = ()
     flagged_on: dt.date | None = None  # when the latest red flag was raised
     stage: Stage = Stage.SETTLING
@@ -493,6 +527,18 @@ class Episode(Frozen):
     changes: tuple[str, ...] = ()
     not_seen: int = 0  # "not seen yet" answers in a row
     answered: tuple[str, ...] = ()  # the check-ins (by the day they asked) already answered
+    rest: bool = False  # escalated for a sign that stops all exercise until seen
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rest_of_old_episodes(cls, data: object) -> object:
+        """An episode stored before `rest` existed: escalated for such a sign, it rests."""
+        if isinstance(data, dict) and "rest" not in data:
+            stage = data.get("stage", Stage.SETTLING)
+            flags = {RedFlag(f) for f in data.get("flags", ()) if f in set(RedFlag)}
+            if stage in (Stage.SEE, Stage.REHAB, "see", "rehab") and flags & NO_EXERCISE:
+                return {**data, "rest": True}
+        return data
 
     @property
     def escalated(self) -> bool:
@@ -517,6 +563,7 @@ def restrictions_of(episode: Episode | None) -> Restrictions:
             avoid=episode.areas | episode.ease,
             upper_only=True,
             running_paused=True,
+            no_exercise=episode.rest,
             checkins=True,
         )
     if not episode.areas_out:
@@ -542,6 +589,7 @@ def open_episode(
             ease=outcome.ease,
             level_drop=drop,
             scores=score,
+            rest=bool(NO_EXERCISE & set(outcome.flags)),
         )
         return episode, -drop
     areas = previous.areas | outcome.avoid
@@ -552,9 +600,14 @@ def open_episode(
     else:
         stage = Stage.SETTLING
     new_drop = max(previous.level_drop, drop)
+    if previous.escalated:
+        urgency = most_urgent((previous.urgency, outcome.urgency))
+    else:  # an escalation that was cleared is over: the new one has its own tier
+        urgency = outcome.urgency if outcome.escalated else previous.urgency
+    rest = (previous.escalated and previous.rest) or bool(NO_EXERCISE & set(outcome.flags))
     episode = previous.model_copy(
         update={
-            "urgency": most_urgent((previous.urgency, outcome.urgency)),
+            "urgency": urgency,
             "flags": tuple(dict.fromkeys((*previous.flags, *outcome.flags))),
             "flagged_on": today if outcome.escalated else previous.flagged_on,
             "stage": stage,
@@ -564,6 +617,7 @@ def open_episode(
             "level_drop": new_drop,
             "scores": previous.scores + score,
             "not_seen": 0 if outcome.escalated else previous.not_seen,
+            "rest": rest,
         }
     )
     return episode, previous.level_drop - new_drop
@@ -593,9 +647,10 @@ def _escalate(
 ) -> FollowupStep:
     tier = FLAG_TIER[flag]
     drop = max(episode.level_drop, 1)
+    urgency = most_urgent((episode.urgency, tier)) if episode.escalated else tier
     escalated = episode.model_copy(
         update={
-            "urgency": most_urgent((episode.urgency, tier)),
+            "urgency": urgency,
             "flags": tuple(dict.fromkeys((*episode.flags, flag))),
             "flagged_on": today,
             "stage": Stage.SEE,
@@ -604,6 +659,7 @@ def _escalate(
             "areas_out": True,
             "level_drop": drop,
             "not_seen": 0,
+            "rest": (episode.escalated and episode.rest) or flag in NO_EXERCISE,
         }
     )
     text = message or escalation_text((flag,), services, has_plan=has_plan)
@@ -619,7 +675,10 @@ def _escalate(
 
 def _not_seen_text(episode: Episode, today: dt.date, services: Services) -> tuple[str, ...]:
     tier = episode.urgency if episode.urgency is not Urgency.SELF_CARE else Urgency.WITHIN_DAYS
-    texts = [services.fill(content.NOT_SEEN_TEXT[tier])]
+    if tier is Urgency.WITHIN_DAYS and episode.rest:
+        texts = [services.fill(content.NOT_SEEN_REST)]
+    else:
+        texts = [services.fill(content.NOT_SEEN_TEXT[tier])]
     start = episode.flagged_on or episode.since
     if (today - start).days >= 7:
         texts.append(content.NOT_SEEN_WEEK)
@@ -641,6 +700,7 @@ def answer_seen(episode: Episode, seen: Seen, today: dt.date, services: Services
                 "areas_out": True,
                 "level_drop": drop,
                 "not_seen": 0,
+                "rest": False,
             }
         )
         text = (
@@ -656,9 +716,10 @@ def answer_seen(episode: Episode, seen: Seen, today: dt.date, services: Services
         )
     if seen is Seen.REHAB:
         rehab = episode.model_copy(update={"stage": Stage.REHAB, "not_seen": 0})
+        plan = content.REHAB_REST_PLAN if episode.rest else content.REHAB_PLAN
         return FollowupStep(
             episode=rehab,
-            messages=(content.REHAB_PLAN.format(days=REHAB_DAYS),),
+            messages=(plan.format(days=REHAB_DAYS),),
             next_in_days=REHAB_DAYS,
         )
     waiting = episode.model_copy(update={"stage": Stage.SEE, "not_seen": episode.not_seen + 1})
@@ -732,8 +793,11 @@ def answer_score(
         return FollowupStep(episode=None, messages=(text,), next_in_days=0)
     if episode.stage is Stage.RETURN and not episode.areas_out:
         sore = scored.model_copy(update={"stage": Stage.SETTLING, "areas_out": True})
-        return FollowupStep(episode=sore, messages=(content.FOLLOWUP_SORE_AGAIN,))
+        text = content.FOLLOWUP_SORE_AGAIN if held else content.FOLLOWUP_SORE_AGAIN_NO_AREA
+        return FollowupStep(episode=sore, messages=(text,))
     verdict, text = follow_up([s for _, s in scored.scores])
+    if previous is None and verdict is Followup.SAME:
+        text = content.FOLLOWUP_FIRST  # nothing to compare with (a red flag had no score)
     if verdict is Followup.SEE_PHYSIO:
         return _escalate(
             scored,

@@ -23,7 +23,11 @@ NOT_MEDICAL_ADVICE = (
 
 GENERIC_SAME_DAY = "an urgent care clinic or your doctor's same-day service"
 SERVICES: dict[str, tuple[str, str]] = {
-    "GB": ("999", "NHS 111, or your GP's same-day service"),
+    # NHS 111 covers England, Wales and Scotland (NHS 24); Northern Ireland has no 111 line.
+    "GB": (
+        "999",
+        "NHS 111 (in Northern Ireland, your GP out of hours), or your GP's same-day service",
+    ),
     "IE": ("112 or 999", "your GP's same-day service, or an out-of-hours GP"),
     "US": ("911", GENERIC_SAME_DAY),
     "CA": ("911", "a walk-in or urgent care clinic, or your health line (811 in most provinces)"),
@@ -63,8 +67,8 @@ SCREEN_TEXTS: dict[Screen, str] = {
         "irregular heartbeat\n"
         "• pain in the arm, jaw, neck or shoulder that came on with effort\n"
         "• leg pain or swelling together with breathlessness or chest pain\n"
-        "• numbness around the groin or buttocks, new bladder or bowel problems, or sudden "
-        "weakness in a leg\n"
+        "• numbness around the groin or buttocks, new bladder or bowel problems, numbness or "
+        "weakness in both legs, or sudden weakness in a leg\n"
         "• a limb that looks out of shape, or you can't put any weight on it after a fall "
         "or twist\n"
         "• a hot, swollen joint with a fever or feeling unwell\n"
@@ -81,7 +85,8 @@ SCREEN_TEXTS: dict[Screen, str] = {
     ),
     Screen.TODAY: (
         "Is any of these true of it now?\n"
-        "• one calf or thigh swollen, warm, red or throbbing (even after a knock or strain)\n"
+        "• one calf or thigh swollen, warm, red or throbbing, or with hard, sore veins (even "
+        "after a knock or strain)\n"
         "• after a twisted ankle or foot: you can't walk four steps, or a bone around it "
         "hurts to press\n"
         "• a knee that locks, gives way or has swollen up badly\n"
@@ -94,7 +99,7 @@ SCREEN_TEXTS: dict[Screen, str] = {
         "• groin or hip pain that gets worse as you run\n"
         "• pain at night, or constant pain at rest\n"
         "• numbness, tingling or weakness\n"
-        "• a fever, or weight loss you can't explain\n"
+        "• a fever, weight loss you can't explain, or cancer in the past\n"
         "• pain that keeps getting worse despite rest, or is no better after 1-2 weeks"
     ),
 }
@@ -118,7 +123,7 @@ FLAG_BUTTONS: dict[RedFlag, str] = {
     RedFlag.HIP_GROIN: "Groin or hip, worse as I run",
     RedFlag.NIGHT: "Pain at night or at rest",
     RedFlag.NERVE: "Numbness, tingling or weakness",
-    RedFlag.SYSTEMIC: "Fever or weight loss",
+    RedFlag.SYSTEMIC: "Fever, weight loss or past cancer",
     RedFlag.NOT_SETTLING: "Worse despite rest, or not improving",
 }
 NONE_OF_THESE = "None of these"
@@ -145,6 +150,13 @@ ESCALATION_HEAD: dict[Urgency, str] = {
         "today: {same_day}."
     ),
 }
+# Groin or hip pain that worsens with running: a high-risk bone stress site, so within 24-48
+# hours rather than "the next few days" (issue 12).
+HIP_GROIN_HEAD = (
+    "Please book a doctor or a sports physio to see you within the next 24-48 hours, and "
+    "don't run until you've been seen. If it gets much worse, or you can't put weight on it, "
+    "get seen today: {same_day}."
+)
 FLAG_REASONS: dict[RedFlag, str] = {
     RedFlag.CHEST_NOW: (
         "Chest pain, breathlessness, feeling faint or an unusual heartbeat can be a sign "
@@ -185,8 +197,9 @@ FLAG_REASONS: dict[RedFlag, str] = {
     ),
     RedFlag.HEAD_INJURY: (
         "A knock to the head followed by a headache, vomiting, confusion or drowsiness needs "
-        "checking today. If it's getting worse, call {emergency} now, and don't stay on your "
-        "own tonight."
+        "checking today, and an emergency department is often the right place. If you were "
+        "knocked out, have been sick more than once, or it's getting worse, call {emergency} "
+        "now. Don't drive, and don't stay on your own tonight."
     ),
     RedFlag.DARK_URINE: (
         "Dark or cola-coloured urine with severe muscle pain after a hard or long effort can "
@@ -236,8 +249,8 @@ FLAG_REASONS: dict[RedFlag, str] = {
         "it, sooner if it is spreading or getting worse."
     ),
     RedFlag.SYSTEMIC: (
-        "A fever or weight loss you can't explain, alongside pain, needs a doctor to look "
-        "at the whole picture."
+        "A fever, weight loss you can't explain, or cancer in the past, alongside pain, needs "
+        "a doctor to look at the whole picture. Please don't train with a fever."
     ),
     RedFlag.NOT_SETTLING: (
         "Pain that gets worse despite rest, or hasn't improved in 1-2 weeks, needs a "
@@ -258,6 +271,11 @@ RUNNING_PAUSED = (
     "I'll check in tomorrow morning."
 )
 CHECK_IN_TOMORROW = "I'll check in with you tomorrow morning."
+# Signs that stop all exercise until seen (core.flags.NO_EXERCISE): no strength either.
+REST_PAUSED = (
+    "Until then I've taken running and strength out of your plan: please don't exercise "
+    "until you've been seen. I'll check in tomorrow morning."
+)
 
 # --- self-care: the traffic light (after the pain-monitoring model, evidence.md §4) ---------
 
@@ -268,7 +286,7 @@ GREEN_ADVICE = (
     "a physio or doctor."
 )
 GREEN_TENDON_ADVICE = (
-    "🟢 Mild (0-3): a sore tendon usually does better with steady, gentle loading than with "
+    "🟢 Mild (0-3): pain here usually does better with steady, gentle loading than with "
     "complete rest. Pain during an exercise may reach 3 out of 10 but should settle by the "
     "next morning; if it's higher the next morning, that's the sign to do less. I'll ask "
     "tomorrow morning. Worse tomorrow, or no better in 1-2 weeks: see a physio or doctor."
@@ -286,8 +304,9 @@ OTHER_AREA_ADVICE = (
 )
 RED_ADVICE = (
     "🔴 Pain of 6 or more, or pain that builds as you go or turns sharp: stop running and "
-    "the exercises that load that area for now. Don't run through it. If it's not clearly "
-    "better in a few days, see a physio or doctor; sooner if it gets worse."
+    "the exercises that load that area for now. Don't run through it. I'll ask how it is "
+    "tomorrow morning. If it's not clearly better in a few days, see a physio or doctor; "
+    "sooner if it gets worse."
 )
 ALWAYS = (
     "Always: stop any exercise that hurts, never push through pain, and see a physio if it "
@@ -370,13 +389,15 @@ PLAN_NOTHING_LOADS = (
     "None of this week's strength exercises load that area, so your sessions stay as they are."
 )
 PLAN_KEEPS_LOADING = (
-    "Your sessions keep the exercises that load it gently (they usually help a sore tendon)."
+    "Your sessions keep the exercises that load it, gently: steady loading usually helps here."
 )
 PLAN_NO_AREA = "As I can't tell which exercises load it, your sessions stay as they are."
 UPPER_ONLY_NOTE = (
     "Upper body and trunk only, until a doctor or physio has seen you about your symptoms."
 )
 PAUSED_PLAN_NOTE = "Running is paused until a doctor or physio has seen you."
+REST_PLAN_NOTE = "Running and strength are paused until a doctor or physio has seen you."
+REST_REASON = "No exercise until you've been seen."
 PAUSED_REASON = "Running is paused until you've been seen."
 PAUSED_SESSION_REASON = "Upper body and trunk only, while running is paused."
 GENTLE_NOTE = "Keep squats and split squats only as deep as stays comfortable (0-3 out of 10)."
@@ -415,14 +436,20 @@ CLEARED_BY_CLINICIAN = (
     "Good to hear you've been cleared. I'll bring training back in steps, not all at once: "
     "running and your usual strength sessions are back from today, but the exercises that "
     "load the sore area stay out and the sessions stay a step easier for now. I'll ask how "
-    "it feels tomorrow morning. Any pain that builds, or anything like the first symptoms: "
-    "stop, and tell me."
+    "it feels tomorrow morning. If they gave you a plan for getting back to running, follow "
+    "theirs. Any pain that builds, or anything like the first symptoms: stop, and tell me."
 )
 CLEARED_NO_AREA = (
     "Good to hear you've been cleared. I'll bring training back in steps, not all at once: "
     "running and strength are back from today, with the sessions a step easier for now. "
-    "I'll ask how you are tomorrow morning. Anything like the first symptoms: stop, and "
-    "tell me."
+    "I'll ask how you are tomorrow morning. If they gave you a plan for getting back to "
+    "running, follow theirs. Anything like the first symptoms: stop, and tell me."
+)
+REHAB_REST_PLAN = (
+    "Thanks. Please follow what they told you. Until they clear you, I'll keep running and "
+    "strength out of your plan, so nothing clashes with their advice. I'll check in again in "
+    "{days} days; when they clear you to train, tap Cleared to train. If it gets worse in "
+    "the meantime, go back to them."
 )
 REHAB_PLAN = (
     "Thanks. Please follow what they told you. I'll keep running paused and your strength "
@@ -446,6 +473,11 @@ NOT_SEEN_TEXT: dict[Urgency, str] = {
         "put weight on it, get seen today: {same_day}. I'll check in again tomorrow."
     ),
 }
+NOT_SEEN_REST = (
+    "Please book a doctor soon. Until you've been seen, running and strength stay out of "
+    "your plan. If it gets much worse, get seen today: {same_day}, or call {emergency} if "
+    "you get chest pain, trouble breathing or feel faint. I'll check in again tomorrow."
+)
 NOT_SEEN_WEEK = (
     "It's been a week or more since you told me about it. I'd really like you to be checked: "
     "nothing changes in your plan until a doctor or physio has seen you."
@@ -471,6 +503,10 @@ FOLLOWUP_BETTER = (
     "Better than last time, good. Keep the load steady and I'll ask again tomorrow. No "
     "better in 1-2 weeks: see a physio or doctor."
 )
+FOLLOWUP_FIRST = (
+    "Thanks. As it's still there this morning, ease off what brings it on; I'll ask again "
+    "tomorrow. No better in 1-2 weeks, or worse: see a physio or doctor."
+)
 FOLLOWUP_SAME = (
     "About the same. Keep easing off what provokes it; I'll ask again tomorrow. No better in "
     "1-2 weeks: see a physio or doctor."
@@ -478,6 +514,10 @@ FOLLOWUP_SAME = (
 FOLLOWUP_WORSE = (
     "Worse than last time: ease off further, and stop running if it makes you limp or keeps "
     "building. I'll ask again tomorrow; if it's worse again, please see a physio or doctor."
+)
+FOLLOWUP_SORE_AGAIN_NO_AREA = (
+    "It's sore again, so your sessions stay a step easier for now. Ease off what brings it "
+    "on; I'll ask tomorrow morning. No better in 1-2 weeks: see a physio or doctor."
 )
 FOLLOWUP_SORE_AGAIN = (
     "It's sore again, so the exercises that load it are out again for now. Ease off what "
@@ -495,8 +535,8 @@ SEE_PHYSIO_WORSE = "it has got worse twice in a row"
 
 PAUSE_NOTICE = (
     "⏸ Running is paused until a doctor or physio has seen you about the symptoms you told "
-    "me about on {since}; strength stays upper body and trunk. Tap Cleared to train at a "
-    "check-in once you've been cleared."
+    "me about on {since}, and any strength left in your plan is upper body and trunk only. "
+    "Tap Cleared to train at a check-in once you've been cleared."
 )
 MORNING_PAUSED = (
     "Good morning! Running is paused until you've been seen about your symptoms, so no run today."
@@ -504,6 +544,6 @@ MORNING_PAUSED = (
 MORNING_UPPER = "If you feel up to it: {name}, upper body and trunk only, about {minutes} min."
 RESUME_CAUTION = (
     "Your reminders are back on, but please be careful: you told me about symptoms on "
-    "{since} that need a doctor or physio. Running stays paused and strength stays upper "
-    "body and trunk until you tap Cleared to train at a check-in."
+    "{since} that need a doctor or physio. Until you tap Cleared to train at a check-in, "
+    "running stays paused and any strength left in your plan is upper body and trunk only."
 )

@@ -922,7 +922,7 @@ SCREEN_WORDS: dict[RedFlag, str] = {
     RedFlag.HIP_GROIN: _words(r"groin", r"hips?"),
     RedFlag.NIGHT: _words(r"night", r"rest", r"constant\w*", r"sleep"),
     RedFlag.NERVE: _words(r"numb\w*", r"tingl\w*", r"weak\w*", r"pins and needles"),
-    RedFlag.SYSTEMIC: _words(r"fever\w*", r"temperature", r"weight"),
+    RedFlag.SYSTEMIC: _words(r"fever\w*", r"temperature", r"weight", r"cancer\w*"),
     RedFlag.NOT_SETTLING: _words(r"worse", r"weeks?", r"not improving", r"no better"),
 }
 

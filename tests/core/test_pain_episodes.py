@@ -10,12 +10,13 @@ import datetime as dt
 import pytest
 
 from core import pain_content as content
-from core.flags import BONE_STRESS, FLAG_TIER, RedFlag, Urgency
+from core.flags import BONE_STRESS, FLAG_TIER, NO_EXERCISE, RedFlag, Urgency
 from core.models import BodyArea
 from core.pain import (
     FLAG_AREAS,
     Episode,
     PainAnswers,
+    Restrictions,
     Seen,
     Stage,
     Timing,
@@ -212,3 +213,88 @@ def test_a_new_red_flag_during_follow_up_raises_the_tier():
     merged, change = open_episode(episode, answers, triage(answers, UK), DAY)
     assert merged.stage is Stage.SEE and merged.urgency is Urgency.EMERGENCY
     assert change == -1 and merged.flagged_on == DAY
+
+
+# --- from the safety review ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", sorted(NO_EXERCISE))
+def test_after_a_heart_clot_heat_head_or_fever_sign_no_exercise_is_offered_until_seen(flag):
+    # "Please don't exercise until then" and an upper-body session the same day disagree.
+    episode = escalated(flag)
+    assert episode.rest
+    r = restrictions_of(episode)
+    assert r.no_exercise and r.running_paused
+    assert Restrictions.from_tags(r.tags()) == r
+    for step in (
+        answer_seen(episode, Seen.NOT_YET, DAY + dt.timedelta(days=1), UK),
+        answer_seen(episode, Seen.REHAB, DAY + dt.timedelta(days=1), UK),
+        answer_score(episode, 0, DAY + dt.timedelta(days=1), UK),
+    ):
+        assert step.episode is not None and restrictions_of(step.episode).no_exercise
+        for text in step.messages:
+            assert "upper body" not in text, text
+    cleared = answer_seen(episode, Seen.CLEARED, DAY + dt.timedelta(days=2), UK)
+    assert cleared.episode is not None and not restrictions_of(cleared.episode).no_exercise
+
+
+@pytest.mark.parametrize("flag", sorted(set(RedFlag) - NO_EXERCISE))
+def test_after_a_bone_joint_or_tendon_sign_upper_body_strength_goes_on(flag):
+    episode = escalated(flag)
+    assert not episode.rest and not restrictions_of(episode).no_exercise
+    assert restrictions_of(episode).upper_only
+
+
+def test_a_new_rest_sign_during_an_escalated_episode_rests_it_and_clearance_ends_that():
+    episode = escalated(RedFlag.BONE_SPOT)
+    answers = PainAnswers(flags=(RedFlag.CHEST_RECENT,))
+    merged, _ = open_episode(episode, answers, triage(answers, UK), DAY)
+    assert merged.rest and merged.urgency is Urgency.SAME_DAY
+    calmer = PainAnswers(area=BodyArea.KNEE_FRONT, score=2, timing=Timing.AFTER, walking=True)
+    kept, _ = open_episode(merged, calmer, triage(calmer, UK), DAY)
+    assert kept.rest  # a self-care report clears nothing
+
+
+def test_an_episode_stored_before_rest_existed_still_rests_after_a_chest_sign():
+    stored = escalated(RedFlag.CHEST_RECENT).model_dump(mode="json")
+    del stored["rest"]
+    assert Episode.model_validate(stored).rest
+    stored_msk = escalated(RedFlag.KNEE).model_dump(mode="json")
+    del stored_msk["rest"]
+    assert not Episode.model_validate(stored_msk).rest
+
+
+def test_a_new_escalation_after_clearance_has_its_own_tier():
+    # Cleared after chest pain, then a knee that jumps 3 points: that is "be seen within
+    # days", not "if you have any of those symptoms now, call 999".
+    cleared = answer_seen(escalated(RedFlag.CHEST_NOW, BodyArea.KNEE_FRONT), Seen.CLEARED, DAY, UK)
+    assert cleared.episode is not None
+    first = answer_score(cleared.episode, 2, DAY + dt.timedelta(days=1), UK)
+    assert first.episode is not None
+    rising = answer_score(first.episode, 5, DAY + dt.timedelta(days=2), UK)
+    assert rising.escalation and rising.episode is not None
+    assert rising.episode.urgency is Urgency.WITHIN_DAYS and not rising.episode.rest
+    not_seen = answer_seen(rising.episode, Seen.NOT_YET, DAY + dt.timedelta(days=3), UK)
+    assert not_seen.messages[0] == UK.fill(content.NOT_SEEN_TEXT[Urgency.WITHIN_DAYS])
+
+
+def test_the_first_score_after_a_red_flag_is_not_called_about_the_same():
+    # A red flag from a screen has no score: nothing to compare the first morning with.
+    cleared = answer_seen(escalated(RedFlag.KNEE, BodyArea.KNEE_FRONT), Seen.CLEARED, DAY, UK)
+    assert cleared.episode is not None and cleared.episode.scores == ()
+    step = answer_score(cleared.episode, 3, DAY + dt.timedelta(days=1), UK)
+    assert step.messages == (content.FOLLOWUP_FIRST,)
+
+
+def test_sore_again_without_a_sore_area_claims_no_exercise_came_out():
+    episode, _ = self_care_other(6)
+    back = answer_score(episode, 0, DAY + dt.timedelta(days=1), UK)
+    assert back.episode is not None and back.messages == (content.FOLLOWUP_NO_PAIN_STEP,)
+    sore = answer_score(back.episode, 2, DAY + dt.timedelta(days=2), UK)
+    assert sore.messages == (content.FOLLOWUP_SORE_AGAIN_NO_AREA,)
+    assert "exercises that load it" not in sore.messages[0]
+
+
+def self_care_other(score: int) -> tuple[Episode, int]:
+    answers = PainAnswers(area=None, score=score, timing=Timing.AFTER, walking=True)
+    return open_episode(None, answers, triage(answers, UK), DAY)

@@ -152,3 +152,14 @@ def test_until_seen_running_pauses_and_strength_is_upper_body_and_trunk():
                 for p in day.session.exercises:
                     assert not p.exercise.loads & UPPER_ONLY_AVOID, p.exercise.name
     assert plans(held)[0].phase in set(Phase)
+
+
+def test_until_seen_after_a_no_exercise_sign_the_plan_has_no_run_and_no_strength():
+    held = Restrictions(
+        upper_only=True, running_paused=True, no_exercise=True, avoid=frozenset({BodyArea.CALF})
+    )
+    for plan in plans(held):
+        assert plan.notes == (content.REST_PLAN_NOTE,)
+        assert plan.sessions == () and plan.shortfall is None
+        for day in plan.days:
+            assert day.day.kind is DayKind.REST and day.reason == content.REST_REASON

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core import pain_content as content
-from core.flags import FLAG_TIER, SCREEN_FLAGS, RedFlag, Screen, Urgency
+from core.countries import ZONE_COUNTRY
+from core.flags import FLAG_TIER, NO_EXERCISE, SCREEN_FLAGS, RedFlag, Screen, Urgency
 from core.models import BodyArea
 from core.pain import (
     Hold,
@@ -23,6 +25,7 @@ from core.pain import (
     follow_up,
     physio_summary,
     services_for,
+    still_escalated,
     triage,
 )
 
@@ -239,6 +242,7 @@ def test_restrictions_survive_their_tags():
         ease=frozenset({BodyArea.ACHILLES}),
         upper_only=True,
         running_paused=True,
+        no_exercise=True,
         checkins=True,
     )
     assert Restrictions.from_tags(r.tags()) == r
@@ -272,3 +276,64 @@ def test_the_physio_summary_has_what_a_physio_needs():
     assert "Where: Achilles" in text and "Since: 27 November 2026" in text
     assert "27 Nov 5, 28 Nov 6" in text and "left out Calf raise" in text
     assert "Warning signs reported: rising" in text
+
+
+# --- from the safety review ------------------------------------------------------------------
+
+
+def test_groin_or_hip_pain_worse_with_running_is_seen_within_24_to_48_hours():
+    text = escalation_text((RedFlag.HIP_GROIN,), UK, has_plan=True)
+    assert "24-48 hours" in text and "next few days" not in text  # one time frame, not two
+    assert text.startswith("Please book a doctor or a sports physio")
+    assert "next few days" in escalation_text((RedFlag.BONE_SPOT,), UK, has_plan=True)
+
+
+@pytest.mark.parametrize("flag", sorted(NO_EXERCISE))
+def test_escalation_after_a_no_exercise_sign_never_offers_strength(flag):
+    text = escalation_text((flag,), UK, has_plan=True)
+    assert "upper body" not in text and "kept strength" not in text
+    if FLAG_TIER[flag] is Urgency.WITHIN_DAYS:
+        assert content.REST_PAUSED in text
+
+
+def test_a_self_care_report_while_escalated_gets_no_traffic_light():
+    answers = PainAnswers(area=BodyArea.SHOULDER, score=2, timing=Timing.AFTER, walking=True)
+    outcome = triage(answers, UK)
+    assert outcome.messages[0].startswith("🟢")
+    held = still_escalated(outcome, dt.date(2026, 11, 27))
+    joined = " ".join(held.messages)
+    assert not any(mark in joined for mark in ("🟢", "🟠", "🔴", "usually OK to train"))
+    assert "Friday 27 November" in held.messages[0] and "running stays" in held.messages[0]
+    assert content.NOT_MEDICAL_ADVICE in held.messages[-1]
+    assert held.avoid == outcome.avoid  # the new sore area is still unloaded
+    urgent = triage(PainAnswers(flags=(RedFlag.CALF_CLOT,)), UK)
+    assert still_escalated(urgent, dt.date(2026, 11, 27)) == urgent
+
+
+@pytest.mark.parametrize("area", [BodyArea.KNEE_FRONT, BodyArea.FOOT])
+def test_mild_kneecap_or_heel_pain_is_not_called_a_tendon(area):
+    # Advice, not a diagnosis: the knee front and the heel are not all tendon pain.
+    outcome = triage(PainAnswers(area=area, score=2, timing=Timing.AFTER), UK)
+    assert "tendon" not in outcome.messages[0].lower()
+    assert "tendon" not in content.PLAN_KEEPS_LOADING.lower()
+
+
+def test_red_advice_says_when_it_will_ask_again():
+    outcome = triage(PainAnswers(area=BodyArea.CALF, score=7, timing=Timing.AFTER), UK)
+    assert "tomorrow morning" in outcome.messages[0]
+
+
+def test_the_screens_ask_every_sign_in_the_evidence_table():
+    # evidence.md §5: symptoms in both legs, hard sore veins, a history of cancer.
+    assert "both legs" in content.SCREEN_TEXTS[Screen.NOW]
+    assert "hard, sore veins" in content.SCREEN_TEXTS[Screen.TODAY]
+    assert "cancer" in content.SCREEN_TEXTS[Screen.DAYS]
+
+
+def test_every_zone_in_the_country_table_is_real_and_has_its_numbers():
+    known = zoneinfo.available_timezones()
+    for zone, country in ZONE_COUNTRY.items():
+        assert zone in known, zone
+        assert country in content.SERVICES, (zone, country)
+    assert services_for("America/Thunder_Bay").emergency == "911"  # Ontario, Canada
+    assert "Northern Ireland" in services_for("Europe/London").same_day

@@ -51,6 +51,7 @@ def test_the_old_trigger_words_still_start_the_check(text):
         ("the knee one", Screen.TODAY, RedFlag.KNEE),
         ("night", Screen.DAYS, RedFlag.NIGHT),
         ("tingling", Screen.DAYS, RedFlag.NERVE),
+        ("I had cancer a few years ago", Screen.DAYS, RedFlag.SYSTEMIC),
     ],
 )
 def test_a_short_answer_at_a_screen_names_that_screens_flag(text, screen, flag):

@@ -512,8 +512,9 @@ FOLLOWUP_SAME = (
     "1-2 weeks: see a physio or doctor."
 )
 FOLLOWUP_WORSE = (
-    "Worse than last time: ease off further, and stop running if it makes you limp or keeps "
-    "building. I'll ask again tomorrow; if it's worse again, please see a physio or doctor."
+    "Worse than last time: ease off further. If it makes you limp or keeps building, stop "
+    'running and tell me ("pain"), as a limp needs a proper look. I\'ll ask again tomorrow; '
+    "if it's worse again, please see a physio or doctor."
 )
 FOLLOWUP_SORE_AGAIN_NO_AREA = (
     "It's sore again, so your sessions stay a step easier for now. Ease off what brings it "

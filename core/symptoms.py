@@ -181,7 +181,8 @@ BREATH = _words(
     r"hard to breathe?",
     r"trouble breathing",
     r"difficulty breathing",
-    r"breathing (?:is )?(?:hard|difficult)",
+    r"breathing (?:is |was |feels? |felt )?"
+    r"(?:hard|difficult|bad|laboured|labored|weird|funny|off|heavy)",
     r"gasping",
     r"wheez\w*",
 )
@@ -653,6 +654,10 @@ _REWRITES = {
     r"\b(?:no idea|not sure|unsure|don'?t know|dunno|no clue|not certain|can'?t tell|can'?t say"
     r"|not a big deal|no big deal|no biggie)\b": " unsure ",
     r"\b(?:without|with no|no) warning\b": " suddenly ",
+    # "A headache of a commute", "the plan is a headache": a hassle, not a symptom.
+    r"\bheadache of an?\b|\bwhat a headache\b|\b(?:is|was|it's) a (?:real |total )?headache\b": (
+        " hassle "
+    ),
     r"\bwarm(?:ing|ed)?[ -]?ups?\b": "warmup",
     r"\bcool(?:ing|ed)?[ -]?downs?\b": "cooldown",
     r"\bfoam[ -]?roll\w*": "foamroll",

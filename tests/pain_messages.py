@@ -79,6 +79,7 @@ MESSAGES: list[tuple[str, Recognised, Urgency, RedFlag | None]] = [
     ("no idea why my chest hurts", R, E, F.CHEST_NOW),
     ("my heart hurts on the hills", R, E, F.CHEST_NOW),
     ("short of breth and dizzy on my run", R, E, F.CHEST_NOW),
+    ("my chest feels ok but my breathing is bad", R, E, F.CHEST_NOW),
     ("out of breath way more than usual on easy runs", R, E, F.CHEST_NOW),
     ("my heart was doing somersaults on the track last night", R, S, F.CHEST_RECENT),
     ("can't tell if it's my heart but it was racing on the run", R, S, F.CHEST_RECENT),
@@ -118,6 +119,7 @@ MESSAGES: list[tuple[str, Recognised, Urgency, RedFlag | None]] = [
     ("chesty cough and a sore throat", M, C, None),
     ("my watch says my heart rate was 190 on the hill", N, C, None),
     ("I ran a hot half marathon and feel great", N, C, None),
+    ("what a headache of a commute to parkrun", N, C, None),
     # Maybe: ask first.
     ("knee?", M, C, None),
     ("my legs feel heavy", M, C, None),

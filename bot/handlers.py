@@ -281,8 +281,7 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
     answers: Answers = turn.dialog["answers"]
     if turn.dialog["flow"] == PAIN and raw.strip().lower().rstrip(".!") in NOT_NOW_WORDS:
         await turn.close_prompt(message, "Not now")
-        await turn.say(pain.not_now_text(turn.runner, _resumed_answers(turn)))
-        await resume_interrupted(turn)
+        await leave_pain(turn)
         return
     if turn.dialog["flow"] == PAIN and not pressed:
         noted = pain.note_typed_flags(step, raw, answers)  # a red flag typed in own words
@@ -554,6 +553,9 @@ async def on_cancel(turn: Turn) -> None:
     if turn.dialog is None or turn.dialog.get("paused"):
         await turn.say(texts.NOTHING_TO_CANCEL)
         return
+    if turn.dialog["flow"] == PAIN:
+        await leave_pain(turn)  # as "not now": a flag already given is never lost
+        return
     if turn.dialog["flow"] == "onboarding":
         turn.dialog["paused"] = True  # answers kept; /start resumes
         text = texts.CANCELLED
@@ -643,6 +645,18 @@ async def resume_interrupted(turn: Turn, *, after_escalation: bool = False) -> N
     if turn.dialog is not None and not turn.dialog.get("paused"):
         await turn.say(texts.BACK_TO_QUESTIONS)
         await ask(turn)
+
+
+async def leave_pain(turn: Turn) -> None:
+    """Leaving the pain check ("not now", /cancel): a red flag already given finishes the
+    report (escalation alone, the plan paused as its tier says); else one safety line. Either
+    way the interrupted dialog comes back as after a finished check."""
+    assert turn.dialog is not None
+    if pain.has_flags(turn.dialog["answers"]):
+        await finish_pain(turn)
+        return
+    await turn.say(pain.not_now_text(turn.runner, _resumed_answers(turn)))
+    await resume_interrupted(turn)
 
 
 async def finish_pain(turn: Turn) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -42,13 +43,22 @@ from core.pain import (
     plan_change_message,
     restrictions_of,
     services_for,
+    still_escalated,
     triage,
     urgency_of,
 )
 from core.planner import week_start_of
 from core.reminders import local_to_utc
 from core.sessions import clamp_level
-from core.symptoms import flags_at_screen, read_symptoms
+from core.symptoms import (
+    CHEST,
+    HEAD_PAIN,
+    HEADACHE,
+    HEART,
+    TUMMY,
+    flags_at_screen,
+    read_symptoms,
+)
 from storage import repo
 from storage.tables import Runner
 
@@ -104,7 +114,25 @@ def _yes_no(raw: str, hint: str) -> bool:
     raise Invalid(hint)
 
 
-_NONE_WORDS = {"no", "n", "nope", "none", "none of these", "nothing", "neither", "nah", "no none"}
+_NONE_WORDS = {
+    "no",
+    "n",
+    "nope",
+    "none",
+    "none of these",
+    "none of those",
+    "none of them",
+    "none of the above",
+    "no none",
+    "no, none",
+    "no none of them",
+    "no, none of them",
+    "nothing",
+    "neither",
+    "nah",
+    "all good",
+    "all fine",
+}
 
 
 def _screen(screen: Screen) -> Question:
@@ -145,27 +173,19 @@ def _ask_area(a: Answers, c: Context) -> Prompt:
     )
 
 
-_TORSO_WORDS = {
-    "chest",
-    "head",
-    "tummy",
-    "stomach",
-    "belly",
-    "abdomen",
-    "ribs",
-    "my chest",
-    "my head",
-    "my stomach",
-    "my tummy",
-    "chest, head or tummy",
-    "heart",
-    "lungs",
-}
+# Chest, head or tummy anywhere in the answer ("in my chest", "my ribs", "head and neck"):
+# the area that always escalates, never "Somewhere else". The recogniser's words.
+_TORSO = (CHEST, HEART, TUMMY, HEAD_PAIN, HEADACHE, r"\b(?:head|lungs?)\b")
+
+
+def _names_torso(raw: str) -> bool:
+    said = raw.lower().replace("’", "'")
+    return any(re.search(pattern, said) for pattern in _TORSO)
 
 
 def _accept_area(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
     said = raw.strip().lower().rstrip(".!")
-    if raw == TORSO_AREA or said in _TORSO_WORDS:
+    if raw == TORSO_AREA or (not pressed and _names_torso(raw)):
         return Accepted({**a, "area": None, "torso": True}, content.TORSO_LABEL)
     if raw == OTHER_AREA or said in {"other", "somewhere else", "elsewhere"}:
         return Accepted({**a, "area": None}, content.OTHER_LABEL)
@@ -285,8 +305,11 @@ def pain_step(answers: Answers) -> str:
     tier = _tier(answers)
     if tier in URGENT:
         return ""  # escalation only: no more questions
+    named = set(_flags_of(answers))
     for screen in SCREEN_ORDER:
-        if screen.value not in answers:
+        # A screen whose flag the runner already named ("groin pain that gets worse every
+        # run") counts as answered: it isn't asked again.
+        if screen.value not in answers and not named & {f.value for f in SCREEN_FLAGS[screen]}:
             return screen.value
     if "area" not in answers:
         return "area"
@@ -321,6 +344,11 @@ def note_typed_flags(step: str, raw: str, answers: Answers) -> Answers | None:
         return PAIN_QUESTIONS[step].accept(raw, False, noted, Context(today=dt.date.min)).answers
     except Invalid:
         return noted
+
+
+def has_flags(answers: Answers) -> bool:
+    """Whether the answers so far hold a red flag (named, tapped, or raised by an answer)."""
+    return bool(pain_answers(answers).all_flags())
 
 
 def start_answers(flags: tuple[RedFlag, ...]) -> Answers:
@@ -476,6 +504,9 @@ async def finish_report(turn: PainTurn, answers: Answers, *, setup: Answers | No
     reported = pain_answers(answers)
     outcome = triage(reported, services, has_plan=has_plan)
     previous = await load_episode(turn.db, runner)
+    if previous is not None and previous.escalated:
+        # No traffic light while an escalation is open: the reminder first, no "OK to train".
+        outcome = still_escalated(outcome, previous.flagged_on or previous.since)
     episode, level_change = open_episode(previous, reported, outcome, turn.today())
     before = _this_week(turn) if has_plan else None
     await _apply(turn, episode, level_change=level_change, pause_all=outcome.hold is Hold.ALL)
@@ -483,12 +514,16 @@ async def finish_report(turn: PainTurn, answers: Answers, *, setup: Answers | No
         await turn.say(message)
     changes: list[str] = []
     if before is not None and not outcome.escalated:
-        changes = describe_changes(before, _this_week(turn), level_change=level_change)
-        eased = bool(outcome.ease)
+        after = _this_week(turn)
+        changes = describe_changes(before, after, level_change=level_change)
+        # "Keeps the exercises that load it, gently" only when the week has one that does.
+        eased = reported.area in outcome.ease and any(
+            reported.area in p.exercise.loads
+            for d in after.sessions
+            if d.session is not None
+            for p in d.session.exercises
+        )
         await turn.say(plan_change_message(changes, area=reported.area, eased=eased))
-    if not outcome.escalated and episode.escalated:
-        since = episode.flagged_on or episode.since
-        await turn.say(content.STILL_ESCALATED.format(since=_day(since)))
     episode = episode.model_copy(update={"changes": (*episode.changes, *changes)})
     await save_episode(turn.db, runner, episode)
     assert runner.id is not None
@@ -654,6 +689,7 @@ __all__ = [
     "escalates_at_once",
     "finish_report",
     "followup_prompt",
+    "has_flags",
     "load_episode",
     "not_now_text",
     "note_typed_flags",

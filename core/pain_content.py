@@ -313,7 +313,7 @@ ALWAYS = (
     "keeps coming back."
 )
 STILL_ESCALATED = (
-    "And please don't forget the symptoms you told me about on {since}: running stays "
+    "Please don't forget the symptoms you told me about on {since}: running stays "
     "paused until a doctor or physio has seen you about them."
 )
 

@@ -12,6 +12,7 @@ from bot.pain import load_episode
 from bot.reminders import dispatch_due
 from core import pain_content as content
 from core.flags import FLAG_TIER, RedFlag, Screen, Urgency
+from core.models import BodyArea
 from core.symptoms import Recognised
 from storage import repo
 from tests.bot.conftest import WORKED_WEEK, Clock, Coach
@@ -65,7 +66,11 @@ async def test_typed_messages_as_runners_write_them(coach: Coach, text, kind, ti
         return
     assert said == [texts.PAIN_START, content.SCREEN_TEXTS[Screen.NOW]]
     if tier is Urgency.WITHIN_DAYS:
-        await no_flags(coach)
+        # The flag named counts: its screen (the last) is not asked again.
+        for screen in (Screen.NOW, Screen.RECENT, Screen.TODAY):
+            assert coach.last() == content.SCREEN_TEXTS[screen]
+            await coach.tap(NONE)
+        assert coach.last() == content.ASK_AREA
         await coach.tap("Shin")
         await coach.tap("3")
         await coach.tap("Yes, normally")
@@ -112,7 +117,10 @@ async def test_chest_tightness_that_went_away_is_seen_the_same_day(coach: Coach)
     assert "usually OK to train" not in " ".join(coach.texts())
 
 
-@pytest.mark.parametrize("answer", ["tap", "chest", "my stomach"])
+@pytest.mark.parametrize(
+    "answer",
+    ["tap", "chest", "my stomach", "in my chest", "my ribs", "the side of my head", "Heart?"],
+)
 async def test_chest_head_or_tummy_always_escalates(coach: Coach, answer):
     await onboard(coach)
     await coach.send("pain")
@@ -373,8 +381,15 @@ async def test_a_self_care_report_during_an_escalated_episode_reminds_it_is_esca
     await coach.tap("2")
     await coach.tap("Yes, normally")
     await coach.tap("After the run")
+    before = len(coach.texts())
     await coach.tap("No")
-    assert coach.last().startswith("And please don't forget the symptoms")
+    said = coach.texts()[before:]
+    # The reminder first; no traffic light, no "OK to train", no area note.
+    assert said[0].startswith("Please don't forget the symptoms"), said
+    assert "running stays paused" in said[0]
+    assert not any("🟢" in t or "usually OK to train" in t for t in said)
+    assert content.AREA_NOTES[BodyArea.SHOULDER] not in said
+    assert content.STILL_ESCALATED.split("{")[0] not in " ".join(said[1:])  # said once
     runner = await runner_of(coach)
     assert "no-running" in runner.pain_areas and runner.pause_reason == "injury"
 
@@ -439,3 +454,102 @@ async def test_maybe_during_setup_carries_on_with_the_question(coach: Coach):
     assert coach.last() == content.MAYBE_CHECK
     await coach.tap(content.MAYBE_NO)
     assert coach.last() == question
+
+
+# --- the physio review of the bot layer ------------------------------------------------------
+
+GROIN = "groin pain that gets worse every run"
+
+
+@pytest.mark.parametrize("leave", ["not now", "/cancel"])
+async def test_leaving_after_a_flag_was_named_finishes_the_report(
+    coach: Coach, clock: Clock, leave
+):
+    await onboard(coach)
+    clock.now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)  # Tuesday: intervals 18:00
+    await coach.send(GROIN)
+    assert coach.last() == content.SCREEN_TEXTS[Screen.NOW]
+    before = len(coach.texts())
+    await coach.send(leave)
+    said = coach.texts()[before:]
+    # The escalation alone: not the general safety line, not "Stopped".
+    assert len(said) == 1, said
+    assert said[0].startswith("Please book a doctor or a sports physio")
+    assert reason(RedFlag.HIP_GROIN) in said[0]
+    runner = await runner_of(coach)
+    assert "no-running" in runner.pain_areas  # running paused, as the tier says
+    assert "pain" in await upcoming(coach)  # and followed up
+    await coach.send("/today")
+    assert coach.last().startswith("⏸ Running is paused")
+    assert "intervals" not in coach.last()
+
+
+async def test_cancel_in_the_pain_check_is_not_now(coach: Coach):
+    await onboard(coach)
+    await coach.send("/pain")
+    before = len(coach.texts())
+    await coach.send("/cancel")
+    assert coach.texts()[before:] == [uk(content.NOT_NOW)]
+    await coach.send("/cancel")
+    assert coach.last() == texts.NOTHING_TO_CANCEL  # the pain check is over
+
+
+async def test_cancel_in_the_pain_check_during_setup_brings_setup_back(coach: Coach):
+    await coach.send("/start")
+    await coach.send("no race")
+    question = coach.last()
+    await coach.send("my calf hurts")
+    assert coach.last() == content.SCREEN_TEXTS[Screen.NOW]
+    before = len(coach.texts())
+    await coach.send("/cancel")
+    said = coach.texts()[before:]
+    assert said[0].startswith("OK, we'll leave it for now.") and "call" in said[0]
+    assert said[1:] == [texts.BACK_TO_QUESTIONS, question]  # asked again where it was
+    await coach.send(WORKED_WEEK)
+    assert coach.last() != question and not coach.last().startswith("Hi ")
+
+
+async def test_cancel_after_a_flag_during_setup_escalates_and_setup_waits(coach: Coach):
+    await coach.send("/start")
+    await coach.send("no race")
+    question = coach.last()
+    await coach.send(GROIN)
+    before = len(coach.texts())
+    await coach.send("/cancel")
+    said = coach.texts()[before:]
+    assert len(said) == 1 and said[0].startswith("Please book a doctor or a sports physio")
+    await coach.send("/start")
+    assert coach.texts()[-2:] == [texts.WELCOME_BACK, question]  # not a new setup
+
+
+async def test_a_flag_named_in_the_first_message_is_not_asked_again(coach: Coach):
+    await onboard(coach)
+    await coach.send(GROIN)
+    for screen in (Screen.NOW, Screen.RECENT, Screen.TODAY):
+        assert coach.last() == content.SCREEN_TEXTS[screen]
+        await coach.tap(NONE)
+    assert content.SCREEN_TEXTS[Screen.DAYS] not in coach.texts()
+    assert coach.last() == content.ASK_AREA
+
+
+@pytest.mark.parametrize("none", ["none of them", "All good", "none of those.", "all fine"])
+async def test_none_in_own_words_at_a_screen_counts_as_none(coach: Coach, none):
+    await onboard(coach)
+    await coach.send("/pain")
+    await coach.send(none)
+    assert coach.last() == content.SCREEN_TEXTS[Screen.RECENT]
+    assert content.SCREEN_HINT not in coach.texts()
+
+
+async def test_an_eased_tendon_with_nothing_loading_it_claims_no_change(coach: Coach):
+    await onboard(coach)
+    await escalate(coach, Urgency.SAME_DAY)  # strength is upper body and trunk only
+    await coach.send("my achilles is a bit sore")
+    await no_flags(coach)
+    await coach.tap("Achilles")
+    await coach.tap("2")
+    await coach.tap("Yes, normally")
+    await coach.tap("After the run")
+    await coach.tap("No")
+    assert content.PLAN_KEEPS_LOADING not in coach.texts()
+    assert content.PLAN_NOTHING_LOADS in coach.texts()

@@ -111,7 +111,9 @@ def build_application(
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     sessions = make_sessionmaker(engine)
     locks = RunnerLocks(sessions, postgres=engine.dialect.name == "postgresql")
-    sender = ReplySender(app.bot, locks, clock)
+    sender = ReplySender(
+        app.bot, locks, clock, lease=dt.timedelta(seconds=settings.reply_lease_seconds)
+    )
     app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, sessions, clock, locks, sender)
 
     from bot.handlers import register_handlers

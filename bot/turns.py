@@ -115,6 +115,9 @@ class ReplySender:
         # Replies claimed before this are a dead process's whatever the lease says: set at
         # start on SQLite, where no other process can be sending them.
         self.dead_before: dt.datetime | None = None
+        # How replies ended whose outcome could not be written (the database was away):
+        # written before anything pending is claimed, so a reply sent is not sent again.
+        self._unrecorded: dict[int, tuple[str, str | None]] = {}
         # Waits for a send slot under Telegram's limit (the reminder pace; none in tests).
         self.pace: Callable[[int], Awaitable[None]] | None = None
 
@@ -149,6 +152,7 @@ class ReplySender:
             async with self.locks.sessions() as db:
                 if not await inbox.earlier_pending(db, chat_id=chat_id, before=before):
                     return
+            await self._record_unrecorded()
             now = self.clock()
             async with self.locks.transaction() as db:
                 rows = await inbox.claim_stale_replies(
@@ -188,9 +192,26 @@ class ReplySender:
                         db, reply_id=reply_id, status=status, now=self.clock(), error=error
                     )
             except Exception as failure:  # sent or not, the runner is not kept waiting
+                self._unrecorded[reply_id] = (status, error)
                 log.error(
-                    "reply %s: could not record that it was %s: %s", reply_id, status, failure
+                    "reply %s: could not record that it was %s (kept to write later): %s",
+                    reply_id,
+                    status,
+                    failure,
                 )
+
+    async def _record_unrecorded(self) -> None:
+        """Write the outcomes kept while the database was away; raises while it still is."""
+        if not self._unrecorded:
+            return
+        kept = dict(self._unrecorded)
+        async with self.locks.transaction() as db:
+            for reply_id, (status, error) in kept.items():
+                await inbox.finish_reply(
+                    db, reply_id=reply_id, status=status, now=self.clock(), error=error
+                )
+        for reply_id in kept:
+            self._unrecorded.pop(reply_id, None)
 
     async def _held(self, claim: _Claim, reply_id: int) -> bool:
         """Whether `reply_id` is still this sender's to send, renewing the claim if due."""
@@ -290,6 +311,7 @@ class ReplySender:
     async def send_stale(self) -> int:
         """Send the replies a process committed but did not live to send (claimed before
         `_stale_before`): each chat's in order, different chats side by side."""
+        await self._record_unrecorded()
         total = 0
         while True:
             now = self.clock()

@@ -124,3 +124,26 @@ async def test_a_reply_taken_over_is_left_to_its_new_sender(db_url: str, clock: 
         await _soon(turn)  # the first sender finds them gone and sends nothing
         assert coach.texts() == [texts.WELCOME.format(name="Runner"), texts.ASK_GOAL]
         assert await _pending(coach) == []
+
+
+async def test_a_reply_sent_while_the_database_was_away_is_not_sent_again(
+    db_url: str, clock: Clock, monkeypatch: Any
+) -> None:
+    async with Coach(db_url, clock) as coach:
+        rt = _runtime(coach)
+        finish = store.finish_reply
+
+        async def away(*args: Any, **kwargs: Any) -> None:
+            raise OSError("the database went away")
+
+        # Sent, and the outcome cannot be written: the reply stays pending in the table.
+        monkeypatch.setattr(store, "finish_reply", away)
+        await coach.send("/help")
+        assert len(await _pending(coach)) == 1
+        # The database is back, and the lease has long run out: the sweep writes what it
+        # kept instead of taking the reply for one a dead process left.
+        monkeypatch.setattr(store, "finish_reply", finish)
+        clock.now += LEASE * 2
+        assert await _soon(rt.sender.send_stale()) == 0
+        assert coach.texts() == [texts.HELP]
+        assert await _pending(coach) == []

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from bot import texts
@@ -40,7 +42,9 @@ from storage.db import make_engine, make_sessionmaker
 from storage.tables import (
     InboxUpdate,
     KeyValue,
+    PainReport,
     PlanRow,
+    Reminder,
     Reply,
     Runner,
     runner_profile,
@@ -641,3 +645,264 @@ async def test_kill_9_mid_conversation_loses_nothing_and_says_only_what_is_store
     assert bot.kills == len(kinds)
     assert code == 0, bot.output()
     assert "Traceback" not in bot.output(), bot.output()
+
+
+# --- 2. /delete, then kill -9 ------------------------------------------------------------------
+
+
+async def _runner_rows(db_url: str, chat_id: int) -> dict[str, int]:
+    """How many rows of each kind are about this runner (by their ids, or their runner row)."""
+    runners = await _rows(db_url, select(Runner).where(col(Runner.telegram_user_id) == chat_id))
+    ids = [r.id for r in runners]
+    found = {"runner": len(runners)}
+    for name, table in (("plan", PlanRow), ("reminder", Reminder), ("pain_report", PainReport)):
+        found[name] = len(await _rows(db_url, select(table).where(col(table.runner_id).in_(ids))))
+    found["kv"] = len(
+        await _rows(db_url, select(KeyValue).where(col(KeyValue.key) == str(chat_id)))
+    )
+    found["inbox"] = len(
+        await _rows(db_url, select(InboxUpdate).where(col(InboxUpdate.user_id) == chat_id))
+    )
+    return found
+
+
+async def test_delete_then_kill_9_leaves_nothing_and_no_reminder_follows(
+    tmp_path: Path, server: HttpStandIn, db_url: str
+) -> None:
+    standin = server.standin
+    chats = Chats(standin)
+    server.on_arrival = lambda method, _params: bool(chats.arrived(method))
+    loop = asyncio.get_running_loop()
+    env = _bot_env(tmp_path, server, db_url, REMINDER_DISPATCH_SECONDS="0.2")
+    bot = Bot(tmp_path, env, loop.time() + DEADLINE)
+    erased, kept = FIRST_CHAT + 100, FIRST_CHAT + 101
+    leaver, stayer = Talk(chats, bot, erased), Talk(chats, bot, kept)
+    setup: list[Step] = [*(("type", answer) for answer in SETUP), ("wait", texts.SETUP_DONE)]
+    try:
+        await bot.start(standin)
+        await asyncio.gather(leaver.play(setup), stayer.play(setup))
+        await _quiet(bot, db_url)
+        # Something of everything on file: a pain report, and a dialog open when they erase.
+        (runner,) = await _rows(db_url, select(Runner).where(col(Runner.chat_id) == erased))
+        engine = make_engine(db_url)
+        try:
+            async with make_sessionmaker(engine).begin() as db:
+                db.add(
+                    PainReport(
+                        runner_id=runner.id, area="calf", score=3, timing="after", advice_level="1"
+                    )
+                )
+        finally:
+            await engine.dispose()
+        before = await _runner_rows(db_url, erased)
+        assert all(before[name] for name in ("runner", "plan", "reminder", "pain_report"))
+        # Killed the moment the confirmation reaches them (the first time).
+        chats.on_sent = lambda seen: (
+            seen.chat_id == erased
+            and seen.text == texts.DELETED
+            and bot.kills == 0
+            and bot.kill_now()
+        )
+        await leaver.play(
+            [
+                ("type", "/settings"),
+                ("wait", texts.ASK_SETTINGS),
+                ("type", "/delete"),
+                ("tap", "Yes, erase everything"),
+            ]
+        )
+        await bot.wait_for("the confirmation", lambda: texts.DELETED in chats.texts(erased))
+        await bot.reaped()
+        # What they read had already been committed when they read it.
+        gone = await _runner_rows(db_url, erased)
+        assert gone == dict.fromkeys(gone, 0), gone
+
+        # Whatever is left in the outbox falls due now: a reminder of theirs would go out.
+        engine = make_engine(db_url)
+        try:
+            async with make_sessionmaker(engine).begin() as db:
+                pending = (
+                    await db.exec(select(Reminder).where(col(Reminder.status) == "pending"))
+                ).all()
+                due = sorted(pending, key=lambda r: r.due_at)[:2]
+                for row in due:
+                    row.due_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+                    db.add(row)
+        finally:
+            await engine.dispose()
+        assert due and {r.runner_id for r in due} != {runner.id}
+        await bot.start(standin)
+        await bot.wait_for(
+            "the other runner's reminders",
+            lambda: sum(t.startswith(REMINDER_PREFIXES) for t in chats.texts(kept)) >= len(due),
+        )
+        await _quiet(bot, db_url)
+        code = await bot.stop()
+    finally:
+        await bot.close()
+
+    after = chats.texts(erased)[chats.texts(erased).index(texts.DELETED) :]
+    assert set(after) == {texts.DELETED} and len(after) <= 2, after  # again if in flight
+    left = await _runner_rows(db_url, erased)
+    assert left == dict.fromkeys(left, 0), left
+    assert await _rows(db_url, select(Reply).where(col(Reply.chat_id) == erased)) == []
+    assert code == 0, bot.output()
+    assert "Traceback" not in bot.output(), bot.output()
+
+
+# --- 3. a second process on one SQLite file ----------------------------------------------------
+
+
+async def _run_once(tmp_path: Path, name: str, env: dict[str, str]) -> tuple[int, str, str]:
+    """`runcoach run` that is expected to stop by itself: (exit code, stdout, stderr)."""
+    out, err = tmp_path / f"{name}.out", tmp_path / f"{name}.err"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+        )
+    try:
+        code = await asyncio.wait_for(process.wait(), timeout=30)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        pytest.fail(f"runcoach run did not stop by itself:\n{out.read_text()}{err.read_text()}")
+    return code, out.read_text(), err.read_text()
+
+
+async def test_a_second_process_on_one_sqlite_file_is_refused(
+    tmp_path: Path, server: HttpStandIn
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'data' / 'shared.sqlite3'}"
+    standin = server.standin
+    loop = asyncio.get_running_loop()
+    first = Bot(tmp_path, _bot_env(tmp_path, server, db_url), loop.time() + DEADLINE)
+    chats = Chats(standin)
+    try:
+        await first.start(standin)
+        async with HttpStandIn() as elsewhere:  # so anything the second one sends shows
+            code, out, err = await _run_once(
+                tmp_path, "second", _bot_env(tmp_path, elsewhere, db_url)
+            )
+            assert elsewhere.requests == 0, "the second process talked to Telegram"
+        # The first one carries on as if nothing happened.
+        runner = Talk(chats, first, FIRST_CHAT + 200)
+        await runner.play([("type", "/help"), ("wait", texts.HELP[:30])])
+        first_code = await first.stop()
+    finally:
+        await first.close()
+    assert code != 0
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert "another runcoach process is already using" in lines[0]
+    assert "shared.sqlite3" in lines[0]
+    assert first_code == 0, first.output()
+
+
+# --- 4. a Bot API that cannot be reached, or refuses the token ---------------------------------
+
+
+async def test_an_unreachable_bot_api_ends_the_run_with_one_line(tmp_path: Path) -> None:
+    nowhere = f"http://127.0.0.1:{_free_port()}/bot"
+    env = _env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=nowhere, LOG_LEVEL="INFO")
+    code, out, err = await _run_once(tmp_path, "unreachable", env)
+    lines = (out + err).splitlines()
+    assert code != 0
+    assert len(lines) == 1, out + err
+    assert "cannot reach the Bot API" in lines[0] and nowhere in lines[0]
+
+
+async def test_a_token_the_bot_api_rejects_ends_the_run_with_one_line(
+    tmp_path: Path, server: HttpStandIn
+) -> None:
+    server.rejected_tokens.add(TOKEN)
+    env = _env(
+        tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url, LOG_LEVEL="INFO"
+    )
+    code, out, err = await _run_once(tmp_path, "rejected", env)
+    lines = (out + err).splitlines()
+    assert code != 0
+    assert len(lines) == 1, out + err
+    assert "rejected TELEGRAM_BOT_TOKEN" in lines[0]
+    assert TOKEN not in out + err
+
+
+# --- 5. polling through a database outage ------------------------------------------------------
+
+
+async def _maintenance(url: str) -> asyncpg.Connection:
+    """A connection to the server's `postgres` database, from where an outage is made."""
+    parsed = make_url(url)
+    return await asyncpg.connect(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        database="postgres",
+    )
+
+
+async def test_updates_sent_during_a_database_outage_wait_at_telegram_and_are_answered_once(
+    tmp_path: Path, server: HttpStandIn, postgres_url: str
+) -> None:
+    standin = server.standin
+    chats = Chats(standin)
+    loop = asyncio.get_running_loop()
+    bot = Bot(tmp_path, _bot_env(tmp_path, server, postgres_url), loop.time() + DEADLINE)
+    name = make_url(postgres_url).database
+    first = Talk(chats, bot, FIRST_CHAT + 300)
+    during = [Talk(chats, bot, FIRST_CHAT + 301 + i) for i in range(5)]
+    admin = await _maintenance(postgres_url)
+    try:
+        await bot.start(standin)
+        await first.play([("type", "/help"), ("wait", texts.HELP[:30])])
+        # The database goes away: no new connections, and the bot's are cut.
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+        for talk in during:
+            await talk.play([("type", "/start")])
+        queued = [u for talk in during for u in talk.update_ids]
+
+        # The bot has them (a getUpdates answered with them), cannot store them, and keeps
+        # trying; meanwhile Telegram still holds every one of them.
+        def failures() -> int:
+            return bot.output().count("polling: cannot store updates")
+
+        await bot.wait_for("two failed attempts to store the updates", lambda: failures() >= 2)
+        waiting = {u["update_id"] for u in standin.queued_updates}
+        assert set(queued) <= waiting, "updates confirmed to Telegram but not stored"
+        assert all(chats.texts(talk.chat_id) == [] for talk in during)
+
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await asyncio.gather(*(talk.play([("wait", texts.ASK_GOAL)]) for talk in during))
+        await _quiet(bot, postgres_url)
+        code = await bot.stop()
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.close()
+        await bot.close()
+
+    assert standin.queued_updates == []
+    for talk in during:  # each answered once, and never told that something went wrong
+        assert chats.texts(talk.chat_id) == [texts.WELCOME.format(name="Runner"), texts.ASK_GOAL]
+    # The reply sent as the database went away (its outcome not written then) is not sent
+    # again once it is back.
+    assert chats.texts(first.chat_id) == [texts.HELP]
+    handled = await _rows(
+        postgres_url,
+        select(col(InboxUpdate.update_id)).where(col(InboxUpdate.handled_at).is_not(None)),
+    )
+    assert set(queued) <= set(handled)
+    assert code == 0, bot.output()

@@ -305,6 +305,11 @@ def _typed_minutes(i: int) -> int:
     return 45 + i
 
 
+def _answers(standin: BotApiStandIn, talk: Talk) -> list[str | None]:
+    """The answers the runner's presses got so far (None: a press not answered yet)."""
+    return [(standin.answered_callbacks.get(q) or {}).get("text") for q in talk.queries]
+
+
 class Talk:
     """One runner playing their script against the bot process, through the stand-in."""
 
@@ -528,6 +533,69 @@ class Killer:
         return False
 
 
+Leftovers = list[tuple[int, list[tuple[int, str]]]]  # per kill: (process, its unsent replies)
+
+
+def _allowed(leftovers: Leftovers, chats: Chats) -> Counter[tuple[int, str]]:
+    """Messages that may come twice: committed, delivered by a process that then died before
+    it knew (so not recorded as sent), and sent again after the restart."""
+    allowed: Counter[tuple[int, str]] = Counter()
+    for dead, unsent in leftovers:
+        for chat_id, text in unsent:
+            if any(s.text == text and s.process == dead for s in chats.seen.get(chat_id, [])):
+                allowed[(chat_id, _normal(text))] += 1
+    return allowed
+
+
+@dataclass
+class Match:
+    """A runner's chat read against the uninterrupted bot's."""
+
+    matched: int  # how many of the expected messages they have had, in order
+    extra: list[str]  # messages that are neither the next expected one nor an allowed repeat
+    repeats: int
+
+
+def _match(want: list[str], got: list[str], allowed: Counter[str]) -> Match:
+    matched, extra, repeats = 0, [], Counter[str]()
+    for text in got:
+        if matched < len(want) and text == want[matched]:
+            matched += 1
+        elif text in want[:matched] and repeats[text] < allowed[text]:
+            repeats[text] += 1
+        else:
+            extra.append(text)
+    return Match(matched, extra, sum(repeats.values()))
+
+
+def _read(chat_id: int, want: list[str], chats: Chats, allowed: Counter[Any]) -> Match:
+    got = [_normal(t) for t in chats.texts(chat_id) if not t.startswith(REMINDER_PREFIXES)]
+    mine = Counter({text: n for (chat, text), n in allowed.items() if chat == chat_id})
+    match = _match(want, got, mine)
+    assert match.extra == [], (
+        f"chat {chat_id}: unexplained {[t[:60] for t in match.extra]}\n"
+        f"got {[(s.process, s.text[:30]) for s in chats.seen.get(chat_id, [])]}\n"
+        f"want {[t[:40] for t in want]}\nallowed {[t[:30] for t in mine.elements()]}"
+    )
+    return match
+
+
+def _told_is_stored(
+    i: int, want: list[str], match: Match, answers: list[str | None], stored: dict[str, Any]
+) -> None:
+    """What runner `i` has read so far is in the database (which may be further along)."""
+    saved = [n for n, text in enumerate(want) if text.startswith(texts.SETTINGS_SAVED)]
+    if match.matched > want.index(texts.SETUP_DONE):
+        assert stored.get("onboarded"), (i, "told the setup is done", stored)
+    if match.matched > saved[0]:
+        tapped = int(MINUTE_TAPS[i % len(MINUTE_TAPS)])
+        assert stored["minutes"] in (tapped, _typed_minutes(i)), (i, "told Saved.", stored)
+    if match.matched > saved[1]:
+        assert stored["minutes"] == _typed_minutes(i), (i, "told Saved. again", stored)
+    if texts.SETTINGS_SAVED in answers[2:]:  # the press in /reminders, answered "Saved."
+        assert stored["delay_minutes"] == DELAYS[i % len(DELAYS)], (i, "press Saved.", stored)
+
+
 async def test_kill_9_mid_conversation_loses_nothing_and_says_only_what_is_stored(
     tmp_path: Path, server: HttpStandIn, db_url: str, migrated_templates: Any
 ) -> None:
@@ -544,7 +612,8 @@ async def test_kill_9_mid_conversation_loses_nothing_and_says_only_what_is_store
     bot = Bot(tmp_path, _bot_env(tmp_path, server, db_url), loop.time() + DEADLINE)
     killer = Killer(bot, chats, server)
     talks = [Talk(chats, bot, chat_id) for chat_id in chat_ids]
-    leftovers: list[tuple[int, list[tuple[int, str]]]] = []  # (process, its unsent replies)
+    leftovers: Leftovers = []
+    wants = {c: [_normal(t) for t in expected.texts[c]] for c in chat_ids}
     kinds = ["in flight", "before the send", "batch stored"]
     rng.shuffle(kinds)
     kinds += [rng.choice(kinds) for _ in range(rng.randint(0, 2))]  # 3 to 5 kills
@@ -564,6 +633,15 @@ async def test_kill_9_mid_conversation_loses_nothing_and_says_only_what_is_store
                 killer.fired.append(f"{kind}: after waiting")
                 bot.kill_now()
             await bot.reaped()
+            # Killed: whatever a runner has read by now must already be in the database.
+            allowed = _allowed(leftovers, chats)
+            read = {c: _read(c, wants[c], chats, allowed) for c in chat_ids}
+            answered = {c: _answers(standin, talks[c - FIRST_CHAT]) for c in chat_ids}
+            stored = await _state(db_url, chat_ids)
+            for i, chat_id in enumerate(chat_ids):
+                _told_is_stored(
+                    i, wants[chat_id], read[chat_id], answered[chat_id], stored[chat_id]
+                )
             # Replies committed and not known to be sent when the bot died.
             left = await _pending_replies(db_url)
             leftovers.append(
@@ -595,54 +673,31 @@ async def test_kill_9_mid_conversation_loses_nothing_and_says_only_what_is_store
 
     # Every runner's chat is what an uninterrupted bot would have said, in order; a message
     # comes twice only if it reached them from a process that died before it knew.
-    allowed: Counter[tuple[int, str]] = Counter()
-    for dead, unsent in leftovers:
-        for chat_id, text in unsent:
-            if any(s.text == text and s.process == dead for s in chats.seen.get(chat_id, [])):
-                allowed[(chat_id, _normal(text))] += 1
-    repeats: Counter[tuple[int, str]] = Counter()
+    allowed = _allowed(leftovers, chats)
+    repeats = 0
     for chat_id in chat_ids:
-        want = [_normal(t) for t in expected.texts[chat_id]]
-        got = [_normal(t) for t in chats.texts(chat_id) if not t.startswith(REMINDER_PREFIXES)]
-        matched, extra = 0, []
-        for text in got:
-            if matched < len(want) and text == want[matched]:
-                matched += 1
-            elif text in want[:matched] and repeats[(chat_id, text)] < allowed[(chat_id, text)]:
-                repeats[(chat_id, text)] += 1
-            else:
-                extra.append(text)
-        assert extra == [] and matched == len(want), (
-            f"chat {chat_id}: unexplained {[t[:60] for t in extra]}; "
-            f"missing {[t[:60] for t in want[matched:]]}\n"
-            f"got {[(s.process, s.text[:30]) for s in chats.seen[chat_id]]}\n"
-            f"want {[t[:40] for t in want]}\nkills {killer.fired}; "
-            f"allowed {[(c, t[:30]) for c, t in allowed.elements()]}"
-        )
-        assert texts.SOMETHING_WENT_WRONG not in got
-        answers = [
-            standin.answered_callbacks[q].get("text") for q in talks[chat_id - FIRST_CHAT].queries
-        ]
-        assert answers == expected.answers[chat_id], chat_id
+        match = _read(chat_id, wants[chat_id], chats, allowed)
+        missing = wants[chat_id][match.matched :]
+        assert missing == [], f"chat {chat_id} never got {[t[:60] for t in missing]}"
+        repeats += match.repeats
+        assert texts.SOMETHING_WENT_WRONG not in chats.texts(chat_id)
+        assert _answers(standin, talks[chat_id - FIRST_CHAT]) == expected.answers[chat_id]
 
     # What each runner was told is what is stored, and what the uninterrupted bot stored.
     state = await _state(db_url, chat_ids)
     for i, chat_id in enumerate(chat_ids):
-        seen = chats.texts(chat_id)
-        mine = state[chat_id]
-        assert mine["onboarded"] == (texts.SETUP_DONE in seen)
-        assert sum(t.startswith(texts.SETTINGS_SAVED) for t in seen) >= 2
-        assert mine["minutes"] == _typed_minutes(i)  # the last "Saved." they read
-        assert mine["delay_minutes"] == DELAYS[i % len(DELAYS)]  # the press answered "Saved."
-        assert mine == expected.state[chat_id], chat_id
+        match = _read(chat_id, wants[chat_id], chats, allowed)
+        _told_is_stored(i, wants[chat_id], match, expected.answers[chat_id], state[chat_id])
+        assert state[chat_id] == expected.state[chat_id], chat_id
     assert await _pending_replies(db_url) == []
 
     print(  # shown with -s, and with the output of a failure
         f"seed {SEED}: kills {killer.fired}; {chats.total()} messages for {expected_total} "
-        f"expected, {sum(repeats.values())} repeated (allowed {sum(allowed.values())}); "
+        f"expected, {repeats} repeated (allowed {sum(allowed.values())}); "
         f"{len(queued)} updates; {elapsed:.1f} s"
     )
     assert bot.kills == len(kinds)
+    assert set(killer.fired) >= {"in flight", "before the send", "batch stored"}, killer.fired
     assert code == 0, bot.output()
     assert "Traceback" not in bot.output(), bot.output()
 

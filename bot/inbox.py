@@ -88,6 +88,11 @@ class Inbox:
         rt = runtime_of(self.app)
         try:
             while True:
+                if user_id is not None:
+                    # Replies already committed to this runner (left by a process that
+                    # died, or on their way from another) go out before their next turn:
+                    # waited for here, without holding one of the turn slots.
+                    await rt.sender.wait_for_chat(user_id)
                 async with self._slots:
                     async with rt.sessions() as db:
                         row = await store.next_unhandled(db, user_id=user_id)

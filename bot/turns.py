@@ -139,8 +139,12 @@ class ReplySender:
                 log.warning("replies to chat %s: earlier ones not checked: %s", chat_id, error)
         await self._send_rows(rows, claimed_at)
 
-    async def _earlier_first(self, chat_id: int, before: int) -> None:
-        """Wait until the replies to `chat_id` written before reply `before` are sent.
+    async def wait_for_chat(self, chat_id: int) -> None:
+        """Wait until every reply committed to this chat has been sent (see `send`)."""
+        await self._earlier_first(chat_id, None)
+
+    async def _earlier_first(self, chat_id: int, before: int | None) -> None:
+        """Wait until the replies to `chat_id` (written before reply `before`) are sent.
 
         Normally there are none: one runner's turns run one at a time, each sending its
         replies before the next begins. After a crash, what the dead process committed and

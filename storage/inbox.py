@@ -327,17 +327,15 @@ async def renew_replies(
     return {int(r[0]) for r in result.all()}
 
 
-async def earlier_pending(session: AsyncSession, *, chat_id: int, before: int) -> bool:
-    """Whether replies to this chat written before reply `before` are still to be sent."""
-    result = await session.exec(
-        select(col(Reply.id))
-        .where(
-            col(Reply.chat_id) == chat_id,
-            col(Reply.status) == PENDING,
-            col(Reply.id) < before,
-        )
-        .limit(1)
+async def earlier_pending(session: AsyncSession, *, chat_id: int, before: int | None) -> bool:
+    """Whether replies to this chat (written before reply `before`, if given) are still to
+    be sent."""
+    query = select(col(Reply.id)).where(
+        col(Reply.chat_id) == chat_id, col(Reply.status) == PENDING
     )
+    if before is not None:
+        query = query.where(col(Reply.id) < before)
+    result = await session.exec(query.limit(1))
     return result.first() is not None
 
 

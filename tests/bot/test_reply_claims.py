@@ -79,11 +79,13 @@ async def _soon(awaitable: Any) -> Any:
 
 
 async def _until(done: Any) -> None:
-    """Let the other tasks run until `done()`."""
-    for _ in range(100_000):
+    """Let the other tasks run until `done()`, for at most 10 s."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while loop.time() < deadline:
         if done():
             return
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.005)
     raise AssertionError("it never happened")
 
 
@@ -147,3 +149,27 @@ async def test_a_reply_sent_while_the_database_was_away_is_not_sent_again(
         assert await _soon(rt.sender.send_stale()) == 0
         assert coach.texts() == [texts.HELP]
         assert await _pending(coach) == []
+
+
+async def test_a_runner_waiting_for_earlier_replies_holds_up_nobody_else(
+    db_url: str, clock: Clock
+) -> None:
+    async with Coach(db_url, clock) as coach:
+        rt = _runtime(coach)
+        rt.inbox._slots = asyncio.Semaphore(1)  # MAX_CONCURRENT_TURNS=1: one turn at a time
+        # Runner 42 has a reply committed moments ago by a process that may still be
+        # sending it: their next turn waits for it, up to the lease.
+        async with rt.locks.transaction() as db:
+            await store.add_replies(
+                db,
+                replies=[Outgoing("sendMessage", 42, {"text": "on its way"})],
+                update_id=None,
+                now=clock.now,
+            )
+        await rt.inbox.accept(coach.standin.text_update(42, "/help", 42).to_dict())
+        await rt.inbox.accept(coach.standin.text_update(43, "/help", 43).to_dict())
+        await _until(lambda: coach.texts(43) == [texts.HELP])  # 43 is not kept waiting
+        assert coach.texts(42) == []
+        clock.now += LEASE + dt.timedelta(seconds=1)  # nobody sent it: it is taken over
+        await _soon(rt.inbox.idle())
+        assert coach.texts(42) == ["on its way", texts.HELP]

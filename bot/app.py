@@ -15,6 +15,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 from bot import texts
+from bot.logs import safe_url
 from bot.settings import Settings
 from bot.turns import ReplySender, RunnerLocks
 from storage.db import make_engine, make_sessionmaker, upgrade
@@ -58,10 +59,17 @@ async def start_up(app: App, *, migrate: bool = True) -> None:
     """Bring the database to the newest schema and tell Telegram our command list.
 
     `run_polling`/`run_webhook` call this through `post_init`; the terminal chat and tests,
-    which drive an initialised Application directly, call it themselves.
+    which drive an initialised Application directly, call it themselves. It runs once the
+    Bot API has answered (`getMe`), so its first log line says the bot is up.
     """
     if migrate:
-        await upgrade(runtime_of(app).settings.db_url)
+        url = runtime_of(app).settings.db_url
+        log.info(
+            "runcoach connected to the Bot API as @%s, database %s",
+            app.bot.username,
+            safe_url(url),
+        )
+        await upgrade(url)
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
 
 
@@ -111,7 +119,9 @@ def build_application(
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     sessions = make_sessionmaker(engine)
     locks = RunnerLocks(sessions, postgres=engine.dialect.name == "postgresql")
-    sender = ReplySender(app.bot, locks, clock)
+    sender = ReplySender(
+        app.bot, locks, clock, lease=dt.timedelta(seconds=settings.reply_lease_seconds)
+    )
     app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, sessions, clock, locks, sender)
 
     from bot.handlers import register_handlers

@@ -163,8 +163,8 @@ def _run(args: argparse.Namespace) -> int:
     hook = settings.require_webhook() if args.webhook else None
     configure_logging(settings.log_level)
     app = build_application(settings, token=token)
-    mode = "webhook" if hook else "long polling"
-    log.info("runcoach starting (%s), database %s", mode, safe_url(settings.db_url))
+    # Nothing is logged before the Bot API has answered (`start_up`): a run that cannot
+    # start ends with its one line below and nothing else.
     try:
         with _only_process(settings):
             return _serve(app, settings, hook)

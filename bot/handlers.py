@@ -510,7 +510,7 @@ async def run_turn(
             state.outcome, state.error = "failed", error
         raise
     log.debug("update %s of user %s committed: replies %s", update.update_id, user_id, ids)
-    await rt.sender.send(list(zip(ids, replies.calls, strict=True)))
+    await rt.sender.send(list(zip(ids, replies.calls, strict=True)), claimed_at=now)
 
 
 def _own_press(update: Update) -> bool:

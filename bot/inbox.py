@@ -88,6 +88,11 @@ class Inbox:
         rt = runtime_of(self.app)
         try:
             while True:
+                if user_id is not None:
+                    # Replies already committed to this runner (left by a process that
+                    # died, or on their way from another) go out before their next turn:
+                    # waited for here, without holding one of the turn slots.
+                    await rt.sender.wait_for_chat(user_id)
                 async with self._slots:
                     async with rt.sessions() as db:
                         row = await store.next_unhandled(db, user_id=user_id)
@@ -163,6 +168,12 @@ class Inbox:
 
     async def start(self) -> None:
         """Handle what was left from before, then sweep every few seconds."""
+        rt = runtime_of(self.app)
+        if not rt.locks.postgres:
+            # SQLite has this one process, so replies left pending from before it started
+            # are a dead process's: sent at once. On PostgreSQL another process may be
+            # sending them now: they wait for their lease.
+            rt.sender.dead_before = rt.clock()
         await self.sweep(everything=True)
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
 
@@ -192,11 +203,8 @@ class Inbox:
             )
         for user_id in users:
             self.kick(user_id)
-        # On SQLite this is the only process, so replies left pending at start are a dead
-        # process's: sent at once. Elsewhere another process may be sending them now.
-        lease = dt.timedelta(0) if everything and not rt.locks.postgres else None
         try:
-            await rt.sender.send_stale(**({"lease": lease} if lease is not None else {}))
+            await rt.sender.send_stale()
         except NetworkError as error:
             log.warning("inbox: replies left from before wait: %s", error)
         if self._last_prune is None or now - self._last_prune > dt.timedelta(hours=1):

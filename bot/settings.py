@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     reminder_dispatch_seconds: float = Field(default=5.0, gt=0, le=300)
     # A claim older than this belongs to a dispatcher that died mid-send; the row is retried.
     reminder_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
+    # Replies a turn committed but whose process died before sending them: on PostgreSQL
+    # another process sends them once they are this old (SQLite sends them at start).
+    reply_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
 
     @field_validator("log_level")
     @classmethod

@@ -373,6 +373,11 @@ class BotApiStandIn(BaseRequest):
             for row in markup.get("inline_keyboard", [])
         ]
 
+    @property
+    def queued_updates(self) -> list[JSON]:
+        """Updates waiting for getUpdates: queued and not yet confirmed by an offset."""
+        return list(self._updates)
+
     def calls_to(self, method: str) -> list[JSON]:
         """Parameters of every recorded call to one Bot API method."""
         return [params for name, params in self.calls if name == method]

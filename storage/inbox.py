@@ -267,16 +267,27 @@ async def finish_reply(
 
 
 async def claim_stale_replies(
-    session: AsyncSession, *, now: dt.datetime, lease: dt.timedelta, limit: int = 200
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    claimed_before: dt.datetime,
+    limit: int = 200,
+    chat_id: int | None = None,
+    before: int | None = None,
 ) -> list[Reply]:
-    """Pending replies whose sender died before sending them, claimed for this process, in
-    the order they were written."""
+    """Pending replies claimed before `claimed_before` (their sender died before sending
+    them), claimed at `now` for this process, in the order they were written; only those to
+    `chat_id` written before reply `before`, if given."""
     query = (
         select(Reply)
-        .where(col(Reply.status) == PENDING, col(Reply.claimed_at) < now - lease)
+        .where(col(Reply.status) == PENDING, col(Reply.claimed_at) < claimed_before)
         .order_by(col(Reply.id))
         .limit(limit)
     )
+    if chat_id is not None:
+        query = query.where(col(Reply.chat_id) == chat_id)
+    if before is not None:
+        query = query.where(col(Reply.id) < before)
     if _is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     rows = list((await session.exec(query)).all())
@@ -287,7 +298,7 @@ async def claim_stale_replies(
         .where(
             _REPLY.c.id.in_([r.id for r in rows]),
             _REPLY.c.status == PENDING,
-            _REPLY.c.claimed_at < now - lease,
+            _REPLY.c.claimed_at < claimed_before,
         )
         .values(claimed_at=now)
         .returning(_REPLY.c.id)
@@ -296,6 +307,36 @@ async def claim_stale_replies(
     for row in rows:
         session.expunge(row)
     return [r for r in rows if r.id in mine]
+
+
+async def renew_replies(
+    session: AsyncSession, *, ids: Iterable[int], claimed_at: dt.datetime, now: dt.datetime
+) -> set[int]:
+    """Renew this sender's claim (made at `claimed_at`) on pending replies; returns the ids
+    still its own (not sent, and not taken over by another process since)."""
+    result = await session.exec(
+        sa.update(_REPLY)
+        .where(
+            _REPLY.c.id.in_(list(ids)),
+            _REPLY.c.status == PENDING,
+            _REPLY.c.claimed_at == claimed_at,
+        )
+        .values(claimed_at=now)
+        .returning(_REPLY.c.id)
+    )
+    return {int(r[0]) for r in result.all()}
+
+
+async def earlier_pending(session: AsyncSession, *, chat_id: int, before: int | None) -> bool:
+    """Whether replies to this chat (written before reply `before`, if given) are still to
+    be sent."""
+    query = select(col(Reply.id)).where(
+        col(Reply.chat_id) == chat_id, col(Reply.status) == PENDING
+    )
+    if before is not None:
+        query = query.where(col(Reply.id) < before)
+    result = await session.exec(query.limit(1))
+    return result.first() is not None
 
 
 async def pending_replies(session: AsyncSession, *, ids: Iterable[int]) -> list[Reply]:

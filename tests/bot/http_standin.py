@@ -5,6 +5,10 @@ The server listens on 127.0.0.1 (a free port) and answers `POST /bot<token>/<met
 form fields (non-string values JSON-encoded, as PTB's `RequestData.json_parameters` does) or
 multipart with files. Requests are served concurrently, so a long-polling getUpdates waits
 without holding up the bot's sendMessage calls.
+
+`on_arrival(method, parameters)`, if set, is called as each call arrives, before the stand-in
+sees it; returning True drops the call unseen (the connection is closed, as if the request
+never left the bot), e.g. to kill the bot between its commit and its send.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import asyncio
 import json
 import re
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +94,9 @@ class _BotApiHandler(RequestHandler):
             self._reply(404, b'{"ok":false,"error_code":404,"description":"Not Found"}')
             return
         owner.tokens.add(match["token"])
+        if match["token"] in owner.rejected_tokens:  # revoked: what Telegram answers
+            self._reply(401, b'{"ok":false,"error_code":401,"description":"Unauthorized"}')
+            return
         arguments: dict[str, list[bytes]] = {}
         files: dict[str, list[HTTPFile]] = {}
         parse_body_arguments(
@@ -103,6 +111,10 @@ class _BotApiHandler(RequestHandler):
             name: (parts[-1].filename, parts[-1].body, parts[-1].content_type)
             for name, parts in files.items()
         }
+        if owner.on_arrival is not None and owner.on_arrival(match["method"], parameters):
+            owner.dropped.append((match["method"], parameters))
+            self.detach().close()
+            return
         data = _FormRequestData(parameters, uploads)
         url = f"http://{self.request.host}/bot{match['token']}/{match['method']}"
         call = asyncio.ensure_future(owner.standin.do_request(url, "POST", data))  # type: ignore[arg-type]
@@ -133,7 +145,11 @@ class HttpStandIn:
         self.standin = standin or BotApiStandIn()
         self.requests = 0
         self.tokens: set[str] = set()
+        self.rejected_tokens: set[str] = set()  # answered 401 Unauthorized, as a revoked token
         self.bad_paths: list[str] = []
+        # Called as each call arrives; True drops it unseen (see the module's docstring).
+        self.on_arrival: Callable[[str, dict[str, Any]], bool] | None = None
+        self.dropped: list[tuple[str, dict[str, Any]]] = []
         self.port = 0
         self._server: HTTPServer | None = None
         self._sockets: list[socket.socket] = []

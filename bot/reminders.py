@@ -1,6 +1,6 @@
 """Reminders: the outbox is rebuilt from the plan, and one repeating job sends what is due.
 
-The database is the source of truth (architecture.md): a `reminder` row per message, claimed
+The database is the source of truth (docs/architecture.md): a `reminder` row per message, claimed
 in batches, sent, and marked. Nothing about reminders lives in the scheduler, so start-up cost
 does not grow with runners and a restart or a second instance loses and doubles nothing.
 """

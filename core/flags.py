@@ -1,7 +1,7 @@
 """Red flags: every sign the pain check asks about, and how urgently each one needs a clinician.
 
 Names and tiers only; what the runner reads about each flag is in `core/pain_content.py`.
-Tiers follow safety.md and issue 12 (the issue is newer where they differ).
+Tiers as docs/safety.md describes them.
 """
 
 from __future__ import annotations

@@ -214,7 +214,7 @@ class SessionKind(StrEnum):
 
 
 class Category(StrEnum):
-    """The session mix of coaching.md."""
+    """The session mix (docs/coaching.md)."""
 
     COMPOUND = "compound lift"
     SINGLE_LEG = "single-leg"

@@ -1,5 +1,5 @@
 """The pain check's decisions: answers in, urgency, advice and plan change out; and an episode
-that follows the runner until it has settled or a clinician has cleared them (safety.md,
+that follows the runner until it has settled or a clinician has cleared them (docs/safety.md,
 issue 12). Pure: today's date and the runner's services are passed in.
 
 Any red flag escalates, and an escalated episode stays escalated: follow-ups ask whether the
@@ -152,7 +152,8 @@ FLAG_AREAS: dict[RedFlag, frozenset[BodyArea]] = {
     RedFlag.SADDLE: frozenset({BodyArea.LOWER_BACK}),
 }
 
-# Tendon and load-sensitive areas: at 0-3/10 they keep being loaded, gently (evidence.md §4).
+# Tendon and load-sensitive areas: at 0-3/10 they keep being loaded, gently (the
+# pain-monitoring model, docs/safety.md).
 TENDON_AREAS = frozenset(
     {BodyArea.ACHILLES, BodyArea.FOOT, BodyArea.KNEE_FRONT, BodyArea.HAMSTRING}
 )

@@ -1,9 +1,9 @@
 """Everything the pain check says, in one place so a physio can review it as a whole.
 
-Rules for every text here (safety.md, issue 12): never a diagnosis ("this could be", never
+Rules for every text here (docs/safety.md): never a diagnosis ("this could be", never
 "you have"); never "push through"; escalation first and alone, with the local numbers; every
 self-care message carries a time limit and a re-check; the "not medical advice" line. Written
-in our own words from evidence.md §3-§5 and §7. `{emergency}` and `{same_day}` are filled from
+in our own words. `{emergency}` and `{same_day}` are filled from
 the runner's country (`SERVICES` below), so no runner is told a number that is not theirs.
 """
 
@@ -277,7 +277,7 @@ REST_PAUSED = (
     "until you've been seen. I'll check in tomorrow morning."
 )
 
-# --- self-care: the traffic light (after the pain-monitoring model, evidence.md §4) ---------
+# --- self-care: the traffic light (after the pain-monitoring model) ---------
 
 GREEN_ADVICE = (
     "🟢 Mild (0-3) and settled by the next morning is usually OK to train with. Keep your "
@@ -317,7 +317,7 @@ STILL_ESCALATED = (
     "paused until a doctor or physio has seen you about them."
 )
 
-# --- area notes (evidence.md §3): what it's often linked with, never a diagnosis ------------
+# --- area notes : what it's often linked with, never a diagnosis ------------
 # They say what usually helps over the coming weeks; what the plan does now is said in the
 # plan-change message, worked out from the plan itself, so the two never disagree.
 

@@ -1,4 +1,4 @@
-"""The planner: where strength sessions go in the runner's week, and why (coaching.md P1-P7)."""
+"""The planner: where strength sessions go in the runner's week, and why (docs/coaching.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Week-to-week progression: step up after a clean week, step back after pain or missed work.
 
-Pain rule (decided here, after the pain-monitoring model of evidence.md §4, where 0-3/10 counts
+Pain rule (decided here, after the pain-monitoring model used for tendon pain, where 0-3/10 counts
 as safe): a week with pain at 4/10 or more, or a pain report whose score we do not know, steps
 back one level. Mild pain (1-3/10) holds the level: it never earns a progression, but it is not
 a reason to cut either. The pain flow itself swaps out the exercise that hurt.

@@ -74,7 +74,7 @@ class _Slot:
         return available & self.kit, avoid & self.loads
 
 
-# The in-season mix of coaching.md, most important first: when time is short the last
+# The in-season mix (docs/coaching.md), most important first: when time is short the last
 # slots go first (upper back, then the hinge, which single-leg work partly covers, then trunk).
 _SINGLE_LEG = _Slot(
     "single-leg work",

@@ -1,4 +1,4 @@
-"""The layers of architecture.md: core is pure, storage knows no Telegram, only bot does."""
+"""The layers of docs/architecture.md: core is pure, storage knows no Telegram, only bot does."""
 
 from __future__ import annotations
 

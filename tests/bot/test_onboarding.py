@@ -1,4 +1,4 @@
-"""Flows 1, 2 and 5 of product.md, as a runner lives them: through the real dispatcher."""
+"""Setup, the plan and settings, as a runner lives them: through the real dispatcher."""
 
 from __future__ import annotations
 

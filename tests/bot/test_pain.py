@@ -1,4 +1,4 @@
-"""Flow 4 of product.md and everything in safety.md, through the real dispatcher."""
+"""The pain check (docs/safety.md), through the real dispatcher."""
 
 from __future__ import annotations
 

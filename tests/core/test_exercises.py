@@ -19,7 +19,7 @@ LOWER_LIMB = frozenset(
     }
 )
 
-# evidence.md §6, rows 1-26, and the library keys that cover each row.
+# The 26 exercises every library must offer, and the library keys that cover each one.
 TABLE_ROWS = {
     1: {"goblet_squat", "back_squat"},
     2: {"single_leg_box_squat"},

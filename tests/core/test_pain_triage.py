@@ -1,4 +1,4 @@
-"""The pain check's decisions (safety.md, issue 12) as pure functions: every path, no Telegram."""
+"""The pain check's decisions (docs/safety.md) as pure functions: every path, no Telegram."""
 
 from __future__ import annotations
 
@@ -324,7 +324,7 @@ def test_red_advice_says_when_it_will_ask_again():
 
 
 def test_the_screens_ask_every_sign_in_the_evidence_table():
-    # evidence.md §5: symptoms in both legs, hard sore veins, a history of cancer.
+    # Red flags: symptoms in both legs, hard sore veins, a history of cancer.
     assert "both legs" in content.SCREEN_TEXTS[Screen.NOW]
     assert "hard, sore veins" in content.SCREEN_TEXTS[Screen.TODAY]
     assert "cancer" in content.SCREEN_TEXTS[Screen.DAYS]

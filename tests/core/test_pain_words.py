@@ -1,4 +1,4 @@
-"""Which messages report pain (safety.md, step 1), and which only mention it in passing."""
+"""Which messages report pain (docs/safety.md), and which only mention it in passing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The placement and phase rules of coaching.md, checked on the worked example and on any week."""
+"""The placement and phase rules (docs/coaching.md), on the worked example and on any week."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def strength_days(plan) -> list[str]:
     return [d.weekday.title for d in plan.days if d.session is not None]
 
 
-# --- the worked example of coaching.md ------------------------------------------------------
+# --- the worked example ------------------------------------------------------
 
 
 def test_worked_example_places_wednesday_and_sunday_after_the_runs():

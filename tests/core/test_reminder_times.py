@@ -89,7 +89,7 @@ def local(instant: dt.datetime, zone: str) -> str:
     return f"{instant.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
 
 
-# The worked week of product.md, as the planner places it: strength Wednesday and Sunday.
+# The worked week, as the planner places it: strength Wednesday and Sunday.
 WORKED = Week(
     days=(
         REST,

@@ -679,7 +679,7 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     lock = app.bot_data.setdefault(DISPATCH_LOCK_KEY, asyncio.Lock())
     if lock.locked():
         return
-    async with lock, _leading(app) as leader:
+    async with lock, _database_away("reminder dispatch"), _leading(app) as leader:
         if not leader:
             return  # another process sends reminders now: one pace for Telegram's limit
         rt = runtime_of(app)
@@ -724,10 +724,23 @@ async def _leading(app: App) -> AsyncIterator[bool]:
                 await connection.commit()
 
 
+@contextlib.asynccontextmanager
+async def _database_away(job: str) -> AsyncIterator[None]:
+    """A database that cannot be reached is one line per tick, not a traceback: the next tick
+    tries again and loses nothing (every reminder is a row)."""
+    try:
+        yield
+    except (sa.exc.DBAPIError, OSError) as error:
+        text = str(getattr(error, "orig", None) or error).strip()
+        first = text.splitlines()[0] if text else repr(error)
+        log.error("%s: database unreachable, trying again next tick: %s", job, first[:200])
+
+
 async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    extended = await extend_horizons(context.application)
-    if extended:
-        log.info("reminders extended for %s runners", extended)
+    async with _database_away("reminder horizon"):
+        extended = await extend_horizons(context.application)
+        if extended:
+            log.info("reminders extended for %s runners", extended)
 
 
 def schedule_jobs(app: App) -> None:

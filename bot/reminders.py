@@ -184,14 +184,18 @@ class Pace:
         # follow at once, or `rate` sends would fit in less than a second.
         self.next_slot = max(self.next_slot, now + self.spacing)
 
-    async def reply_turn(self, chat_id: int) -> None:
+    async def reply_turn(self, chat_id: int, message: bool = True) -> None:
         """A reply's slot. Replies queue with at most one reminder (the dispatcher asks for
         one slot at a time), so a runner who is talking waits a slot or two, not a burst.
 
-        A chat sent to less than a second ago (the first of a turn's two messages, or a
-        reminder) waits until that second has passed *before* asking for a slot: sent at
-        once, Telegram would answer 429, which costs the whole bot that slot and the runner
-        the retry_after and a second wait in the queue."""
+        A new `message` to a chat sent to less than a second ago (the first of a turn's two
+        messages, or a reminder) waits until that second has passed *before* asking for a
+        slot: sent at once, Telegram would answer 429, which costs the whole bot that slot
+        and the runner the retry_after and a second wait in the queue. Edits and answers to
+        presses do not count against a chat's second."""
+        if not message:
+            await self.turn()
+            return
         while True:
             free = self.chat_free_at(chat_id)
             if free is not None:

@@ -111,6 +111,27 @@ async def test_a_runner_who_writes_right_after_a_reminder_gets_the_answer_unrefu
     assert texts.SOMETHING_WENT_WRONG not in said
 
 
+async def test_a_press_is_answered_without_waiting_for_the_chats_second(
+    db_url: str, clock: Clock
+) -> None:
+    # A press answers it, edits the question (the choice shown) and asks the next one:
+    # only the new message counts against the chat's one a second, and the message before
+    # it went seconds ago, so nothing waits for the chat.
+    seconds = Seconds()
+    async with paced_coach(db_url, clock, seconds) as coach:
+        await coach.send("/start")
+        seconds.now += 3.0
+        before = seconds.now
+        await coach.tap("No race")
+        took = seconds.now - before
+        said = coach.texts()
+        methods = [name for name, _ in coach.standin.calls[-3:]]
+        assert coach.standin.rejected_429 == 0
+    assert sorted(methods) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert said[-1].startswith(texts.ASK_WEEK[:20])
+    assert took < 1.0  # three calls at the pace's spacing, none held for the chat
+
+
 class LateLoop:
     """Virtual time for many sleepers at once; now and then a wake-up comes late by a busy
     loop's worth of work (tens of milliseconds), as on a loaded event loop."""

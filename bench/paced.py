@@ -499,7 +499,8 @@ async def figure5(
         clean_b = below.rejected_429 == 0 and below.watcher.errors == 0
         figure.rows.append(
             Row(
-                f"5b Conversations, {label}, {b_rate:.0f} replies/s: p99 arrival to last reply",
+                f"5b Conversations, {label}, {offered:.0f} replies/s offered: p99 arrival to last "
+                "reply",
                 p99,
                 1.0,
                 "s",
@@ -514,7 +515,8 @@ async def figure5(
         )
         figure.rows.append(
             Row(
-                f"5b Conversations, {label}, {b_rate:.0f} replies/s: p99, one-message turns",
+                f"5b Conversations, {label}, {offered:.0f} replies/s offered: p99, one-message "
+                "turns",
                 percentile(one, 99),
                 1.0,
                 "s",

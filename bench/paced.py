@@ -36,6 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
+
 from bench.common import Figure, Row, percentile
 from bench.conversations import NOW, SCRIPT
 from bench.dispatch import reset_mornings, status_counts
@@ -46,8 +48,11 @@ from bot.reminders import PACE_WINDOW
 from bot.settings import Settings
 from bot.standin import TOKEN, BotApiStandIn, RateLimits
 from bot.texts import SOMETHING_WENT_WRONG
+from storage.db import make_engine
+from storage.tables import Runner
 
 App = Any
+_RUNNER: sa.Table = Runner.__table__  # type: ignore[attr-defined]
 RATE = 30  # Telegram's limit, and `rate_limit_per_second`
 READING = 0.5  # a runner reads the answer before the next message, at the least
 FIRST_CHAT = 3_000_000  # new runners; the seeded ones are 1,000,000 + i
@@ -201,11 +206,29 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+async def free_chats(url: str) -> int:
+    """The first chat id above every runner the database holds: the seats' runners must be
+    new (a runner already set up answers /start differently)."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            result = await conn.execute(sa.select(sa.func.max(_RUNNER.c.telegram_user_id)))
+            highest = result.scalar()
+    finally:
+        await engine.dispose()
+    return max(FIRST_CHAT, int(highest or 0) + 1)
+
+
 async def prepare(
-    url: str, standin: BotApiStandIn, starts: list[tuple[int, int]], start_at: dt.datetime
+    url: str,
+    standin: BotApiStandIn,
+    starts: list[tuple[int, int]],
+    start_at: dt.datetime,
+    warm: int,
 ) -> list[int]:
-    """Limiter off and answers at once: learn how many replies each step gets (one warm-up
-    runner), and bring each (chat, step) runner up to its step. Returns the counts."""
+    """Limiter off and answers at once: learn how many replies each step gets (a warm-up
+    runner in chat `warm`), and bring each (chat, step) runner up to its step. Returns the
+    counts."""
     latency, limits = standin.latency, standin.rate_limits
     standin.latency, standin.rate_limits = 0.0, None
     counter = Watcher()
@@ -219,7 +242,6 @@ async def prepare(
     inbox = _inbox(app)
     counts: list[int] = []
     try:
-        warm = FIRST_CHAT - 1
         for text in SCRIPT:
             before = counter.count.get(warm, 0)
             await inbox.accept(standin.text_update_data(warm, text, warm))
@@ -395,12 +417,13 @@ async def conversations(
     standin = BotApiStandIn(
         record_calls=False, keep_transcript=False, rate_limits=Limits(), latency=latency
     )
-    counts = await prepare(url, standin, [], NOW)
+    base = await free_chats(url)
+    counts = await prepare(url, standin, [], NOW, warm=base)
     # (b)'s seats: as many as offer `offered` replies a second at one message every
     # `period` seconds each, their first runners brought to every step of the script.
     seats = max(1, round(offered / (sum(counts) / n) * period))
-    starts_b = [(FIRST_CHAT + i, i % n) for i in range(seats)]
-    await prepare(url, standin, starts_b, NOW)
+    starts_b = [(base + 1 + i, i % n) for i in range(seats)]
+    await prepare(url, standin, starts_b, NOW, warm=base + 1 + seats)
     below = await _measured(
         url,
         standin,
@@ -411,9 +434,9 @@ async def conversations(
         window=(period, period + window),
         grace=10.0,
         seed=6,
-        first_new_chat=FIRST_CHAT + 2_000_000,
+        first_new_chat=base + 2_000_000,
     )
-    first = FIRST_CHAT + 1_000_000
+    first = base + 1_000_000
     settle = min(10.0, backlog_spread / 4)  # the queue forms in the first seconds
     backlog = await _measured(
         url,
@@ -571,9 +594,10 @@ async def burst(
         record_calls=False, keep_transcript=False, rate_limits=Limits(), latency=latency
     )
     seats_n = max(1, round(talkers * period))
-    starts = [(FIRST_CHAT + i, i % n) for i in range(seats_n)]
+    base = await free_chats(url)
+    starts = [(base + 1 + i, i % n) for i in range(seats_n)]
     start_at = SEVEN + dt.timedelta(seconds=5)
-    counts = await prepare(url, standin, starts, start_at)
+    counts = await prepare(url, standin, starts, start_at, warm=base)
     due = await reset_mornings(url)
     watcher = Watcher()
     watcher.marked = _seeded
@@ -606,7 +630,7 @@ async def burst(
             window=(period, period + seconds),
             grace=10.0,
             seed=7,
-            first_new_chat=FIRST_CHAT + 3_000_000,
+            first_new_chat=base + 1_000_000,
         )
         await stop(app)
     finally:

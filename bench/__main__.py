@@ -120,6 +120,7 @@ async def _main(args: argparse.Namespace) -> int:
     runners = args.dispatch_runners or sizes.runners
     limited_seconds = args.limited_seconds or sizes.limited_seconds
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="runcoach-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     if args.postgres:
@@ -195,7 +196,9 @@ async def _main(args: argparse.Namespace) -> int:
         f"{' --postgres' if args.postgres else ''}` on {dt.date.today():%Y-%m-%d}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; "
         f"the whole run took {total:.0f} s (seeding {seed.seconds:.0f} s). Figures vary with "
-        "the machine's load; see bench/README.md for what each one means.",
+        f"the machine's load (1-minute load average {load_before:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end: other processes may share these cores); see "
+        "bench/README.md for what each one means.",
     ]
     table = render(figures, header)
     print()

@@ -17,7 +17,7 @@ last reply of that turn reaching the runner.
    (a) Backlog: `runners` (2,000) new runners all start within the same minute, far more
        than 30 replies a second can serve: the figure is the replies a second sustained over
        a window once the backlog has formed (and how long a runner waits then).
-   (b) Just below the limit: seats whose offered load is `offered` replies a second (26, of
+   (b) Just below the limit: seats whose offered load is `offered` replies a second (25, of
        Telegram's 30), their runners spread over every step of the script (each seat's first
        runner was brought to its step beforehand, limiter off): p50/p99 latency.
 6. Replies during a 07:00 burst: the 100,000 seeded runners' morning messages all due, the

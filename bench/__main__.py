@@ -1,14 +1,16 @@
-"""`python -m bench`: every figure of issue 7 beside its ceiling, in one run, as one table.
+"""`python -m bench`: every figure of issues 7 and 11 beside its ceiling, in one run, as one
+table.
 
 The table is printed and written to bench/results.md (see bench/README.md). `--quick` runs
 everything at a tiny size in seconds (the smoke test does); `--postgres` adds figure 1 on
-PostgreSQL (a database created for the run and dropped after it).
+PostgreSQL (a database created for the run and dropped after it), and figure 5 there too.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -19,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import conversations, dispatch, planner, startup
+from bench import conversations, dispatch, paced, planner, startup
 from bench.common import Figure, Row, fresh_postgres, fresh_sqlite, postgres_reachable
 from bench.seed import seed_sqlite
 
@@ -36,24 +38,39 @@ class Sizes:
     plans: int
     plan_repeats: int
     startup_repeats: int
+    paced_runners: int  # figure 5a's backlog
+    backlog_spread: float  # 5a: the runners' /start spread over this long
+    paced_window: float  # 5a and 5b, each
+    period: float  # 5 and 6: seconds between one runner's messages
+    burst_seconds: float  # figure 6's window
 
 
-FULL = Sizes(2_000, 100_000, 60.0, 20.0, 10_000, 2_000, 9, 3)
-QUICK = Sizes(8, 300, 2.0, 1.0, 200, 200, 2, 1)
+FULL = Sizes(300, 100_000, 60.0, 10.0, 10_000, 2_000, 9, 3, 2_000, 60.0, 30.0, 9.0, 60.0)
+QUICK = Sizes(8, 300, 2.0, 1.0, 200, 200, 2, 1, 20, 4.0, 3.0, 2.0, 3.0)
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     parser.add_argument("--postgres", action="store_true", help="figure 1 on PostgreSQL too")
-    parser.add_argument("--runners", type=int, help="conversations of figure 1 (2,000)")
+    parser.add_argument("--runners", type=int, help="conversations of figure 1 (300)")
+    parser.add_argument("--paced-runners", type=int, help="runners of figure 5's backlog (2,000)")
+    parser.add_argument(
+        "--offered",
+        type=float,
+        default=25.0,
+        help="replies a second offered in figure 5b, of Telegram's 30 (25)",
+    )
+    parser.add_argument(
+        "--talkers", type=float, default=3.0, help="updates a second during figure 6's burst (3)"
+    )
     parser.add_argument("--dispatch-runners", type=int, help="runners of figures 2-3 (100,000)")
     parser.add_argument("--limited-seconds", type=float, help="length of figure 2b (60)")
     parser.add_argument(
         "--latency-ms",
         type=float,
         default=100.0,
-        help="round trip of each Bot API call in figure 2b, as Telegram's (100)",
+        help="round trip of each Bot API call in figures 2b, 5 and 6, as Telegram's (100)",
     )
     parser.add_argument("--out", type=Path, default=HERE / "results.md", help="the table")
     parser.add_argument("--workdir", type=Path, help="where the SQLite files go (a temp dir)")
@@ -99,9 +116,11 @@ def render(figures: list[Figure], header: list[str]) -> str:
 async def _main(args: argparse.Namespace) -> int:
     sizes = QUICK if args.quick else FULL
     conversation_runners = args.runners or sizes.conversation_runners
+    paced_runners = args.paced_runners or sizes.paced_runners
     runners = args.dispatch_runners or sizes.runners
     limited_seconds = args.limited_seconds or sizes.limited_seconds
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="runcoach-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     if args.postgres:
@@ -128,22 +147,46 @@ async def _main(args: argparse.Namespace) -> int:
 
         print("3. memory and start-up (child processes)...", flush=True)
         fig3 = await _startup_and_limited(
-            empty_url, seeded_url, runners, sizes, limited_seconds, args.latency_ms / 1000, figures
+            empty_url,
+            seeded_url,
+            runners,
+            sizes,
+            limited_seconds,
+            args.latency_ms / 1000,
+            args.talkers,
+            figures,
         )
 
         print(f"1. conversations ({conversation_runners:,} runners)...", flush=True)
         urls = [("SQLite", await fresh_sqlite(workdir / "conversations.sqlite3", empty))]
-        if args.postgres:
-            async with fresh_postgres() as pg_url:
-                urls.append(("PostgreSQL", pg_url))
-                figures.insert(0, await conversations.run(urls, conversation_runners))
-        else:
+        paced_urls = [("SQLite", await fresh_sqlite(workdir / "paced.sqlite3", empty))]
+        async with contextlib.AsyncExitStack() as stack:
+            if args.postgres:
+                urls.append(("PostgreSQL", await stack.enter_async_context(fresh_postgres())))
+                paced_urls.append(
+                    ("PostgreSQL", await stack.enter_async_context(fresh_postgres()))
+                )
             figures.insert(0, await conversations.run(urls, conversation_runners))
+            print(
+                f"5. conversations at Telegram's pace ({paced_runners:,} runners)...", flush=True
+            )
+            figures.append(
+                await paced.figure5(
+                    paced_urls,
+                    runners=paced_runners,
+                    latency=args.latency_ms / 1000,
+                    backlog_spread=sizes.backlog_spread,
+                    backlog_window=sizes.paced_window,
+                    offered=args.offered,
+                    window=sizes.paced_window,
+                    period=sizes.period,
+                )
+            )
         figures.append(fig3)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    order = {"1": 0, "2": 1, "3": 2, "4": 3}
+    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5}
     figures.sort(key=lambda f: order.get(f.title[0], 9))
     total = time.perf_counter() - started
     header = [
@@ -153,7 +196,9 @@ async def _main(args: argparse.Namespace) -> int:
         f"{' --postgres' if args.postgres else ''}` on {dt.date.today():%Y-%m-%d}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; "
         f"the whole run took {total:.0f} s (seeding {seed.seconds:.0f} s). Figures vary with "
-        "the machine's load; see bench/README.md for what each one means.",
+        f"the machine's load (1-minute load average {load_before:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end: other processes may share these cores); see "
+        "bench/README.md for what each one means.",
     ]
     table = render(figures, header)
     print()
@@ -170,10 +215,11 @@ async def _startup_and_limited(
     sizes: Sizes,
     limited_seconds: float,
     latency: float,
+    talkers: float,
     figures: list[Figure],
 ) -> Figure:
-    """Figure 3's quick children, figures 2a and 2b, then figure 3's slow ceiling child (one
-    job per runner)."""
+    """Figure 3's quick children, figures 2a and 2b, figure 6 (the same burst with runners
+    talking), then figure 3's slow ceiling child (one job per runner)."""
     repeats = sizes.startup_repeats
     begin3 = time.perf_counter()
     ours0 = await asyncio.to_thread(startup.best, empty_url, "ours", repeats)
@@ -194,6 +240,16 @@ async def _startup_and_limited(
     fig2.details += details
     fig2.seconds = time.perf_counter() - begin
     figures.append(fig2)
+    print("6. replies during the 07:00 burst...", flush=True)
+    figures.append(
+        await paced.burst(
+            seeded_url,
+            latency=latency,
+            seconds=sizes.burst_seconds,
+            talkers=talkers,
+            period=sizes.period,
+        )
+    )
     # After 2b, not beside it: the child keeps a core busy for about a minute, and on two
     # cores that cost 2b some of its pace.
     jobs_n = await asyncio.to_thread(startup.measure, seeded_url, "jobs")

@@ -43,6 +43,8 @@ SEND_ATTEMPTS = 4
 # Seconds between looks at replies to a chat that another sender has on their way.
 EARLIER_POLL = 0.1
 LOST = "lost"  # a reply another process took over while this one waited to send it
+# The calls Telegram counts against a chat's one message a second.
+MESSAGES = frozenset({"sendMessage", "sendDocument"})
 
 
 @dataclass
@@ -118,8 +120,10 @@ class ReplySender:
         # How replies ended whose outcome could not be written (the database was away):
         # written before anything pending is claimed, so a reply sent is not sent again.
         self._unrecorded: dict[int, tuple[str, str | None]] = {}
-        # Waits for a send slot under Telegram's limit (the reminder pace; none in tests).
-        self.pace: Callable[[int], Awaitable[None]] | None = None
+        # Waits for a send slot under Telegram's limit (the reminder pace; none in tests):
+        # pace(chat_id, message), `message` if the call counts against the chat's one a
+        # second (a new message; an edit or an answer to a press does not).
+        self.pace: Callable[[int, bool], Awaitable[None]] | None = None
 
     def _stale_before(self) -> dt.datetime:
         """Pending replies claimed before this have no live sender: they may be taken."""
@@ -243,7 +247,7 @@ class ReplySender:
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 if self.pace is not None:
-                    await self.pace(call.chat_id)
+                    await self.pace(call.chat_id, call.method in MESSAGES)
                 if not await held():
                     return LOST, None
                 await self._call(call)

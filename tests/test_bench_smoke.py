@@ -21,6 +21,12 @@ FIGURES = (
     "3 Memory growth",
     "3 Start to ready",
     "4 Planner, random profiles",
+    "5a Conversations, SQLite, backlog: replies sustained",
+    "5b Conversations, SQLite,",
+    "5a Conversations, PostgreSQL, backlog: replies sustained",
+    "5b Conversations, PostgreSQL,",
+    "6 Replies during a 07:00 burst: p99 arrival to last reply",
+    "6 The burst's drain beside the replies",
 )
 
 

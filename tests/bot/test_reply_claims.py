@@ -64,7 +64,7 @@ class Slots:
         self.open = False
         self._granted = asyncio.Semaphore(0)
 
-    async def __call__(self, chat_id: int) -> None:
+    async def __call__(self, chat_id: int, message: bool = True) -> None:
         self.asked += 1
         if not self.open:
             await self._granted.acquire()

@@ -123,10 +123,10 @@ async def ours(url: str, runners: int) -> tuple[float, list[float], Transcript, 
 async def _onboarded(app: Any) -> int:
     import sqlalchemy as sa
 
-    from bot.app import runtime_of
+    from bot.runtime import runtime
     from storage.tables import Runner
 
-    async with runtime_of(app).sessions() as db:
+    async with runtime(app).sessions() as db:
         result = await db.exec(  # type: ignore[call-overload]
             sa.select(sa.func.count()).select_from(Runner).where(Runner.onboarded)  # type: ignore[arg-type]
         )

@@ -42,9 +42,10 @@ from bench.common import Figure, Row, percentile
 from bench.conversations import NOW, SCRIPT
 from bench.dispatch import reset_mornings, status_counts
 from bench.seed import FIRST_USER_ID, SEVEN
-from bot.app import build_application, runtime_of, shut_down, start_up
+from bot.app import build_application, shut_down, start_up
 from bot.inbox import Inbox
 from bot.reminders import PACE_WINDOW
+from bot.runtime import runtime
 from bot.settings import Settings
 from bot.standin import TOKEN, BotApiStandIn, RateLimits
 from bot.texts import SOMETHING_WENT_WRONG
@@ -194,7 +195,7 @@ def _realtime(start_at: dt.datetime) -> Callable[[], dt.datetime]:
 
 
 def _inbox(app: App) -> Inbox:
-    inbox = runtime_of(app).inbox
+    inbox = runtime(app).inbox
     assert inbox is not None
     return inbox
 

@@ -4,55 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot import texts
+from bot.handlers import register_handlers
+from bot.inbox import Inbox
 from bot.logs import safe_url
+from bot.reminders import schedule_jobs
+from bot.runtime import RUNTIME_KEY, App, Clock, Runtime, runtime, utc_now
 from bot.settings import Settings
 from bot.turns import ReplySender, RunnerLocks
 from storage.db import make_engine, make_sessionmaker, upgrade
 
-if TYPE_CHECKING:
-    from bot.inbox import Inbox
-
-Clock = Callable[[], dt.datetime]
-App = Application[Any, Any, Any, Any, Any, Any]
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-@dataclass
-class Runtime:
-    """What every handler needs besides the update: the database and the clock."""
-
-    settings: Settings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    clock: Clock
-    locks: RunnerLocks
-    sender: ReplySender
-    inbox: Inbox | None = None  # set once the Application exists
-    last_dispatch: dt.datetime | None = None  # the reminder dispatcher's last run (health)
-
-
-RUNTIME_KEY = "runtime"
-
-
-def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
-    value = context.bot_data[RUNTIME_KEY]
-    assert isinstance(value, Runtime)
-    return value
 
 
 async def start_up(app: App, *, migrate: bool = True) -> None:
@@ -63,7 +30,7 @@ async def start_up(app: App, *, migrate: bool = True) -> None:
     Bot API has answered (`getMe`), so its first log line says the bot is up.
     """
     if migrate:
-        url = runtime_of(app).settings.db_url
+        url = runtime(app).settings.db_url
         log.info(
             "runcoach connected to the Bot API as @%s, database %s",
             app.bot.username,
@@ -75,13 +42,7 @@ async def start_up(app: App, *, migrate: bool = True) -> None:
 
 async def shut_down(app: App) -> None:
     """Close the database connections (the counterpart of `start_up`)."""
-    await runtime_of(app).engine.dispose()
-
-
-def runtime_of(app: App) -> Runtime:
-    value = app.bot_data[RUNTIME_KEY]
-    assert isinstance(value, Runtime)
-    return value
+    await runtime(app).engine.dispose()
 
 
 def build_application(
@@ -123,12 +84,7 @@ def build_application(
         app.bot, locks, clock, lease=dt.timedelta(seconds=settings.reply_lease_seconds)
     )
     app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, sessions, clock, locks, sender)
-
-    from bot.handlers import register_handlers
-    from bot.inbox import Inbox
-    from bot.reminders import schedule_jobs
-
-    runtime_of(app).inbox = Inbox(app, concurrency=settings.max_concurrent_turns)
+    runtime(app).inbox = Inbox(app, concurrency=settings.max_concurrent_turns)
 
     register_handlers(app)
     if app.job_queue is not None:

@@ -12,7 +12,8 @@ import getpass
 import sys
 from typing import Any, TextIO
 
-from bot.app import App, build_application, shut_down, start_up
+from bot.app import build_application, shut_down, start_up
+from bot.runtime import App
 from bot.settings import Settings
 from bot.standin import TOKEN, BotApiStandIn
 

@@ -31,7 +31,6 @@ from telegram.ext import (
 )
 
 from bot import pain, texts
-from bot.app import runtime
 from bot.pain import NOT_NOW_WORDS, PAIN, pain_step
 from bot.plans import plan_for, reminder_settings
 from bot.questions import (
@@ -51,6 +50,7 @@ from bot.questions import (
 )
 from bot.reminders import rebuild_reminders
 from bot.render import TELEGRAM_LIMIT, day_entry, pack, render_plan
+from bot.runtime import runtime
 from bot.turns import CURRENT, Replies, document_param
 from core import pain_content as content
 from core.areas import AREA_LABELS

@@ -26,7 +26,7 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot import texts
-from bot.app import runtime_of
+from bot.runtime import runtime
 from bot.turns import CURRENT, TurnState
 from storage import inbox as store
 
@@ -62,7 +62,7 @@ class Inbox:
 
     async def accept_many(self, updates: Sequence[dict[str, Any]]) -> None:
         """Store a batch (polling), committed before this returns; then handle it."""
-        rt = runtime_of(self.app)
+        rt = runtime(self.app)
         async with rt.locks.transaction() as db:
             new = set(await store.store_updates(db, updates=updates, now=rt.clock()))
         for data in updates:
@@ -85,7 +85,7 @@ class Inbox:
     # --- handling ----------------------------------------------------------------------
 
     async def _drain(self, user_id: int | None) -> None:
-        rt = runtime_of(self.app)
+        rt = runtime(self.app)
         try:
             while True:
                 if user_id is not None:
@@ -112,7 +112,7 @@ class Inbox:
 
     async def _handle(self, update_id: int, payload: dict[str, Any], attempts: int) -> bool:
         """Run the update's turn; True if it failed and is to be tried again."""
-        rt = runtime_of(self.app)
+        rt = runtime(self.app)
         state = TurnState(update_id)
         token = CURRENT.set(state)
         try:
@@ -168,7 +168,7 @@ class Inbox:
 
     async def start(self) -> None:
         """Handle what was left from before, then sweep every few seconds."""
-        rt = runtime_of(self.app)
+        rt = runtime(self.app)
         if not rt.locks.postgres:
             # SQLite has this one process, so replies left pending from before it started
             # are a dead process's: sent at once. On PostgreSQL another process may be
@@ -195,7 +195,7 @@ class Inbox:
 
     async def sweep(self, *, everything: bool = False) -> None:
         """Handle updates nobody is handling, send replies nobody sent, prune old rows."""
-        rt = runtime_of(self.app)
+        rt = runtime(self.app)
         now = rt.clock()
         async with rt.sessions() as db:
             users = await store.waiting_users(

@@ -17,6 +17,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.episodes import (
+    NEW,
+    PAIN,
+    day_label,
+    followup_prompt,
+    load_episode,
+    retime_followups,
+    save_episode,
+)
 from bot.plans import plan_for
 from bot.questions import QUESTIONS, Accepted, Answers, Button, Context, Invalid, Prompt, Question
 from bot.reminders import rebuild_reminders
@@ -33,7 +42,6 @@ from core.pain import (
     PainOutcome,
     Seen,
     Services,
-    Stage,
     Timing,
     answer_score,
     answer_seen,
@@ -64,13 +72,11 @@ from storage.tables import Runner
 
 log = logging.getLogger(__name__)
 
-PAIN = "pain"  # the dialog flow, and the kv namespace of open episodes
 NOT_NOW_WORDS = {"not now", "later", "stop", "cancel", "/cancel", "never mind", "nevermind"}
 YES, NO = "yes", "no"
 OTHER_AREA = "other"
 TORSO_AREA = "torso"
 INJURY = "injury"  # the pause reason an emergency or same-day sign sets
-NEW = "new"  # the follow-up button that starts a new pain check
 URGENT = (Urgency.EMERGENCY, Urgency.SAME_DAY)
 
 
@@ -391,37 +397,6 @@ def outcome_record(answers: Answers, outcome: PainOutcome) -> dict[str, Any]:
 # --- episodes: stored per runner in the kv table ------------------------------------------------
 
 
-async def load_episode(db: AsyncSession, runner: Runner) -> Episode | None:
-    stored = await repo.get_kv(db, namespace=PAIN, key=str(runner.telegram_user_id))
-    if stored is None:
-        return None
-    try:
-        return Episode.model_validate(stored)
-    except ValueError:
-        # An episode stored before episodes were typed: start again from the runner's areas.
-        # One that was urgent stays escalated: only a clinician clears it.
-        log.warning("runner %s: pain episode in an old format, rebuilt", runner.id)
-        areas = frozenset(BodyArea(a) for a in runner.pain_areas if a in set(BodyArea))
-        since = dt.date.fromisoformat(str(stored.get("since", dt.date.min.isoformat())))
-        if stored.get("urgent"):
-            return Episode(
-                since=since,
-                urgency=Urgency.SAME_DAY,
-                flagged_on=since,
-                stage=Stage.SEE,
-                areas=areas,
-            )
-        return Episode(since=since, areas=areas)
-
-
-async def save_episode(db: AsyncSession, runner: Runner, episode: Episode | None) -> None:
-    key = str(runner.telegram_user_id)
-    if episode is None:
-        await repo.delete_kv(db, namespace=PAIN, key=key)
-    else:
-        await repo.set_kv(db, namespace=PAIN, key=key, value=episode.model_dump(mode="json"))
-
-
 def services_of(runner: Runner, answers: Answers | None = None) -> Services:
     """Numbers for the runner's country; during setup, from the zone they gave if any."""
     zone = runner.time_zone
@@ -447,24 +422,6 @@ async def _schedule(turn: PainTurn, days: int, zone: ZoneInfo | None = None) -> 
     await repo.schedule_followup(
         turn.db, runner_id=runner.id, local_date=day, due_at=at, payload={}
     )
-
-
-async def retime_followups(db: AsyncSession, *, runner: Runner, now: dt.datetime) -> None:
-    """Pending check-ins at the runner's morning time in their zone as it is now (set up
-    during setup, they were planned before the runner gave a zone)."""
-    assert runner.id is not None
-    zone = ZoneInfo(runner.time_zone)
-    morning = dt.time.fromisoformat(runner.morning_time)
-    rows = await repo.upcoming_reminders(db, runner_id=runner.id, now=now, limit=50)
-    for row in rows:
-        if row.kind != PAIN:
-            continue
-        due = local_to_utc(row.local_date, morning, zone)
-        if due <= now:
-            continue  # this morning has gone by in their zone: the row's day stays
-        if due != row.due_at:
-            row.due_at = due
-            db.add(row)
 
 
 def _this_week(turn: PainTurn) -> Plan:
@@ -538,41 +495,12 @@ async def finish_report(turn: PainTurn, answers: Answers, *, setup: Answers | No
     return outcome.escalated
 
 
-def _day(day: dt.date) -> str:
-    return f"{day:%A %d %B}"
-
-
 def not_now_text(runner: Runner, answers: Answers | None = None) -> str:
     """Leaving the pain check: one safety line, with the runner's emergency number."""
     return services_of(runner, answers).fill(content.NOT_NOW)
 
 
 # --- follow-ups ------------------------------------------------------------------------------
-
-
-def followup_prompt(
-    episode: Episode | None, day: dt.date
-) -> tuple[str, list[list[tuple[str, str]]]]:
-    """The morning check-in: "have you been seen?" while escalated, else a score."""
-    d = day.isoformat()
-    new_row = [(content.NEW_SYMPTOMS, f"f:{NEW}:{d}")]
-    if episode is not None and episode.asks_seen:
-        since = episode.flagged_on or episode.since
-        rows = [
-            [(content.SEEN_CLEARED, f"f:{Seen.CLEARED.value}:{d}")],
-            [(content.SEEN_REHAB, f"f:{Seen.REHAB.value}:{d}")],
-            [(content.NOT_SEEN, f"f:{Seen.NOT_YET.value}:{d}")],
-            new_row,
-        ]
-        return content.SEEN_QUESTION.format(since=_day(since)), rows
-    areas = sorted(episode.areas | episode.ease) if episode is not None else []
-    label = AREA_LABELS[areas[0]].lower() if len(areas) == 1 else "pain"
-    rows = [
-        [(str(n), f"f:{n}:{d}") for n in range(0, 6)],
-        [(str(n), f"f:{n}:{d}") for n in range(6, 11)],
-        new_row,
-    ]
-    return content.FOLLOWUP_QUESTION.format(area=label), rows
 
 
 ANSWERED, ALREADY, STALE = "answered", "already", "stale"
@@ -670,14 +598,14 @@ async def pause_notice(db: AsyncSession, runner: Runner) -> str | None:
     episode = await load_episode(db, runner)
     if episode is None or not episode.escalated:
         return None
-    return content.PAUSE_NOTICE.format(since=_day(episode.flagged_on or episode.since))
+    return content.PAUSE_NOTICE.format(since=day_label(episode.flagged_on or episode.since))
 
 
 async def resume_caution(db: AsyncSession, runner: Runner) -> str | None:
     episode = await load_episode(db, runner)
     if episode is None or not episode.escalated:
         return None
-    return content.RESUME_CAUTION.format(since=_day(episode.flagged_on or episode.since))
+    return content.RESUME_CAUTION.format(since=day_label(episode.flagged_on or episode.since))
 
 
 __all__ = [

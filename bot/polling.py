@@ -17,7 +17,8 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application
 
-from bot.app import runtime_of, shut_down, start_up
+from bot.app import shut_down, start_up
+from bot.runtime import runtime
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -26,7 +27,7 @@ POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open when there is noth
 
 async def poll(app: App, stop: asyncio.Event, *, hold: int = POLL_TIMEOUT) -> None:
     """Fetch, store, then confirm, until `stop` is set."""
-    inbox = runtime_of(app).inbox
+    inbox = runtime(app).inbox
     assert inbox is not None
     offset: int | None = None
     backoff = 1.0
@@ -78,7 +79,7 @@ async def serve_polling(app: App) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    inbox = runtime_of(app).inbox
+    inbox = runtime(app).inbox
     assert inbox is not None
     async with app:
         await start_up(app)

@@ -27,9 +27,10 @@ from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, Ti
 from telegram.ext import Application, ContextTypes
 
 from bot import texts
-from bot.app import runtime_of
+from bot.episodes import followup_prompt, load_episode, retime_followups
 from bot.plans import plan_for, reminder_settings, restrictions_for
 from bot.render import TELEGRAM_LIMIT, run_label, session_lines
+from bot.runtime import runtime
 from core.planner import week_start_of
 from core.progression import week_streak
 from core.reminders import ReminderKind, is_stale, reminders_for, strength_due
@@ -76,15 +77,13 @@ async def rebuild_reminders(db: AsyncSession, *, runner: Runner, now: dt.datetim
     runner.reminders_until = until
     db.add(runner)
     if runner.pain_areas and restrictions_for(runner).checkins:
-        from bot.pain import retime_followups  # bot.pain builds on this module
-
         await retime_followups(db, runner=runner, now=now)
     return len(specs)
 
 
 async def extend_horizons(app: App, *, now: dt.datetime | None = None) -> int:
     """Top up runners whose reminders end within a week (the daily horizon job)."""
-    rt = runtime_of(app)
+    rt = runtime(app)
     now = now or rt.clock()
     done = 0
     while True:
@@ -225,7 +224,7 @@ class Pace:
 def pace_of(app: App) -> Pace:
     pace = app.bot_data.get(PACE_KEY)
     if not isinstance(pace, Pace):
-        pace = Pace(runtime_of(app).settings.rate_limit_per_second)
+        pace = Pace(runtime(app).settings.rate_limit_per_second)
         app.bot_data[PACE_KEY] = pace
     return pace
 
@@ -260,7 +259,7 @@ class _Outcomes:
             return
         finished, self.waiting = self.waiting, []
         try:
-            async with runtime_of(self.app).locks.transaction() as db:
+            async with runtime(self.app).locks.transaction() as db:
                 await repo.finish_reminders(db, finished=finished, now=self.now)
         except BaseException:
             # Kept for the next write (the pass's last one retries): an outcome lost here
@@ -286,7 +285,7 @@ async def dispatch_due(
     `drain()` is true (the application is running), each claimed as soon as the one before
     has started its last send, so the pace does not stop at every batch. A 429 ends it.
     """
-    rt = runtime_of(app)
+    rt = runtime(app)
     now = now or rt.clock()
     grace = dt.timedelta(minutes=rt.settings.reminder_grace_minutes)
     lease = dt.timedelta(seconds=rt.settings.reminder_lease_seconds)
@@ -463,7 +462,7 @@ async def _send(
 
     def answered() -> dt.datetime:
         # Pauses and backoffs count from Telegram's answer: a batch runs for seconds.
-        return max(now, runtime_of(app).clock())
+        return max(now, runtime(app).clock())
 
     try:
         if not await _still_wanted(app, row):
@@ -519,7 +518,7 @@ async def _send(
 async def _still_wanted(app: App, row: Reminder) -> bool:
     """Right before the send: the row is still ours to send, and its runner still exists."""
     assert row.id is not None and row.claimed_at is not None
-    async with runtime_of(app).sessions() as db:
+    async with runtime(app).sessions() as db:
         return await repo.reminder_still_claimed(db, reminder_id=row.id, claimed_at=row.claimed_at)
 
 
@@ -549,7 +548,7 @@ def _finish_retry(outcomes: _Outcomes, row: Reminder, now: dt.datetime, error: s
 
 async def _runner_blocked(app: App, runner: Runner) -> None:
     assert runner.id is not None
-    async with runtime_of(app).locks.transaction() as db:
+    async with runtime(app).locks.transaction() as db:
         stored = await repo.get_runner_by_id(db, runner_id=runner.id)
         if stored is not None:
             stored.active = False
@@ -560,7 +559,7 @@ async def _runner_blocked(app: App, runner: Runner) -> None:
 
 async def _chat_moved(app: App, runner: Runner, new_chat_id: int) -> None:
     assert runner.id is not None
-    async with runtime_of(app).locks.transaction() as db:
+    async with runtime(app).locks.transaction() as db:
         stored = await repo.get_runner_by_id(db, runner_id=runner.id)
         if stored is not None:
             stored.chat_id = new_chat_id
@@ -652,9 +651,8 @@ async def compose(
 async def _pain_followup(
     app: App, runner: Runner, day: dt.date
 ) -> tuple[str, InlineKeyboardMarkup | None] | None:
-    from bot.pain import followup_prompt, load_episode  # bot.pain builds on this module
 
-    async with runtime_of(app).sessions() as db:
+    async with runtime(app).sessions() as db:
         episode = await load_episode(db, runner)
     if episode is None:  # settled since it was planned
         return None
@@ -664,7 +662,7 @@ async def _pain_followup(
 
 async def _already_logged(app: App, runner: Runner, day: dt.date) -> bool:
     assert runner.id is not None
-    async with runtime_of(app).sessions() as db:
+    async with runtime(app).sessions() as db:
         logs = await repo.session_logs(db, runner_id=runner.id, since=day)
     return any(log.date == day for log in logs)
 
@@ -674,7 +672,7 @@ async def _weekly(app: App, runner: Runner, sunday: dt.date) -> str:
 
     assert runner.id is not None
     monday = week_start_of(sunday)
-    async with runtime_of(app).sessions() as db:
+    async with runtime(app).sessions() as db:
         stats = await repo.week_numbers(db, runner_id=runner.id, monday=monday)
         streak = await weeks_streak(db, runner, monday)
     planned = len(plan_for(runner, monday).sessions)
@@ -720,7 +718,7 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     async with lock, _database_away("reminder dispatch"), _leading(app) as leader:
         if not leader:
             return  # another process sends reminders now: one pace for Telegram's limit
-        rt = runtime_of(app)
+        rt = runtime(app)
         report = await dispatch_due(app, drain=lambda: app.running)
         rt.last_dispatch = rt.clock()
         if report.sent or report.expired or report.failed:
@@ -742,7 +740,7 @@ async def _leading(app: App) -> AsyncIterator[bool]:
     """On PostgreSQL, only one process dispatches at a time, so two processes together keep
     one pace under Telegram's limit; the lock goes with the connection if the process dies.
     SQLite has one process (a second one is refused at start)."""
-    rt = runtime_of(app)
+    rt = runtime(app)
     if not rt.locks.postgres:
         yield True
         return
@@ -784,8 +782,8 @@ async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 def schedule_jobs(app: App) -> None:
     """One repeating dispatcher and one horizon job: nothing per runner."""
     assert app.job_queue is not None
-    runtime_of(app).sender.pace = pace_of(app).reply_turn  # one pace for replies and reminders
-    every = runtime_of(app).settings.reminder_dispatch_seconds
+    runtime(app).sender.pace = pace_of(app).reply_turn  # one pace for replies and reminders
+    every = runtime(app).settings.reminder_dispatch_seconds
     # Two instances: a tick during a long drain returns at once instead of being skipped
     # with a warning by the scheduler.
     # APScheduler drops a run that starts more than a second late (its default misfire

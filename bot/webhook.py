@@ -35,8 +35,9 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApp
 from tornado.web import RequestHandler, stream_request_body
 
-from bot.app import runtime_of
+from bot.app import shut_down, start_up
 from bot.logs import RateLimitFilter, Throttled, one_line
+from bot.runtime import runtime
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -224,7 +225,7 @@ class _HealthHandler(_Guarded):
 
     async def get(self) -> None:
         database = await self.server.database()
-        rt = runtime_of(self.server.app)
+        rt = runtime(self.server.app)
         tick = rt.last_dispatch
         body = {
             "status": "ok" if database == "ok" else "degraded",
@@ -431,7 +432,7 @@ class WebhookServer:
         return state
 
     async def _write_probe(self) -> str:
-        rt = runtime_of(self.app)
+        rt = runtime(self.app)
         try:
             # As every writer does (on SQLite, the one writer's turn comes in order).
             async with rt.locks.transaction() as session:
@@ -493,15 +494,13 @@ async def serve_webhook(
 
     from telegram import Update as TgUpdate
 
-    from bot.app import shut_down, start_up
-
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    inbox = runtime_of(app).inbox
+    inbox = runtime(app).inbox
     assert inbox is not None
-    cap = connection_cap(runtime_of(app).settings.web_max_connections)
+    cap = connection_cap(runtime(app).settings.web_max_connections)
     server = WebhookServer(
         app, path=path, secret=secret, accept=accept or inbox.accept, max_connections=cap
     )

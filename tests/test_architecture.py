@@ -66,3 +66,52 @@ def test_core_and_storage_exist_with_code():
     # The checks above would pass vacuously on an empty tree.
     assert len(imports_of("core")) >= 5
     assert len(imports_of("storage")) >= 3
+
+
+def _project_imports(path: Path) -> set[str]:
+    """The project modules a file imports, anywhere in it (functions and TYPE_CHECKING too)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in found if name.split(".")[0] in PACKAGES}
+
+
+PACKAGES = ("bot", "core", "storage")
+
+
+def _module_graph() -> dict[str, set[str]]:
+    modules: dict[str, Path] = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            modules[name] = path
+    return {
+        name: {target for target in _project_imports(path) if target in modules} - {name}
+        for name, path in modules.items()
+    }
+
+
+def test_the_project_has_no_import_cycle():
+    graph = _module_graph()
+    assert len(graph) > 30  # would pass vacuously on an empty tree
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycle = [*path[path.index(target) :], target]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if target not in state:
+                visit(target, [*path, target])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])

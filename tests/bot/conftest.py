@@ -19,6 +19,20 @@ WORKED_WEEK = (
     "Sun easy 09:00"
 )
 
+# The whole setup typed, no buttons, with the week in one message.
+SETUP_ANSWERS = (
+    "/start",
+    "no race",
+    WORKED_WEEK,
+    "2",
+    "25",
+    "after runs",
+    "none",
+    "Europe/London",
+    "none",
+    "yes",
+)
+
 
 class Clock:
     """The time the bot believes it is; tests move it instead of sleeping."""
@@ -85,19 +99,8 @@ class Coach:
 
     async def onboard_typing(self, chat_id: int = 42, week: str = WORKED_WEEK) -> None:
         """The whole setup typed, no buttons, with the week in one message."""
-        for answer in (
-            "/start",
-            "no race",
-            week,
-            "2",
-            "25",
-            "after runs",
-            "none",
-            "Europe/London",
-            "none",
-            "yes",
-        ):
-            await self.send(answer, chat_id)
+        for answer in SETUP_ANSWERS:
+            await self.send(week if answer == WORKED_WEEK else answer, chat_id)
 
 
 @pytest.fixture

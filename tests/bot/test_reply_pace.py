@@ -20,7 +20,7 @@ from bot.reminders import PACE_KEY, Pace, dispatch_due
 from bot.standin import BotApiStandIn, RateLimits
 from storage import repo
 from storage.tables import Reminder
-from tests.bot.conftest import Clock, Coach
+from tests.bot.conftest import SETUP_ANSWERS, Clock, Coach
 
 RATE = 30
 
@@ -52,19 +52,7 @@ def paced_coach(db_url: str, clock: Clock, seconds: Seconds) -> Coach:
     return coach
 
 
-SETUP = (
-    "/start",
-    "no race",
-    "Mon rest, Tue intervals 18:00, Wed easy 07:00, Thu tempo 18:00, Fri rest, "
-    "Sat long 08:00, Sun easy 09:00",
-    "2",
-    "25",
-    "after runs",
-    "none",
-    "Europe/London",
-    "none",
-    "yes",
-)
+SETUP = SETUP_ANSWERS
 
 
 async def test_a_turn_that_says_two_things_delivers_both_and_telegram_refuses_neither(

@@ -50,7 +50,7 @@ from storage.tables import (
     runner_profile,
     runner_week,
 )
-from tests.bot.conftest import WORKED_WEEK, Clock, Coach
+from tests.bot.conftest import SETUP_ANSWERS, Clock, Coach
 from tests.bot.http_standin import HttpStandIn
 
 TOKEN = "123456:AAH" + "x7Kq2Lm9Np4Rs8Tv1Wy5Zb3Cd6Fg0H"
@@ -64,18 +64,7 @@ REPLY_LEASE_SECONDS = 1.0
 DEADLINE = 75.0  # seconds, for everything one test waits on the bot processes
 TRIGGER_WAIT = 5.0  # seconds a kill waits for its moment before it kills anyway
 POLL = 0.02  # seconds between looks at what the other process has done so far
-SETUP = (
-    "/start",
-    "no race",
-    WORKED_WEEK,
-    "2",
-    "25",
-    "after runs",
-    "none",
-    "Europe/London",
-    "none",
-    "yes",
-)
+SETUP = SETUP_ANSWERS
 MINUTE_TAPS = ("15", "20", "30", "40")  # a runner's first change, by button
 DELAYS = (0, 15, 30, 60)  # the strength reminder delay a runner taps in /reminders
 # Messages the reminder dispatcher may send on its own if the test runs at their time.

@@ -598,14 +598,16 @@ async def pause_notice(db: AsyncSession, runner: Runner) -> str | None:
     episode = await load_episode(db, runner)
     if episode is None or not episode.escalated:
         return None
-    return content.PAUSE_NOTICE.format(since=day_label(episode.flagged_on or episode.since))
+    text = content.PAUSE_NOTICE_REST if episode.rest else content.PAUSE_NOTICE
+    return text.format(since=day_label(episode.flagged_on or episode.since))
 
 
 async def resume_caution(db: AsyncSession, runner: Runner) -> str | None:
     episode = await load_episode(db, runner)
     if episode is None or not episode.escalated:
         return None
-    return content.RESUME_CAUTION.format(since=day_label(episode.flagged_on or episode.since))
+    text = content.RESUME_CAUTION_REST if episode.rest else content.RESUME_CAUTION
+    return text.format(since=day_label(episode.flagged_on or episode.since))
 
 
 __all__ = [

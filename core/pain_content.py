@@ -539,6 +539,11 @@ PAUSE_NOTICE = (
     "me about on {since}, and any strength left in your plan is upper body and trunk only. "
     "Tap Cleared to train at a check-in once you've been cleared."
 )
+PAUSE_NOTICE_REST = (
+    "⏸ Running is paused until a doctor has seen you about the symptoms you told me about "
+    "on {since}, and strength is too: no running and no strength until then. Tap Cleared to "
+    "train at a check-in once you've been cleared."
+)
 MORNING_PAUSED = (
     "Good morning! Running is paused until you've been seen about your symptoms, so no run today."
 )
@@ -547,4 +552,9 @@ RESUME_CAUTION = (
     "Your reminders are back on, but please be careful: you told me about symptoms on "
     "{since} that need a doctor or physio. Until you tap Cleared to train at a check-in, "
     "running stays paused and any strength left in your plan is upper body and trunk only."
+)
+RESUME_CAUTION_REST = (
+    "Your reminders are back on, but please be careful: you told me about symptoms on "
+    "{since} that need a doctor. Until you tap Cleared to train at a check-in, there is no "
+    "running and no strength in your plan."
 )

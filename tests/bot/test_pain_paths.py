@@ -553,3 +553,18 @@ async def test_an_eased_tendon_with_nothing_loading_it_claims_no_change(coach: C
     await coach.tap("No")
     assert content.PLAN_KEEPS_LOADING not in coach.texts()
     assert content.PLAN_NOTHING_LOADS in coach.texts()
+
+
+async def test_after_a_sign_that_stops_all_exercise_the_notices_say_no_strength_either(
+    coach: Coach,
+):
+    await coach.onboard_typing()
+    await coach.send("I felt dizzy and my chest was tight on the hill yesterday")
+    await coach.send("/today")
+    notice = next(t for t in coach.texts()[-2:] if t.startswith("⏸"))
+    assert "no running and no strength" in notice
+    assert "upper body and trunk" not in notice  # the plan has no strength: say so
+    await coach.send("/resume")
+    assert "no running and no strength" in coach.texts()[-1] or any(
+        "no running and no strength" in t for t in coach.texts()[-2:]
+    )

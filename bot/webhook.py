@@ -138,10 +138,18 @@ class _Guarded(RequestHandler):
         """Telegram posts without cookies; the secret header is the check."""
 
     def refuse(self, status: int, kind: str, message: str, *args: object) -> None:
-        """Answer `status` now (the rest of the body is never read); log at most once a second."""
+        """Answer `status` now (the rest of the body is never read); log at most once a second.
+
+        When a body was announced, the connection is closed after the answer (tornado cannot
+        read the next request behind an unread body), and `Connection: close` says so: a
+        client that pools connections would otherwise send its next request into the closing
+        socket and get a reset.
+        """
         if message:
             self.server.throttled.log(kind, logging.WARNING, message, *args)
         self.set_status(status)
+        if self.has_body():
+            self.set_header("Connection", "close")
         self.finish()
 
     def has_body(self) -> bool:

@@ -173,6 +173,20 @@ async def test_a_request_without_the_secret_is_refused_before_its_body_is_sent(
     assert served.server.open_connections == 0
 
 
+async def test_a_pooling_client_goes_on_after_a_refusal(serve: Serve):
+    """A refusal leaves the body unread, so the server hangs up, and it says so first: a
+    client that reuses connections (httpx here, a proxy in front of the bot) must not send its
+    next update into the closing socket."""
+    served = await serve()
+    for n in range(20):
+        refused = await served.post(update(n), secret="wrong")
+        assert refused.status_code == 403
+        assert refused.headers["Connection"] == "close"
+        answered = await served.post(update(n))
+        assert answered.status_code == 200
+    assert [u["update_id"] for u in served.accepted] == list(range(20))
+
+
 async def test_refused_requests_log_at_most_a_line_a_second(
     serve: Serve, caplog: pytest.LogCaptureFixture
 ):

@@ -9,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Everything core/ may import: the standard library's pure parts and pydantic.
+# Everything core/ may import: the standard library's pure parts, pydantic, and two pure
+# text libraries (rapidfuzz for typos, dateutil for typed dates).
 CORE_ALLOWED = {
     "__future__",
     "collections",
@@ -24,6 +25,8 @@ CORE_ALLOWED = {
     "typing",
     "zoneinfo",  # the time-zone database; callers still pass `now` and the zone name
     "pydantic",
+    "rapidfuzz",
+    "dateutil",
     "core",
 }
 

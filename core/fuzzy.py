@@ -8,7 +8,7 @@ it is only somewhat close ("song" → long?), so the caller asks "did you mean .
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -34,23 +34,37 @@ def _same_letters(a: str, b: str) -> bool:
     return sorted(a) == sorted(b)
 
 
-def guess(word: str, choices: Iterable[str], *, min_length: int = MIN_LENGTH) -> Guess | None:
+def guess(
+    word: str,
+    choices: Iterable[str] | Mapping[str, Hashable],
+    *,
+    min_length: int = MIN_LENGTH,
+) -> Guess | None:
     """The closest of `choices` to `word`, or None when nothing is close.
 
     Sure when the similarity is at least `SURE`, or when the word has the same letters as the
     candidate (a transposition such as "lnog" for "long"), as long as no other candidate is
-    as close. Words shorter than `min_length` and exact matches return None.
+    as close. With a mapping, candidates with the same meaning (its value: "interval" and
+    "intervals") do not count as rivals. Words shorter than `min_length` and exact matches
+    return None.
     """
     word = word.lower()
-    pool = list(dict.fromkeys(c.lower() for c in choices))
-    if len(word) < min_length or word in pool or not pool:
+    meaning: dict[str, Hashable] = {}
+    if isinstance(choices, Mapping):
+        for choice, value in choices.items():
+            meaning.setdefault(choice.lower(), value)
+    else:
+        for choice in choices:
+            meaning.setdefault(choice.lower(), choice.lower())
+    pool = list(meaning)
+    if len(word) < min_length or word in meaning or not pool:
         return None
     ranked = process.extract(
-        word, pool, scorer=OSA.normalized_similarity, limit=2, score_cutoff=SUGGEST
+        word, pool, scorer=OSA.normalized_similarity, limit=None, score_cutoff=SUGGEST
     )
     if not ranked:
         return None
     best, score, _ = ranked[0]
-    tied = len(ranked) > 1 and ranked[1][1] >= score
+    tied = any(s >= score and meaning[c] != meaning[best] for c, s, _ in ranked[1:])
     sure = not tied and (score >= SURE or (_same_letters(word, best) and len(word) >= 4))
     return Guess(best, float(score), sure)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.models import WEEKDAY_NAMES, Day, DayKind, Week, Weekday
@@ -649,7 +650,12 @@ def _fragments(text: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def _entries(original: str, cleaned: str) -> list[_Entry]:
+def _entries(
+    original: str,
+    cleaned: str,
+    days_of: Callable[[str], tuple[Weekday, ...] | None] = _token_days,
+) -> list[_Entry]:
+    """The day entries of one fragment; `days_of` tells which tokens name days."""
     tokens = [
         _Token(_token_norm(m[0]), m.start(), m.end())
         for m in re.finditer(r"[^\s\-/]+|[-/]", cleaned)
@@ -660,7 +666,7 @@ def _entries(original: str, cleaned: str) -> list[_Entry]:
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        days = _token_days(token.text)
+        days = days_of(token.text)
         if days is not None:
             joining = current is not None and not current.body and current.pending is not None
             if current is not None and joining:
@@ -684,7 +690,7 @@ def _entries(original: str, cleaned: str) -> list[_Entry]:
             and current.pending is None
             and token.text in _DAY_CONNECTORS | _RANGE_CONNECTORS
             and i + 1 < len(tokens)
-            and _token_days(tokens[i + 1].text) is not None
+            and days_of(tokens[i + 1].text) is not None
         ):
             current.pending = token.text  # "Mon and Wed", "Mon - Fri"
             current.end = token.end

@@ -10,14 +10,235 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.answers import Option, match_option, read_equipment, read_number, yes_no
 from core.areas import parse_areas
 from core.dates import DateParseError, day_first, read_date
 from core.fuzzy import guess
-from core.models import BodyArea, DayKind, Equipment
+from core.models import BodyArea, Day, DayKind, Equipment, Week, Weekday
+from core.weekparse import WeekParseError, parse_week
+from core.weekread import TIME_OF_DAY, WeekReading, answer_problem, read_week
 
+MON, TUE, WED, THU, FRI, SAT, SUN = Weekday
+T = dt.time
 K = DayKind
+
+
+def d(kind: DayKind, start: dt.time | None = None, minutes: int | None = None) -> Day:
+    return Day(kind=kind, start=start, minutes=minutes)
+
+
+# --- the week ---------------------------------------------------------------------------------
+# (typed, the days read, a question expected about the rest: (fragment, words in it) or None)
+
+WeekRow = tuple[str, dict[Weekday, Day], tuple[str, str] | None]
+WEEK: list[WeekRow] = [
+    # workout notation, with a length estimate
+    ("Tue 8x400", {TUE: d(K.INTERVALS, None, 50)}, None),
+    ("Tue 6 x 800m 18:00", {TUE: d(K.INTERVALS, T(18), 65)}, None),
+    ("Thu 5x1k", {THU: d(K.INTERVALS, None, 65)}, None),
+    ("Thu 6x3min hills", {THU: d(K.HILLS, None, 55)}, None),
+    ("Wed 5k easy", {WED: d(K.EASY, None, 30)}, None),
+    ("Wed easy 5k", {WED: d(K.EASY, None, 30)}, None),
+    ("Sat 10 mile long run", {SAT: d(K.LONG, None, 95)}, None),
+    ("Sat long run 20km 8am", {SAT: d(K.LONG, T(8), 120)}, None),
+    ("Sat long 21k 2h", {SAT: d(K.LONG, None, 120)}, None),  # the length given wins
+    ("Sat 10k", {}, ("Sat 10k", "What kind of run")),
+    # loose times
+    ("Wed easy at 7", {WED: d(K.EASY, T(7))}, None),
+    ("Wed easy at 7 in the evening", {WED: d(K.EASY, T(19))}, None),
+    ("Thu tempo at 6 in the evning", {THU: d(K.TEMPO, T(18))}, None),
+    ("Thu tempo at 6:30 evening", {THU: d(K.TEMPO, T(18, 30))}, None),
+    ("Thu tempo at 3", {}, ("Thu tempo at 3", "15:00")),
+    ("Mon easy 0730", {MON: d(K.EASY, T(7, 30))}, None),
+    ("Tue intervals 18h", {TUE: d(K.INTERVALS, T(18))}, None),
+    ("Tue intervals 18h00", {TUE: d(K.INTERVALS, T(18))}, None),
+    ("Tue intervals 18h30", {TUE: d(K.INTERVALS, T(18, 30))}, None),
+    ("Sat long 2h", {SAT: d(K.LONG, None, 120)}, None),  # "2h" stays a length
+    ("Thu tempo 6.30pm", {THU: d(K.TEMPO, T(18, 30))}, None),
+    ("Fri easy noon", {FRI: d(K.EASY, T(12))}, None),
+    ("Mon easy morning", {MON: d(K.EASY, TIME_OF_DAY["morning"])}, None),
+    ("Tue easy lunchtime", {TUE: d(K.EASY, TIME_OF_DAY["lunchtime"])}, None),
+    ("Wed easy before work", {WED: d(K.EASY, TIME_OF_DAY["before work"])}, None),
+    ("Thu recovery after work 30min", {THU: d(K.RECOVERY, TIME_OF_DAY["after work"], 30)}, None),
+    ("Sun easy @ 9", {SUN: d(K.EASY, T(9))}, None),
+    ("Tue intervals 25:00", {}, ("Tue intervals 25:00", "What time is it?")),
+    ("Wed easy 7am 6pm", {}, ("Wed easy 7am 6pm", "start time")),
+    # common activities
+    ("Fri gym", {FRI: d(K.CROSS)}, None),
+    ("Mon gym session 18:00", {MON: d(K.CROSS, T(18))}, None),
+    ("Thu run commute", {THU: d(K.EASY)}, None),
+    ("Thu run to work 7:30", {THU: d(K.EASY, T(7, 30))}, None),
+    ("Tue double run 6am and 6pm", {TUE: d(K.EASY, T(18))}, None),
+    ("Wed easy 6am and tempo 6pm", {WED: d(K.TEMPO, T(18))}, None),
+    ("Wed double: tempo 6am + easy 6pm", {WED: d(K.TEMPO, T(6))}, None),
+    ("Sat parkrun tempo", {SAT: d(K.TEMPO, None, 25)}, None),
+    ("Sat parkrun race 9am", {SAT: d(K.RACE, T(9), 25)}, None),
+    ("Sat parkrun", {}, ("Sat parkrun", "race, a tempo or an easy run")),
+    ("Fri yoga noon", {FRI: d(K.CROSS, T(12))}, None),
+    # typos
+    ("Thrusday tempo 18:00", {THU: d(K.TEMPO, T(18))}, None),
+    ("Sun lnog run 8am", {SUN: d(K.LONG, T(8))}, None),
+    ("Tusday intervalz 6pm", {TUE: d(K.INTERVALS, T(18))}, None),
+    ("wendesday eays 7am", {WED: d(K.EASY, T(7))}, None),
+    ("thrsdy tempo 6pm", {}, ("thrsdy tempo 6pm", "Did you mean Thursday?")),
+    ("Mon song run", {}, ("Mon song run", 'Did you mean "long"')),
+    # whole and partial weeks, with every problem at once
+    (
+        "Mon rest, Tue 8x400 18:00, Wed easy 7am, Thu tempo at 3, Sat long 08:00, Sun easy 9:00",
+        {
+            MON: d(K.REST),
+            TUE: d(K.INTERVALS, T(18), 50),
+            WED: d(K.EASY, T(7)),
+            SAT: d(K.LONG, T(8)),
+            SUN: d(K.EASY, T(9)),
+        },
+        ("Thu tempo at 3", "15:00"),
+    ),
+    (
+        "Mon easy, Mon tempo, Wed hills",
+        {WED: d(K.HILLS)},
+        ("Mon tempo", "Monday is there twice"),
+    ),
+    ("Fri yoga noon, Sat long", {FRI: d(K.CROSS, T(12)), SAT: d(K.LONG)}, None),
+    ("tempo 6pm", {}, ("tempo 6pm", "Which day")),
+]
+
+
+@pytest.mark.parametrize(("text", "days", "question"), WEEK, ids=[r[0] for r in WEEK])
+def test_week_rows(text: str, days: dict[Weekday, Day], question: tuple[str, str] | None) -> None:
+    reading = read_week(text)
+    assert {r.weekday: r.day for r in reading.days} == days
+    if question is None:
+        assert reading.problems == ()
+    else:
+        fragment, words = question
+        assert [p.fragment for p in reading.problems] == [fragment]
+        assert words in reading.problems[0].question
+
+
+# A reply to the question, and the day it gives: (typed week, reply, the day read).
+REPLIES = [
+    ("Thu tempo at 3", "yes", THU, d(K.TEMPO, T(15))),
+    ("Thu tempo at 3", "3am", THU, d(K.TEMPO, T(3))),
+    ("thrsdy tempo 6pm", "yes", THU, d(K.TEMPO, T(18))),
+    ("thrsdy tempo 6pm", "Thursday", THU, d(K.TEMPO, T(18))),
+    ("thrsdy tempo 6pm", "yep", THU, d(K.TEMPO, T(18))),
+    ("Mon song run", "yes", MON, d(K.LONG)),
+    ("Sat parkrun", "tempo", SAT, d(K.TEMPO, None, 25)),
+    ("Sat 10k", "sure", SAT, d(K.EASY, None, 60)),
+    ("Tue intervals 25:00", "6pm", TUE, d(K.INTERVALS, T(18))),
+    ("tempo 6pm", "Thu", THU, d(K.TEMPO, T(18))),
+    ("Mon easy, Mon tempo", "tempo", MON, d(K.TEMPO)),
+]
+
+
+@pytest.mark.parametrize(("text", "reply", "weekday", "day"), REPLIES)
+def test_a_reply_answers_only_that_part(text: str, reply: str, weekday: Weekday, day: Day) -> None:
+    reading = answer_problem(read_week(text), reply)
+    assert reading.problems == ()
+    assert reading.day(weekday) == day
+
+
+def test_the_issue_example_keeps_what_it_understood() -> None:
+    reading = read_week(
+        "Mon rest, Tue intervals 18:00, Wed easy 7am, Thu tempo at 3, Fri off, "
+        "Sat long run 08:00, Sun easy 9:00"
+    )
+    assert reading.understood == (MON, TUE, WED, FRI, SAT, SUN)
+    assert reading.summary().startswith("I got Mon, Tue, Wed, Fri, Sat and Sun.")
+    assert 'I couldn\'t read Thu ("Thu tempo at 3"): Is "at 3" 15:00 (3pm)?' in reading.summary()
+    assert not reading.complete
+    done = answer_problem(reading, "yes")
+    assert done.complete
+    assert done.week()[THU] == d(K.TEMPO, T(15))
+
+
+def test_every_problem_is_collected_at_once() -> None:
+    reading = read_week("Mon rest, Tue 8x400, Thu tempo at 3, Fri song run, Sat parkrun")
+    assert [p.days for p in reading.problems] == [(THU,), (FRI,), (SAT,)]
+    assert reading.understood == (MON, TUE)
+    # answered one by one, the first problem each time
+    for reply in ("yes", "yes", "race"):
+        reading = answer_problem(reading, reply)
+    assert reading.complete
+    assert reading.day(FRI) == d(K.LONG)
+    assert reading.day(SAT) == d(K.RACE, None, 25)
+
+
+def test_no_to_a_suggestion_asks_plainly() -> None:
+    reading = answer_problem(read_week("Mon song run"), "no")
+    assert reading.problems[0].suggestion is None
+    assert "what is it" in reading.problems[0].question
+    assert answer_problem(reading, "easy").day(MON) == d(K.EASY)
+
+
+def test_a_partial_week_changes_only_the_days_named() -> None:
+    usual = parse_week("Mon rest, Tue intervals 18:00, Wed easy 7am, Sat long 8am, Sun easy")
+    reading = read_week("Fri yoga noon")
+    assert reading.unmentioned == (MON, TUE, WED, THU, SAT, SUN)
+    changed = reading.week(usual)
+    assert changed[FRI] == d(K.CROSS, T(12))
+    assert [changed[w] for w in Weekday if w != FRI] == [usual[w] for w in Weekday if w != FRI]
+    assert reading.week()[TUE] == Day(), "without a base week, days left out are rest"
+
+
+def test_notes_say_what_was_assumed() -> None:
+    reading = read_week("Tue 8x400, Wed easy at 7, Thu lnog run, Fri gym, Sat easy morning")
+    notes = " | ".join(reading.notes())
+    assert "about 50 min for 8x400" in notes
+    assert 'read "at 7" as 07:00 (morning)' in notes
+    assert 'read "lnog" as "long"' in notes
+    assert "cross-training" in notes
+    assert 'read "morning" as 07:00' in notes
+    estimated = {r.weekday: r.minutes_estimated for r in reading.days}
+    assert estimated[TUE] and not estimated[WED]
+
+
+def test_time_of_day_defaults_can_be_changed() -> None:
+    mine = {**TIME_OF_DAY, "morning": T(6, 15)}
+    assert read_week("Mon easy morning", time_of_day=mine).day(MON) == d(K.EASY, T(6, 15))
+
+
+def test_a_reading_survives_json() -> None:
+    reading = read_week("Mon rest, Tue 8x400, Thu tempo at 3, Sat 10 mile long run")
+    again = WeekReading.model_validate_json(reading.model_dump_json())
+    assert again == reading
+    assert answer_problem(again, "yes").day(THU) == d(K.TEMPO, T(15))
+
+
+def test_old_parser_is_unchanged_and_agrees_where_both_read() -> None:
+    text = "Mon rest, Tue intervals 18:00, Wed easy 7am, Sat long run 08:00 1h30, Sun swim"
+    assert read_week(text).week() == parse_week(text)
+    with pytest.raises(WeekParseError):
+        parse_week("Wed easy at 7")  # the strict parser keeps refusing for its callers
+
+
+def test_empty_text_reads_nothing() -> None:
+    assert read_week("") == WeekReading()
+    assert read_week(" ,, ").understood == ()
+
+
+_PIECES = ["Mon", "thrusday", "8x400", " at ", "7", "3", "double", "and", "parkrun", "gym"]
+_PIECES += ["easy", "5k", ",", "18h", "0730", "morning", "@", "x", "m", "run commute", "²"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text()
+    | st.lists(
+        st.sampled_from(_PIECES),
+        max_size=20,
+    ).map(" ".join)
+)
+def test_read_week_never_raises(text: str) -> None:
+    reading = read_week(text)
+    assert isinstance(reading.week(), Week)
+    for problem in reading.problems:
+        assert problem.question
+        answer_problem(reading, "yes")
 
 
 # --- buttons ----------------------------------------------------------------------------------
@@ -184,5 +405,5 @@ def test_day_first_by_zone() -> None:
 
 
 def test_at_least_sixty_typed_inputs() -> None:
-    rows = len(BUTTONS) + len(EQUIPMENT) + len(DATES)
-    assert rows >= 50
+    rows = len(WEEK) + len(REPLIES) + len(BUTTONS) + len(EQUIPMENT) + len(DATES)
+    assert rows >= 60

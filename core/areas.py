@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from core.fuzzy import guess
 from core.models import BodyArea
 
 AREA_LABELS = {
@@ -92,8 +93,9 @@ _FILLER = {"and", "my", "the", "a", "left", "right", "both", "sore", "a bit", "s
 class UnknownArea(ValueError):
     """A word that names no body area we know."""
 
-    def __init__(self, part: str) -> None:
+    def __init__(self, part: str, suggestion: str | None = None) -> None:
         self.part = part
+        self.suggestion = suggestion  # a close area word to offer ("did you mean ...?")
         super().__init__(part)
 
 
@@ -120,3 +122,32 @@ def parse_areas(text: str) -> frozenset[BodyArea]:
         if leftover and not matched:
             raise UnknownArea(part.strip())
     return frozenset(found)
+
+
+_AREA_WORDS = {word: areas for phrase, areas in _WORDS for word in [phrase] if " " not in phrase}
+
+
+def read_areas(text: str) -> frozenset[BodyArea]:
+    """Like `parse_areas`, and also reads typos of area words ("achiles", "hamstrng").
+
+    A word close enough to be sure (`core.fuzzy`) is read as the area; otherwise UnknownArea
+    is raised as before, with `suggestion` set when one area word is somewhat close.
+    """
+    try:
+        return parse_areas(text)
+    except UnknownArea as error:
+        unknown = error
+    words = re.split(r"(\W+)", text.lower())
+    offered: str | None = None
+    for i, word in enumerate(words):
+        if not word.isalpha() or word in _AREA_WORDS or word in _FILLER:
+            continue
+        found = guess(word, {w: tuple(sorted(a)) for w, a in _AREA_WORDS.items()})
+        if found is not None and found.sure:
+            words[i] = found.word
+        elif found is not None and offered is None:
+            offered = found.word
+    try:
+        return parse_areas("".join(words))
+    except UnknownArea as error:
+        raise UnknownArea(error.part, offered) from unknown

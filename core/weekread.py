@@ -592,6 +592,8 @@ def _split_double(words: list[str]) -> list[list[str]] | None:
     parts = [p for p in parts if p]
     if len(parts) < 2:
         return None
+    if not any(_kind_phrase(p) for p in parts):
+        parts[0].append("run")  # "double 6am and 6pm"
     timed = sum(any(_timeish(w) or w == "at" for w in p) for p in parts)
     if not double and timed < 2:
         return None
@@ -609,9 +611,10 @@ def _read_day(
         notes += part.notes
         return day, notes, part.distance_km, part.estimated
     runs: list[tuple[Day, _Part]] = []
+    named = [p for p in pieces if _kind_phrase(p)]
     for piece in pieces:
-        if not _kind_phrase(piece) and runs:  # "double run 6am and 6pm": same kind
-            piece = [*piece, runs[-1][0].kind.value]
+        if not _kind_phrase(piece):  # "double run 6am and 6pm": the same kind twice
+            piece = [*piece, runs[-1][0].kind.value if runs else _kind_phrase(named[0])]
         runs.append(_read_part(_Part(piece), table, day_label))
     chosen, part = max(
         runs, key=lambda r: (_HARDNESS[r[0].kind], r[0].start or dt.time(0), r[0].minutes or 0)

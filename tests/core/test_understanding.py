@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.answers import Option, match_option, read_equipment, read_number, yes_no
-from core.areas import parse_areas
+from core.areas import UnknownArea, parse_areas, read_areas
 from core.dates import DateParseError, day_first, read_date
 from core.fuzzy import guess
 from core.models import BodyArea, Day, DayKind, Equipment, Week, Weekday
@@ -72,6 +72,7 @@ WEEK: list[WeekRow] = [
     ("Thu run commute", {THU: d(K.EASY)}, None),
     ("Thu run to work 7:30", {THU: d(K.EASY, T(7, 30))}, None),
     ("Tue double run 6am and 6pm", {TUE: d(K.EASY, T(18))}, None),
+    ("Tue double 6am and 6pm", {TUE: d(K.EASY, T(18))}, None),
     ("Wed easy 6am and tempo 6pm", {WED: d(K.TEMPO, T(18))}, None),
     ("Wed double: tempo 6am + easy 6pm", {WED: d(K.TEMPO, T(6))}, None),
     ("Sat parkrun tempo", {SAT: d(K.TEMPO, None, 25)}, None),
@@ -346,9 +347,25 @@ def test_numbers_and_yes_no() -> None:
     assert yes_no("maybe") is None
 
 
-def test_area_typos() -> None:
+AREAS = [
+    ("achiles", {BodyArea.ACHILLES}),
+    ("left hamstrng and calfs", {BodyArea.HAMSTRING, BodyArea.CALF}),
+    ("shuolder", {BodyArea.SHOULDER}),
+    ("sore achilles", {BodyArea.ACHILLES}),
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), AREAS)
+def test_area_rows(typed: str, expected: set[BodyArea]) -> None:
+    assert read_areas(typed) == expected
+
+
+def test_areas_still_refused_and_the_strict_reader_unchanged() -> None:
+    with pytest.raises(UnknownArea):
+        read_areas("banana")
+    with pytest.raises(UnknownArea):
+        parse_areas("achiles")
     assert guess("achiles", ["achilles", "calf"]) is not None
-    assert parse_areas("achilles") == {BodyArea.ACHILLES}
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -405,5 +422,5 @@ def test_day_first_by_zone() -> None:
 
 
 def test_at_least_sixty_typed_inputs() -> None:
-    rows = len(WEEK) + len(REPLIES) + len(BUTTONS) + len(EQUIPMENT) + len(DATES)
+    rows = len(WEEK) + len(REPLIES) + len(BUTTONS) + len(EQUIPMENT) + len(AREAS) + len(DATES)
     assert rows >= 60

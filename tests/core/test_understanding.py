@@ -18,7 +18,7 @@ from core.areas import UnknownArea, parse_areas, read_areas
 from core.dates import DateParseError, day_first, read_date
 from core.fuzzy import guess
 from core.models import BodyArea, Day, DayKind, Equipment, Week, Weekday
-from core.weekparse import WeekParseError, parse_week
+from core.weekparse import WeekParseError, format_week, parse_week
 from core.weekread import TIME_OF_DAY, WeekReading, answer_problem, read_week
 
 MON, TUE, WED, THU, FRI, SAT, SUN = Weekday
@@ -215,6 +215,25 @@ def test_old_parser_is_unchanged_and_agrees_where_both_read() -> None:
     assert read_week(text).week() == parse_week(text)
     with pytest.raises(WeekParseError):
         parse_week("Wed easy at 7")  # the strict parser keeps refusing for its callers
+
+
+_RUN_OR_CROSS = [k for k in DayKind if k not in (DayKind.REST, DayKind.OFF)]
+_times = st.builds(dt.time, st.integers(0, 23), st.integers(0, 59))
+_any_day = st.builds(
+    Day,
+    kind=st.sampled_from(_RUN_OR_CROSS),
+    start=st.none() | _times,
+    minutes=st.none() | st.integers(5, 600),
+) | st.builds(Day, kind=st.sampled_from([DayKind.REST, DayKind.OFF]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_any_day, min_size=7, max_size=7))
+def test_every_printed_week_reads_back_without_a_question(days: list[Day]) -> None:
+    usual = Week(days=tuple(days))
+    reading = read_week(format_week(usual))
+    assert reading.problems == ()
+    assert reading.week() == usual
 
 
 def test_empty_text_reads_nothing() -> None:

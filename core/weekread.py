@@ -451,6 +451,8 @@ def _read_notation(part: _Part) -> None:
     reps = _RE_REPS.search(text)
     if reps:
         count, value, unit = int(reps[1]), float(reps[2]), reps[3]
+        if unit == "s" and value >= 100:
+            unit = "m"  # "10x400s": 400 m repeats, not 400 seconds
         if unit in ("min", "mins", "minutes", "'"):
             work = count * value
         elif unit in ("s", "sec", "secs"):

@@ -39,6 +39,8 @@ WEEK: list[WeekRow] = [
     ("Tue 8x400", {TUE: d(K.INTERVALS, None, 50)}, None),
     ("Tue 6 x 800m 18:00", {TUE: d(K.INTERVALS, T(18), 65)}, None),
     ("Thu 5x1k", {THU: d(K.INTERVALS, None, 65)}, None),
+    ("Tue 10x400s", {TUE: d(K.INTERVALS, None, 55)}, None),
+    ("Tue 10x30s hills", {TUE: d(K.HILLS, None, 30)}, None),
     ("Thu 6x3min hills", {THU: d(K.HILLS, None, 55)}, None),
     ("Wed 5k easy", {WED: d(K.EASY, None, 30)}, None),
     ("Wed easy 5k", {WED: d(K.EASY, None, 30)}, None),

@@ -1,0 +1,139 @@
+"""Multi-select questions, equipment and niggles: each press ticks or unticks a button (the
+ticks so far are kept as `<key>_pending`), Done or a typed list answers."""
+
+from __future__ import annotations
+
+import re
+
+from bot import texts
+from bot.dialog.question import (
+    Accepted,
+    Answers,
+    Button,
+    Context,
+    Invalid,
+    Prompt,
+    norm,
+    rows,
+    short,
+)
+from core.areas import AREA_LABELS, UnknownArea, parse_areas
+from core.models import Equipment
+
+DONE = "done"
+EQUIPMENT_LABELS = {
+    Equipment.NONE.value: "Bodyweight only",
+    Equipment.BAND.value: "Resistance band",
+    Equipment.DUMBBELLS.value: "Dumbbells or kettlebell",
+    Equipment.PULLUP_BAR.value: "Pull-up bar",
+    Equipment.GYM.value: "Gym",
+}
+EQUIPMENT_WORDS = {
+    "none": "none",
+    "nothing": "none",
+    "bodyweight": "none",
+    "body weight": "none",
+    "no": "none",
+    "band": "band",
+    "bands": "band",
+    "resistance band": "band",
+    "mini band": "band",
+    "dumbbell": "dumbbells",
+    "dumbbells": "dumbbells",
+    "kettlebell": "dumbbells",
+    "kettlebells": "dumbbells",
+    "weights": "dumbbells",
+    "db": "dumbbells",
+    "kb": "dumbbells",
+    "pull-up bar": "pullup-bar",
+    "pullup bar": "pullup-bar",
+    "pull up bar": "pullup-bar",
+    "bar": "pullup-bar",
+    "gym": "gym",
+    "bodyweight only": "none",
+    "dumbbells or kettlebell": "dumbbells",
+    "dumbbells or kettlebells": "dumbbells",
+    "full gym": "gym",
+    "barbell": "gym",
+}
+
+
+def _toggle_prompt(
+    text: str, labels: dict[str, str], chosen: list[str], per_row: int, none_value: str | None
+) -> Prompt:
+    buttons = [Button(("✅ " if v in chosen else "") + label, v) for v, label in labels.items()]
+    last = [Button("None", none_value)] if none_value else []
+    return Prompt(text, (*rows(buttons, per_row), (*last, Button("Done", DONE))))
+
+
+def ask_equipment(a: Answers, c: Context) -> Prompt:
+    chosen = a.get("equipment_pending", [])
+    return _toggle_prompt(texts.ASK_EQUIPMENT, EQUIPMENT_LABELS, chosen, 2, None)
+
+
+def show_equipment(a: Answers) -> str:
+    return ", ".join(EQUIPMENT_LABELS[e] for e in a["equipment"])
+
+
+def accept_equipment(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    pending = list(a.get("equipment_pending", []))
+    if pressed and raw in EQUIPMENT_LABELS:
+        if raw in pending:
+            pending.remove(raw)
+        else:
+            pending.append(raw)
+        return Accepted({**a, "equipment_pending": pending}, "", stay=True)
+    if (pressed and raw == DONE) or norm(raw) == DONE:
+        chosen = pending or [Equipment.NONE.value]
+    else:
+        chosen = []
+        for part in re.split(r"[,;/&+\n]|\band\b", norm(raw)):
+            word = part.strip()
+            if not word:
+                continue
+            if word not in EQUIPMENT_WORDS:
+                raise Invalid(texts.HINT_EQUIPMENT)
+            chosen.append(EQUIPMENT_WORDS[word])
+        if not chosen:
+            raise Invalid(texts.HINT_EQUIPMENT)
+    if len(chosen) > 1 and Equipment.NONE.value in chosen:
+        chosen.remove(Equipment.NONE.value)
+    ordered = [e for e in EQUIPMENT_LABELS if e in chosen]
+    new = {k: v for k, v in a.items() if k != "equipment_pending"}
+    new["equipment"] = ordered
+    return Accepted(new, show_equipment(new))
+
+
+AREA_BUTTONS = {area.value: label for area, label in AREA_LABELS.items()}
+NO_NIGGLES = "none"
+
+
+def ask_niggles(a: Answers, c: Context) -> Prompt:
+    chosen = a.get("niggles_pending", [])
+    return _toggle_prompt(texts.ASK_NIGGLES, AREA_BUTTONS, chosen, 2, NO_NIGGLES)
+
+
+def show_niggles(a: Answers) -> str:
+    return ", ".join(AREA_BUTTONS[n] for n in a["niggles"]) or "none"
+
+
+def accept_niggles(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    pending = list(a.get("niggles_pending", []))
+    if pressed and raw in AREA_BUTTONS:
+        if raw in pending:
+            pending.remove(raw)
+        else:
+            pending.append(raw)
+        return Accepted({**a, "niggles_pending": pending}, "", stay=True)
+    if pressed and raw == NO_NIGGLES:
+        chosen: list[str] = []
+    elif (pressed and raw == DONE) or norm(raw) == DONE:
+        chosen = pending
+    else:
+        try:
+            chosen = [area.value for area in parse_areas(raw)]
+        except UnknownArea as error:
+            raise Invalid(texts.HINT_NIGGLES.format(part=short(error.part, 60))) from None
+    new = {k: v for k, v in a.items() if k != "niggles_pending"}
+    new["niggles"] = [n for n in AREA_BUTTONS if n in chosen]
+    return Accepted(new, show_niggles(new))

@@ -1,0 +1,379 @@
+"""The questions of setup and settings, in order, and what the dialog does with the answers:
+the next one missing, the summary, the edit menu, and the runner's profile and week."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot import texts
+from bot.dialog.multiselect import (
+    AREA_BUTTONS,
+    EQUIPMENT_LABELS,
+    accept_equipment,
+    accept_niggles,
+    ask_equipment,
+    ask_niggles,
+    show_equipment,
+    show_niggles,
+)
+from bot.dialog.question import (
+    Accepted,
+    Answers,
+    Button,
+    Context,
+    Invalid,
+    Prompt,
+    Question,
+    choice,
+    norm,
+    rows,
+)
+from bot.dialog.week import (
+    DAY_BY_DAY,
+    accept_day,
+    accept_time,
+    accept_week,
+    ask_day,
+    ask_time,
+    ask_week,
+    needs_time,
+    show_week,
+)
+from bot.dialog.zones import accept_timezone, ask_timezone
+from core.dates import DateParseError, parse_date
+from core.models import (
+    WEEKDAY_NAMES,
+    BodyArea,
+    Equipment,
+    Goal,
+    PlacementPreference,
+    Profile,
+    Week,
+)
+from storage.tables import day_from_json, day_to_json
+
+# --- goal -------------------------------------------------------------------------------------
+
+GOAL_LABELS = {
+    Goal.FIVE_K.value: "5k",
+    Goal.TEN_K.value: "10k",
+    Goal.HALF.value: "Half marathon",
+    Goal.MARATHON.value: "Marathon",
+    Goal.ULTRA.value: "Ultra",
+    Goal.NONE.value: "No race",
+}
+GOAL_SYNONYMS = {
+    "5 k": "5k",
+    "5km": "5k",
+    "parkrun": "5k",
+    "10 k": "10k",
+    "10km": "10k",
+    "half": "half",
+    "hm": "half",
+    "21k": "half",
+    "half-marathon": "half",
+    "21.1": "half",
+    "full": "marathon",
+    "42k": "marathon",
+    "full marathon": "marathon",
+    "42.2": "marathon",
+    "ultramarathon": "ultra",
+    "50k": "ultra",
+    "100k": "ultra",
+    "none": "none",
+    "no": "none",
+    "nothing": "none",
+    "no race": "none",
+    "just fitness": "none",
+    "fitness": "none",
+}
+
+
+def _ask_goal(a: Answers, c: Context) -> Prompt:
+    buttons = [Button(label, value) for value, label in GOAL_LABELS.items()]
+    return Prompt(texts.ASK_GOAL, rows(buttons, 3))
+
+
+def _accept_goal(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    goal = choice(raw, GOAL_LABELS, GOAL_SYNONYMS, texts.HINT_GOAL)
+    new = {**a, "goal": goal}
+    if goal == Goal.NONE.value:
+        new["race_date"] = None
+    elif a.get("goal") == Goal.NONE.value:
+        new.pop("race_date", None)  # changed from no race to a race: ask for its date
+    return Accepted(new, GOAL_LABELS[goal])
+
+
+# --- race date --------------------------------------------------------------------------------
+
+NO_DATE = "nodate"
+
+
+def _ask_race_date(a: Answers, c: Context) -> Prompt:
+    return Prompt(texts.ASK_RACE_DATE, ((Button("No date yet", NO_DATE),),))
+
+
+def _accept_race_date(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    if raw == NO_DATE or norm(raw) in {"no date", "no date yet", "none", "not sure", "dunno"}:
+        return Accepted({**a, "race_date": None}, "No date yet")
+    try:
+        day = parse_date(raw, c.today)
+    except DateParseError:
+        raise Invalid(texts.HINT_RACE_DATE) from None
+    if day < c.today:
+        raise Invalid(texts.RACE_IN_PAST)
+    if day > c.today + dt.timedelta(days=730):
+        raise Invalid(texts.RACE_TOO_FAR)
+    return Accepted({**a, "race_date": day.isoformat()}, f"{day:%A %d %B %Y}")
+
+
+def _show_race_date(a: Answers) -> str:
+    value = a.get("race_date")
+    return f"{dt.date.fromisoformat(value):%d %B %Y}" if value else "no date yet"
+
+
+# --- sessions, minutes, placement -------------------------------------------------------------
+
+NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty five": 45,
+    "sixty": 60,
+}
+
+
+def _number(raw: str) -> int | None:
+    said = norm(raw)
+    said = re.sub(r"\s*(min(ute)?s?|x|times|sessions?|a week|per week)$", "", said).strip()
+    if said.isdecimal() and said.isascii():
+        return int(said)
+    return NUMBER_WORDS.get(said)
+
+
+def _ask_sessions(a: Answers, c: Context) -> Prompt:
+    return Prompt(texts.ASK_SESSIONS, ((Button("2", "2"), Button("3", "3"), Button("4", "4")),))
+
+
+def _accept_sessions(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    n = _number(raw)
+    if n is None or not 2 <= n <= 4:
+        raise Invalid(texts.HINT_SESSIONS)
+    return Accepted({**a, "sessions": n}, f"{n} a week")
+
+
+MINUTE_BUTTONS = ("15", "20", "25", "30", "40")
+
+
+def _ask_minutes(a: Answers, c: Context) -> Prompt:
+    return Prompt(texts.ASK_MINUTES, (tuple(Button(f"{m} min", m) for m in MINUTE_BUTTONS),))
+
+
+def _accept_minutes(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    n = _number(raw)
+    if n is None or not 10 <= n <= 90:
+        raise Invalid(texts.HINT_MINUTES)
+    return Accepted({**a, "minutes": n}, f"{n} minutes")
+
+
+PLACEMENT_LABELS = {
+    PlacementPreference.AFTER_RUNS.value: "After easy runs",
+    PlacementPreference.OFF_DAYS.value: "On days without a run",
+    PlacementPreference.EITHER.value: "Either",
+}
+PLACEMENT_SYNONYMS = {
+    "after runs": "after-runs",
+    "after easy runs": "after-runs",
+    "after run": "after-runs",
+    "after": "after-runs",
+    "post-run": "after-runs",
+    "post run": "after-runs",
+    "days off": "off-days",
+    "off days": "off-days",
+    "non-running days": "off-days",
+    "on days off": "off-days",
+    "no run days": "off-days",
+    "separate days": "off-days",
+    "either": "either",
+    "any": "either",
+    "both": "either",
+    "don't mind": "either",
+    "dont mind": "either",
+    "whatever": "either",
+    "no preference": "either",
+}
+
+
+def _ask_placement(a: Answers, c: Context) -> Prompt:
+    buttons = [Button(label, value) for value, label in PLACEMENT_LABELS.items()]
+    return Prompt(texts.ASK_PLACEMENT, rows(buttons, 1))
+
+
+def _accept_placement(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    value = choice(raw, PLACEMENT_LABELS, PLACEMENT_SYNONYMS, texts.HINT_PLACEMENT)
+    return Accepted({**a, "placement": value}, PLACEMENT_LABELS[value])
+
+
+# --- the questions in order -------------------------------------------------------------------
+
+SETUP_QUESTIONS: dict[str, Question] = {
+    q.key: q
+    for q in (
+        Question("goal", "Goal", _ask_goal, _accept_goal, lambda a: GOAL_LABELS[a["goal"]]),
+        Question("race_date", "Race date", _ask_race_date, _accept_race_date, _show_race_date),
+        Question("week", "Running week", ask_week, accept_week, show_week),
+        Question(
+            "sessions",
+            "Sessions a week",
+            _ask_sessions,
+            _accept_sessions,
+            lambda a: str(a["sessions"]),
+        ),
+        Question(
+            "minutes",
+            "Minutes per session",
+            _ask_minutes,
+            _accept_minutes,
+            lambda a: f"{a['minutes']} min",
+        ),
+        Question(
+            "placement",
+            "Where strength goes",
+            _ask_placement,
+            _accept_placement,
+            lambda a: PLACEMENT_LABELS[a["placement"]],
+        ),
+        Question("equipment", "Equipment", ask_equipment, accept_equipment, show_equipment),
+        Question(
+            "timezone", "Time zone", ask_timezone, accept_timezone, lambda a: str(a["timezone"])
+        ),
+        Question("niggles", "Niggles", ask_niggles, accept_niggles, show_niggles),
+    )
+}
+for _i in range(7):
+    SETUP_QUESTIONS[f"day{_i}"] = Question(
+        f"day{_i}", WEEKDAY_NAMES[_i], ask_day(_i), accept_day(_i)
+    )
+    SETUP_QUESTIONS[f"time{_i}"] = Question(
+        f"time{_i}", f"{WEEKDAY_NAMES[_i]} time", ask_time(_i), accept_time(_i)
+    )
+TOP_LEVEL = (
+    "goal",
+    "race_date",
+    "week",
+    "sessions",
+    "minutes",
+    "placement",
+    "equipment",
+    "timezone",
+    "niggles",
+)
+
+
+def first_missing(a: Answers) -> str | None:
+    """The next question to ask, or None when every answer is in."""
+    for key in TOP_LEVEL:
+        if key == "race_date" and a.get("goal") == Goal.NONE.value:
+            continue
+        if key == "week" and "week" not in a and a.get("week_mode") == DAY_BY_DAY:
+            days = a.get("week_days", [])
+            if days and needs_time(days[-1]) and "start" not in days[-1]:
+                return f"time{len(days) - 1}"
+            return f"day{len(days)}"
+        if key not in a:
+            return key
+    return None
+
+
+def summary(a: Answers) -> str:
+    lines = [texts.SUMMARY_TITLE]
+    for key in TOP_LEVEL:
+        if key == "race_date" and a.get("goal") == Goal.NONE.value:
+            continue
+        q = SETUP_QUESTIONS[key]
+        lines.append(f"• {q.label}: {q.show(a)}")
+    return "\n".join(lines)
+
+
+def pick_prompt(a: Answers, text: str) -> Prompt:
+    keys = [k for k in TOP_LEVEL if not (k == "race_date" and a.get("goal") == Goal.NONE.value)]
+    return Prompt(text, rows([Button(SETUP_QUESTIONS[k].label, k) for k in keys], 2))
+
+
+def forget(a: Answers, key: str) -> Answers:
+    """Drop one answer so that its question is asked again."""
+    drop = {key, f"{key}_pending"}
+    if key == "week":
+        drop |= {"week_mode", "week_days"}
+    if key == "goal" and a.get("race_date") is None:
+        drop.add("race_date")  # from "no race" to a race: its date must be asked
+    kept = {k: v for k, v in a.items() if k not in drop}
+    if key in ("equipment", "niggles") and key in a:
+        kept[f"{key}_pending"] = list(a[key])  # start from what is ticked now
+    return kept
+
+
+def profile_of(a: Answers) -> Profile:
+    race = a.get("race_date")
+    return Profile(
+        goal=Goal(a["goal"]),
+        race_date=dt.date.fromisoformat(race) if race else None,
+        sessions_per_week=a["sessions"],
+        minutes=a["minutes"],
+        placement=PlacementPreference(a["placement"]),
+        equipment=frozenset(Equipment(e) for e in a["equipment"]),
+        niggles=frozenset(BodyArea(n) for n in a["niggles"]),
+    )
+
+
+def week_of(a: Answers) -> Week:
+    return Week(days=tuple(day_from_json(d) for d in a["week"]))
+
+
+def answers_of(profile: Profile, week: Week, timezone: str) -> Answers:
+    """A runner's saved setup as answers, for the settings dialog."""
+    return {
+        "goal": profile.goal.value,
+        "race_date": profile.race_date.isoformat() if profile.race_date else None,
+        "week": [day_to_json(d) for d in week.days],
+        "sessions": profile.sessions_per_week,
+        "minutes": profile.minutes,
+        "placement": profile.placement.value,
+        "equipment": [e for e in EQUIPMENT_LABELS if Equipment(e) in profile.equipment],
+        "timezone": timezone,
+        "niggles": [n for n in AREA_BUTTONS if BodyArea(n) in profile.niggles],
+    }
+
+
+def pick(raw: str) -> str | None:
+    """The answer a runner picked to change in the edit menu or /settings, or None."""
+    said = raw.strip().lower()
+    for key in TOP_LEVEL:
+        if raw == key or said == SETUP_QUESTIONS[key].label.lower():
+            return key
+    synonyms = {
+        "week": "week",
+        "running week": "week",
+        "times": "week",
+        "time zone": "timezone",
+        "timezone": "timezone",
+        "zone": "timezone",
+        "sessions": "sessions",
+        "minutes": "minutes",
+        "equipment": "equipment",
+        "niggles": "niggles",
+        "injuries": "niggles",
+        "goal": "goal",
+        "race": "race_date",
+        "date": "race_date",
+        "race date": "race_date",
+        "placement": "placement",
+        "where": "placement",
+    }
+    return synonyms.get(said)

@@ -1,0 +1,34 @@
+"""Telegram handlers, one module per feature; each registers its own commands and buttons.
+
+Every handler runs as one turn (`bot.turn`): one database session, replies sent after the
+commit. A dialog (setup, settings, the pain check) is stored after every answer, so a runner
+who comes back after a restart carries on where they were.
+"""
+
+from __future__ import annotations
+
+from bot.handlers import data, guards, pain, pause, reminder_settings, setup, today
+from bot.runtime import App
+
+
+def register_handlers(app: App) -> None:
+    """Every handler, in an order that matters:
+
+    1. The gates, in negative groups, run before anything else and can stop an update: a
+       flood is dropped before it costs a query, and a group chat is turned away before it
+       creates a runner.
+    2. Group 0 takes the first handler that matches, so the features' commands and buttons
+       (each button kind matched by its own pattern) come before free text, and free text
+       (setup's answers and pain reports) before the fallbacks.
+    3. The fallbacks come last: other content, then any command nobody handled, then any
+       press nobody handled (answered as a stale button).
+    """
+    guards.register_gates(app)
+    today.register(app)
+    pain.register(app)
+    pause.register(app)
+    reminder_settings.register(app)
+    data.register(app)
+    setup.register(app)
+    setup.register_text(app)
+    guards.register_fallbacks(app)

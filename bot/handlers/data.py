@@ -1,0 +1,71 @@
+"""The runner's data: /export sends all of it as a file, /delete erases all of it."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from telegram import Message
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import texts
+from bot.dialog.question import Button, Prompt
+from bot.handlers.filters import PRIVATE
+from bot.runtime import App
+from bot.services import runner_id
+from bot.turn import Turn, with_turn
+from storage import repo
+
+log = logging.getLogger(__name__)
+
+
+@with_turn()
+async def on_export(turn: Turn) -> None:
+    """Send everything stored about the runner as a JSON file."""
+    data = await repo.export_runner(turn.db, runner_id=runner_id(turn.runner))
+    document = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
+    await turn.send_document(
+        document, filename=f"runcoach-{turn.today():%Y-%m-%d}.json", caption=texts.EXPORT_CAPTION
+    )
+
+
+@with_turn()
+async def on_delete(turn: Turn) -> None:
+    """Ask before erasing everything."""
+    prompt = Prompt(
+        texts.DELETE_CONFIRM,
+        ((Button("Yes, erase everything", "x:erase"), Button("No, keep it", "x:keep")),),
+    )
+    await turn.say(prompt.text, prompt, prefix="")
+
+
+@with_turn()
+async def on_delete_button(turn: Turn) -> None:
+    """Erase everything, or keep it, as the runner pressed."""
+    query = turn.update.callback_query
+    assert query is not None and query.data is not None
+    rest = query.data.removeprefix("x:")
+    message = query.message if isinstance(query.message, Message) else None
+    if rest == "keep":
+        await turn.answer_query()
+        await turn.close_prompt(message, "Kept")
+        await turn.say(texts.DELETE_KEPT)
+        return
+    if rest != "erase":
+        await turn.answer_query(texts.STALE_BUTTON)
+        return
+    await turn.answer_query()
+    await turn.close_prompt(message, "Erased")
+    await repo.delete_runner(
+        turn.db, runner_id=runner_id(turn.runner), keep_update=turn.update.update_id
+    )
+    turn.dialog = None  # nothing of theirs is written back after this
+    log.info("runner %s erased their data", turn.runner.id)
+    await turn.say(texts.DELETED)
+
+
+def register(app: App) -> None:
+    """/export, /delete and its confirmation buttons."""
+    app.add_handler(CommandHandler("export", on_export, filters=PRIVATE))
+    app.add_handler(CommandHandler("delete", on_delete, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(on_delete_button, pattern="^x:"))

@@ -1,0 +1,130 @@
+"""Gatekeepers and fallbacks: the flood gate and group chats before anything else; stickers,
+unknown commands and buttons nobody handles after everything else; and the error handler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import texts
+from bot.dialog.engine import ask
+from bot.handlers.filters import PRIVATE
+from bot.runtime import App, runtime
+from bot.turn import Ctx, Turn, with_turn
+from bot.turns import CURRENT
+
+log = logging.getLogger(__name__)
+
+FLOOD_WINDOW = dt.timedelta(seconds=10)
+
+
+class FloodGate:
+    """Per-runner sliding window in memory: a flood is dropped before it costs a query."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit  # updates per runner per window
+        self.seen: dict[int, list[dt.datetime]] = {}
+        self.warned: set[int] = set()
+
+    def allow(self, user_id: int, now: dt.datetime) -> bool:
+        recent = [t for t in self.seen.get(user_id, []) if now - t < FLOOD_WINDOW]
+        recent.append(now)
+        self.seen[user_id] = recent
+        if len(self.seen) > 10_000:  # forget quiet runners so memory stays flat
+            cutoff = now - FLOOD_WINDOW
+            self.seen = {u: ts for u, ts in self.seen.items() if ts and ts[-1] > cutoff}
+        if len(recent) <= self.limit:
+            self.warned.discard(user_id)
+            return True
+        return False
+
+
+async def flood_gate(update: Update, context: Ctx) -> None:
+    """Drop an update from a runner who sends too many, warning them once."""
+    user = update.effective_user
+    if user is None:
+        return
+    rt = runtime(context)
+    gate = context.bot_data.setdefault("flood_gate", FloodGate(rt.settings.flood_max_updates))
+    if gate.allow(user.id, rt.clock()):
+        return
+    if user.id not in gate.warned and update.effective_chat is not None:
+        gate.warned.add(user.id)
+        await context.bot.send_message(update.effective_chat.id, texts.SLOW_DOWN)
+    log.info("flood: dropped an update from user %s", user.id)
+    raise ApplicationHandlerStop
+
+
+async def on_group(update: Update, context: Ctx) -> None:
+    """Turn group chats away: nothing from a group reaches the coach or the database."""
+    if update.effective_chat is not None and (
+        update.message is None or (update.message.text or "").startswith("/")
+    ):
+        await context.bot.send_message(update.effective_chat.id, texts.PRIVATE_ONLY)
+    raise ApplicationHandlerStop
+
+
+@with_turn()
+async def on_other_content(turn: Turn) -> None:
+    """Stickers, photos, locations...: say what works instead, and repeat the question."""
+    active = turn.dialog is not None and not turn.dialog.get("paused")
+    hint = "Please answer the question below." if active else "/help lists what I can do."
+    await turn.say(texts.ONLY_TEXT.format(hint=hint))
+    if active:
+        await ask(turn)
+
+
+@with_turn()
+async def on_unknown_command(turn: Turn) -> None:
+    """A command the coach does not have."""
+    await turn.say(texts.NOT_UNDERSTOOD)
+
+
+@with_turn()
+async def on_stale_button(turn: Turn) -> None:
+    """A press no feature handles (an old or unknown button): nothing changes."""
+    await turn.answer_query(texts.STALE_BUTTON)
+
+
+async def on_error(update: object, context: Ctx) -> None:
+    """Log with context (never the token), and tell the runner their answers are safe."""
+    user = getattr(getattr(update, "effective_user", None), "id", None)
+    update_id = getattr(update, "update_id", None)
+    log.error(
+        "update %s from user %s failed: %s",
+        update_id,
+        user,
+        context.error,
+        exc_info=context.error,
+    )
+    chat = getattr(update, "effective_chat", None)
+    if CURRENT.get() is not None:
+        return  # from the inbox: retried, and the runner told if it keeps failing
+    if chat is not None:
+        try:
+            await context.bot.send_message(chat.id, texts.SOMETHING_WENT_WRONG)
+        except Exception:  # the error handler itself must never raise
+            log.exception("could not tell chat %s about the error", chat.id)
+
+
+def register_gates(app: App) -> None:
+    """Before any feature: the flood gate (group -2), then group chats (group -1)."""
+    app.add_handler(TypeHandler(Update, flood_gate), -2)
+    app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, on_group), -1)
+
+
+def register_fallbacks(app: App) -> None:
+    """After every feature: what none of them handled, and the error handler."""
+    app.add_handler(CallbackQueryHandler(on_stale_button))
+    app.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, on_other_content))
+    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, on_unknown_command))
+    app.add_error_handler(on_error)

@@ -1,0 +1,99 @@
+"""Pausing the reminders: /pause (a date, a number of days or weeks, or a button), /resume."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import pain, texts
+from bot.dialog.question import Button, Prompt
+from bot.handlers.filters import PRIVATE
+from bot.reminders import rebuild_reminders
+from bot.runtime import App
+from bot.turn import Turn, with_turn
+from core.dates import DateParseError, parse_date
+from storage import repo
+
+PAUSE_REASONS = ("holiday", "illness", "injury")
+
+
+def _pause_prompt() -> Prompt:
+    return Prompt(
+        texts.ASK_PAUSE,
+        (
+            (Button("1 week", "p:7"), Button("2 weeks", "p:14")),
+            (Button("Until I say /resume", "p:open"),),
+        ),
+    )
+
+
+@with_turn(needs_plan=True)
+async def on_pause(turn: Turn) -> None:
+    """Pause the reminders until a date, for a while, or until /resume."""
+    args = [a.lower() for a in (turn.context.args or [])]
+    reason = next((a for a in args if a in PAUSE_REASONS), "other")
+    rest = " ".join(a for a in args if a not in PAUSE_REASONS)
+    if not args:
+        await turn.say(texts.ASK_PAUSE, _pause_prompt(), prefix="")
+        return
+    until: dt.date | None = None
+    if rest and rest not in ("open", "indefinitely", "until resume"):
+        try:
+            until = parse_date(rest, turn.today())
+        except DateParseError:
+            days = re.fullmatch(r"(\d+)\s*(d|days?|w|weeks?)", rest)
+            if days is None:
+                await turn.say(texts.ASK_PAUSE, _pause_prompt(), prefix="")
+                return
+            n = int(days[1]) * (7 if days[2].startswith("w") else 1)
+            until = turn.today() + dt.timedelta(days=n - 1)
+    await pause(turn, until, reason)
+
+
+def _pause_end(turn: Turn, days: str) -> dt.date | None:
+    return turn.today() + dt.timedelta(days=int(days) - 1) if days.isdecimal() else None
+
+
+@with_turn()
+async def on_pause_button(turn: Turn) -> None:
+    """A button of /pause: pause for that long."""
+    query = turn.update.callback_query
+    assert query is not None and query.data is not None
+    if not turn.runner.onboarded:
+        await turn.answer_query(texts.STALE_BUTTON)
+        return
+    rest = query.data.removeprefix("p:")
+    await turn.answer_query()
+    await pause(turn, None if rest == "open" else _pause_end(turn, rest), "other")
+
+
+async def pause(turn: Turn, until: dt.date | None, reason: str) -> None:
+    turn.runner.pause_reason = reason
+    turn.runner.paused_until = until
+    await repo.save_runner(turn.db, runner=turn.runner)
+    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
+    shown = texts.PAUSED_UNTIL.format(date=f"{until:%A %d %B}") if until else ""
+    await turn.say(texts.PAUSED.format(until=shown))
+
+
+@with_turn(needs_plan=True)
+async def on_resume(turn: Turn) -> None:
+    """Bring the reminders back (with a caution during an escalated pain episode)."""
+    caution = await pain.resume_caution(turn.db, turn.runner)
+    if turn.runner.pause_reason is None:
+        await turn.say(caution or texts.NOT_PAUSED)
+        return
+    turn.runner.pause_reason = None
+    turn.runner.paused_until = None
+    await repo.save_runner(turn.db, runner=turn.runner)
+    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
+    await turn.say(caution or texts.RESUMED)
+
+
+def register(app: App) -> None:
+    """/pause, /resume and the pause buttons."""
+    app.add_handler(CommandHandler("pause", on_pause, filters=PRIVATE))
+    app.add_handler(CommandHandler("resume", on_resume, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(on_pause_button, pattern="^p:"))

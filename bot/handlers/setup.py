@@ -1,0 +1,128 @@
+"""Setup and settings: /start, /settings, /cancel, /help, and the dialog's answers, typed or
+pressed. A message that sounds like pain starts the pain check from here."""
+
+from __future__ import annotations
+
+from telegram import Message
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import texts
+from bot.dialog.engine import (
+    PICK_WORDS,
+    answer,
+    ask,
+    ask_pain_check,
+    leave_pain,
+    settings_dialog,
+    start_pain,
+)
+from bot.dialog.state import EDIT, ONBOARDING, PAIN, RESTART, SETTINGS
+from bot.handlers.filters import PRIVATE
+from bot.runtime import App
+from bot.turn import Turn, with_turn
+from core.symptoms import Recognised, read_symptoms
+
+
+@with_turn()
+async def on_start(turn: Turn) -> None:
+    """Start setup, carry on with an open dialog, or offer to change a finished setup."""
+    if turn.dialog is not None:
+        if turn.dialog.get("paused"):
+            turn.dialog.pop("paused")
+            await turn.say(texts.WELCOME_BACK)
+        await turn.save_dialog()
+        await ask(turn)
+        return
+    if turn.runner.onboarded:
+        turn.dialog = {"flow": RESTART, "answers": {}}
+    else:
+        turn.dialog = {"flow": ONBOARDING, "answers": {}}
+        name = turn.runner.first_name or "there"
+        await turn.say(texts.WELCOME.format(name=name))
+    await turn.save_dialog()
+    await ask(turn)
+
+
+@with_turn(needs_plan=True)
+async def on_settings(turn: Turn) -> None:
+    """Ask which answer of the setup to change."""
+    turn.dialog = settings_dialog(turn.runner)
+    await turn.save_dialog()
+    await ask(turn)
+
+
+@with_turn()
+async def on_cancel(turn: Turn) -> None:
+    """Stop the open dialog: setup keeps its answers for /start, settings change nothing."""
+    if turn.dialog is None or turn.dialog.get("paused"):
+        await turn.say(texts.NOTHING_TO_CANCEL)
+        return
+    if turn.dialog["flow"] == PAIN:
+        await leave_pain(turn)  # as "not now": a flag already given is never lost
+        return
+    if turn.dialog["flow"] == ONBOARDING:
+        turn.dialog["paused"] = True  # answers kept; /start resumes
+        text = texts.CANCELLED
+    else:
+        turn.dialog = None
+        text = texts.CANCELLED_SETTINGS
+    await turn.save_dialog()
+    await turn.say(text)
+
+
+@with_turn()
+async def on_help(turn: Turn) -> None:
+    """List what the coach can do."""
+    await turn.say(texts.HELP)
+
+
+@with_turn()
+async def on_text(turn: Turn) -> None:
+    """A typed message: a pain report, a maybe-symptom, or an answer to the open question."""
+    message = turn.update.message
+    assert message is not None and message.text is not None
+    in_dialog = turn.dialog is not None and not turn.dialog.get("paused")
+    in_pain = in_dialog and turn.dialog is not None and turn.dialog["flow"] == PAIN
+    picking = turn.step in (SETTINGS, EDIT) and message.text.strip().lower() in PICK_WORDS
+    if not in_pain and turn.step != "niggles" and not picking:
+        reading = read_symptoms(message.text)
+        if reading.kind is Recognised.REPORT:
+            await start_pain(turn, reading.flags)
+            return
+        if reading.kind is Recognised.MAYBE:
+            await ask_pain_check(turn)
+            return
+    if not in_dialog:
+        await turn.say(texts.NOT_UNDERSTOOD if turn.runner.onboarded else texts.NO_PLAN_YET)
+        return
+    await answer(turn, message.text, pressed=False, message=None)
+
+
+@with_turn()
+async def on_answer_button(turn: Turn) -> None:
+    """A button of the dialog's question pressed: an answer, if it is the current question's."""
+    query = turn.update.callback_query
+    assert query is not None and query.data is not None
+    step, _, value = query.data.removeprefix("q:").partition(":")
+    message = query.message if isinstance(query.message, Message) else None
+    if turn.dialog is None or turn.dialog.get("paused") or step != turn.step:
+        await turn.answer_query(texts.STALE_BUTTON)
+        if message is not None:
+            await turn.close_prompt(message, "")
+        return
+    await turn.answer_query()
+    await answer(turn, value, pressed=True, message=message)
+
+
+def register(app: App) -> None:
+    """The setup commands and the dialog's buttons."""
+    app.add_handler(CommandHandler("start", on_start, filters=PRIVATE))
+    app.add_handler(CommandHandler("cancel", on_cancel, filters=PRIVATE))
+    app.add_handler(CommandHandler("settings", on_settings, filters=PRIVATE))
+    app.add_handler(CommandHandler("help", on_help, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(on_answer_button, pattern="^q:"))
+
+
+def register_text(app: App) -> None:
+    """Free text: an answer to the dialog, or a pain report."""
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, on_text))

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.keyboards import followup_rows
 from core import pain_content as content
 from core.areas import AREA_LABELS
 from core.flags import Urgency
 from core.models import BodyArea
-from core.pain import Episode, Seen, Stage
+from core.pain import Episode, Stage
 from core.reminders import local_to_utc
 from storage import repo
 from storage.tables import Runner
@@ -23,7 +24,6 @@ from storage.tables import Runner
 log = logging.getLogger(__name__)
 
 PAIN = "pain"  # the dialog flow, and the kv namespace of open episodes
-NEW = "new"  # the follow-up button that starts a new pain check
 
 
 async def load_episode(db: AsyncSession, runner: Runner) -> Episode | None:
@@ -82,23 +82,12 @@ def day_label(day: dt.date) -> str:
 def followup_prompt(
     episode: Episode | None, day: dt.date
 ) -> tuple[str, list[list[tuple[str, str]]]]:
-    """The morning check-in: "have you been seen?" while escalated, else a score."""
-    d = day.isoformat()
-    new_row = [(content.NEW_SYMPTOMS, f"f:{NEW}:{d}")]
+    """The morning check-in: "have you been seen?" while escalated, else a score; its buttons
+    as rows of (label, callback data)."""
     if episode is not None and episode.asks_seen:
         since = episode.flagged_on or episode.since
-        rows = [
-            [(content.SEEN_CLEARED, f"f:{Seen.CLEARED.value}:{d}")],
-            [(content.SEEN_REHAB, f"f:{Seen.REHAB.value}:{d}")],
-            [(content.NOT_SEEN, f"f:{Seen.NOT_YET.value}:{d}")],
-            new_row,
-        ]
-        return content.SEEN_QUESTION.format(since=day_label(since)), rows
+        question = content.SEEN_QUESTION.format(since=day_label(since))
+        return question, followup_rows(day, asks_seen=True)
     areas = sorted(episode.areas | episode.ease) if episode is not None else []
     label = AREA_LABELS[areas[0]].lower() if len(areas) == 1 else "pain"
-    rows = [
-        [(str(n), f"f:{n}:{d}") for n in range(0, 6)],
-        [(str(n), f"f:{n}:{d}") for n in range(6, 11)],
-        new_row,
-    ]
-    return content.FOLLOWUP_QUESTION.format(area=label), rows
+    return content.FOLLOWUP_QUESTION.format(area=label), followup_rows(day, asks_seen=False)

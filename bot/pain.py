@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.callbacks import FollowupPress
 from bot.dialog.pain_questions import OTHER_AREA, outcome_record, pain_answers
 from bot.dialog.question import Answers
 from bot.episodes import day_label, load_episode, save_episode
@@ -160,7 +161,7 @@ def not_now_text(runner: Runner, answers: Answers | None = None) -> str:
 ANSWERED, ALREADY, STALE = "answered", "already", "stale"
 
 
-async def answer_followup(turn: Turn, token: str, asked: str) -> tuple[str, str]:
+async def answer_followup(turn: Turn, press: FollowupPress) -> tuple[str, str]:
     """A check-in answered (a score, or whether they've been seen), once per check-in (the
     day it asked about, `asked`). Returns how it went (ANSWERED, ALREADY for a second press
     of the same check-in, STALE) and an echo for the answered prompt."""
@@ -168,13 +169,14 @@ async def answer_followup(turn: Turn, token: str, asked: str) -> tuple[str, str]
     episode = await load_episode(turn.db, runner)
     if episode is None:
         return STALE, ""
+    asked = press.asked
     if asked in episode.answered:  # a double tap, a slow network: counted once
         return ALREADY, ""
     services = services_of(runner)
     today = turn.today()
     has_plan = runner.onboarded
-    if token.isdecimal() and 0 <= int(token) <= 10:
-        score = int(token)
+    score, seen = press.score, press.seen
+    if score is not None:
         step = answer_score(episode, score, today, services, has_plan=has_plan)
         echo = f"{score}/10"
         assert runner.id is not None
@@ -189,8 +191,7 @@ async def answer_followup(turn: Turn, token: str, asked: str) -> tuple[str, str]
             red_flag=None,
             advice_level="follow-up",
         )
-    elif token in {s.value for s in Seen} and episode.asks_seen:
-        seen = Seen(token)
+    elif seen is not None and episode.asks_seen:
         step = answer_seen(episode, seen, today, services)
         echo = {
             Seen.CLEARED: content.SEEN_CLEARED,

@@ -14,15 +14,14 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.dialog.question import Prompt
 from bot.dialog.state import DIALOG, current_step
 from bot.reminders import rebuild_reminders
 from bot.render import TELEGRAM_LIMIT
@@ -34,6 +33,13 @@ from storage.tables import Runner
 log = logging.getLogger(__name__)
 Ctx = ContextTypes.DEFAULT_TYPE
 PtbHandler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
+T = TypeVar("T", covariant=True)
+
+
+class Codec(Protocol[T]):
+    """A button kind of `bot.callbacks`, as a handler reads its presses."""
+
+    def parse(self, data: str) -> T | None: ...
 
 
 @dataclass
@@ -66,21 +72,8 @@ class Turn:
     def today(self) -> dt.date:
         return self.local_now().date()
 
-    async def say(
-        self, text: str, prompt: Prompt | None = None, *, prefix: str | None = None
-    ) -> None:
-        """Say something after the commit; a prompt's buttons answer the dialog's current
-        step, or carry `prefix` (e.g. "t:" for actions that are not dialog answers)."""
-        markup = None
-        if prompt and prompt.rows:
-            markup = (
-                _keyboard(prompt, self.step)
-                if prefix is None
-                else _action_keyboard(prompt, prefix)
-            )
-        await self.send(text, markup)
-
-    async def send(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    async def say(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Say something after the commit, with buttons if given (`bot.keyboards`)."""
         if len(text) > TELEGRAM_LIMIT:  # never fail a turn over length; hints quote input
             text = text[: TELEGRAM_LIMIT - 1] + "…"
         params: dict[str, Any] = {"text": text}
@@ -139,24 +132,6 @@ class Turn:
             await repo.delete_kv(self.db, namespace=DIALOG, key=key)
         else:
             await repo.set_kv(self.db, namespace=DIALOG, key=key, value=self.dialog)
-
-
-def _keyboard(prompt: Prompt, step: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=f"q:{step}:{b.value}") for b in row]
-            for row in prompt.rows
-        ]
-    )
-
-
-def _action_keyboard(prompt: Prompt, prefix: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=f"{prefix}{b.value}") for b in row]
-            for row in prompt.rows
-        ]
-    )
 
 
 async def begin_turn(update: Update, context: Ctx, db: AsyncSession, replies: Replies) -> Turn:
@@ -256,3 +231,15 @@ def _own_press(update: Update) -> bool:
     assert query is not None
     message = query.message
     return message is not None and message.chat.id == query.from_user.id
+
+
+def pressed(turn: Turn, codec: Codec[T]) -> tuple[CallbackQuery, T | None]:
+    """The button press this turn handles, and its data read by `codec` (None: not one)."""
+    query = turn.update.callback_query
+    assert query is not None  # a CallbackQueryHandler's turn
+    return query, codec.parse(query.data or "")
+
+
+def message_of(query: CallbackQuery) -> Message | None:
+    """The message a pressed button is under (None when Telegram no longer has it)."""
+    return query.message if isinstance(query.message, Message) else None

@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import Message
 
-from bot import pain, texts
+from bot import keyboards, pain, texts
 from bot.dialog import pain_questions
 from bot.dialog.pain_questions import NOT_NOW_WORDS
 from bot.dialog.question import Answers, Button, Context, Invalid, Prompt
@@ -28,7 +28,7 @@ from bot.dialog.state import EDIT, PAIN, RESTART, SETTINGS, SUMMARY
 from bot.reminders import rebuild_reminders
 from bot.render import render_plan
 from bot.services import current_plan
-from bot.turn import Turn, _keyboard
+from bot.turn import Turn
 from core import pain_content as content
 from core.flags import RedFlag
 from core.models import Plan
@@ -70,7 +70,7 @@ async def ask(turn: Turn) -> None:
             await apply_settings(turn)
         return
     prompt = prompt_for(turn)
-    await turn.say(prompt.text, prompt)
+    await turn.say(prompt.text, keyboards.dialog(prompt, turn.step))
 
 
 async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None) -> None:
@@ -137,8 +137,9 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
         turn.dialog["answers"] = accepted.answers
         if accepted.stay:
             await turn.save_dialog()
-            if message is not None:
-                await turn.edit_markup(message, _keyboard(prompt_for(turn), step))
+            markup = keyboards.dialog(prompt_for(turn), step)
+            if message is not None and markup is not None:
+                await turn.edit_markup(message, markup)
             return
         await turn.close_prompt(message, accepted.echo)
     await turn.save_dialog()
@@ -202,12 +203,7 @@ def describe_change(before: Plan, after: Plan) -> str:
 
 async def ask_pain_check(turn: Turn) -> None:
     """A message that may be a symptom: ask, with a button, rather than guess."""
-    d = turn.today().isoformat()
-    prompt = Prompt(
-        content.MAYBE_CHECK,
-        ((Button(content.MAYBE_YES, f"pain:{d}"), Button(content.MAYBE_NO, f"carryon:{d}")),),
-    )
-    await turn.say(prompt.text, prompt, prefix="t:")
+    await turn.say(content.MAYBE_CHECK, keyboards.pain_check(turn.today()))
 
 
 async def start_pain(turn: Turn, flags: tuple[RedFlag, ...] = ()) -> None:

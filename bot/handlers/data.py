@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import logging
 
-from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import texts
-from bot.dialog.question import Button, Prompt
+from bot import keyboards, texts
+from bot.callbacks import DeleteChoice, DeletePress
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App
 from bot.services import runner_id
-from bot.turn import Turn, with_turn
+from bot.turn import Turn, message_of, pressed, with_turn
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -32,26 +31,20 @@ async def on_export(turn: Turn) -> None:
 @with_turn()
 async def on_delete(turn: Turn) -> None:
     """Ask before erasing everything."""
-    prompt = Prompt(
-        texts.DELETE_CONFIRM,
-        ((Button("Yes, erase everything", "x:erase"), Button("No, keep it", "x:keep")),),
-    )
-    await turn.say(prompt.text, prompt, prefix="")
+    await turn.say(texts.DELETE_CONFIRM, keyboards.delete_confirm())
 
 
 @with_turn()
 async def on_delete_button(turn: Turn) -> None:
     """Erase everything, or keep it, as the runner pressed."""
-    query = turn.update.callback_query
-    assert query is not None and query.data is not None
-    rest = query.data.removeprefix("x:")
-    message = query.message if isinstance(query.message, Message) else None
-    if rest == "keep":
+    query, press = pressed(turn, DeletePress)
+    message = message_of(query)
+    if press is not None and press.choice is DeleteChoice.KEEP:
         await turn.answer_query()
         await turn.close_prompt(message, "Kept")
         await turn.say(texts.DELETE_KEPT)
         return
-    if rest != "erase":
+    if press is None:
         await turn.answer_query(texts.STALE_BUTTON)
         return
     await turn.answer_query()
@@ -68,4 +61,4 @@ def register(app: App) -> None:
     """/export, /delete and its confirmation buttons."""
     app.add_handler(CommandHandler("export", on_export, filters=PRIVATE))
     app.add_handler(CommandHandler("delete", on_delete, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_delete_button, pattern="^x:"))
+    app.add_handler(CallbackQueryHandler(on_delete_button, pattern=DeletePress.pattern))

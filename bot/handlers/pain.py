@@ -3,18 +3,17 @@ morning check-in that follows an episode up."""
 
 from __future__ import annotations
 
-from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import pain, texts
+from bot.callbacks import FollowupPress
 from bot.dialog.engine import start_pain
 from bot.dialog.pain_questions import TORSO_AREA
-from bot.episodes import NEW
 from bot.handlers.filters import PRIVATE
 from bot.render import pack
 from bot.runtime import App
 from bot.services import runner_id
-from bot.turn import Turn, with_turn
+from bot.turn import Turn, message_of, pressed, with_turn
 from core import pain_content as content
 from core.areas import AREA_LABELS
 from core.models import BodyArea
@@ -53,16 +52,15 @@ async def on_painlog(turn: Turn) -> None:
 async def on_followup_button(turn: Turn) -> None:
     """A morning check-in answered: a score, whether they have been seen, or new symptoms.
     Each check-in counts once: a second press of the same one changes nothing."""
-    query = turn.update.callback_query
-    assert query is not None and query.data is not None
-    token, _, asked = query.data.removeprefix("f:").partition(":")
-    message = query.message if isinstance(query.message, Message) else None
-    if token == NEW:
+    query, press = pressed(turn, FollowupPress)
+    assert press is not None  # every f: press parses; what it says is checked below
+    message = message_of(query)
+    if press.new:
         await turn.answer_query()
         await turn.close_prompt(message, content.NEW_SYMPTOMS)
         await start_pain(turn)
         return
-    outcome, echo = await pain.answer_followup(turn, token, asked)
+    outcome, echo = await pain.answer_followup(turn, press)
     if outcome == pain.ALREADY:
         await turn.answer_query(texts.ALREADY_SCORED)
         return
@@ -77,4 +75,4 @@ def register(app: App) -> None:
     """The pain commands and the check-in's buttons."""
     app.add_handler(CommandHandler("pain", on_pain_command, filters=PRIVATE))
     app.add_handler(CommandHandler("painlog", on_painlog, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_followup_button, pattern="^f:"))
+    app.add_handler(CallbackQueryHandler(on_followup_button, pattern=FollowupPress.pattern))

@@ -7,26 +7,16 @@ import re
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import pain, texts
-from bot.dialog.question import Button, Prompt
+from bot import keyboards, pain, texts
+from bot.callbacks import PausePress
 from bot.handlers.filters import PRIVATE
 from bot.reminders import rebuild_reminders
 from bot.runtime import App
-from bot.turn import Turn, with_turn
+from bot.turn import Turn, pressed, with_turn
 from core.dates import DateParseError, parse_date
 from storage import repo
 
 PAUSE_REASONS = ("holiday", "illness", "injury")
-
-
-def _pause_prompt() -> Prompt:
-    return Prompt(
-        texts.ASK_PAUSE,
-        (
-            (Button("1 week", "p:7"), Button("2 weeks", "p:14")),
-            (Button("Until I say /resume", "p:open"),),
-        ),
-    )
 
 
 @with_turn(needs_plan=True)
@@ -36,7 +26,7 @@ async def on_pause(turn: Turn) -> None:
     reason = next((a for a in args if a in PAUSE_REASONS), "other")
     rest = " ".join(a for a in args if a not in PAUSE_REASONS)
     if not args:
-        await turn.say(texts.ASK_PAUSE, _pause_prompt(), prefix="")
+        await turn.say(texts.ASK_PAUSE, keyboards.pause())
         return
     until: dt.date | None = None
     if rest and rest not in ("open", "indefinitely", "until resume"):
@@ -45,28 +35,25 @@ async def on_pause(turn: Turn) -> None:
         except DateParseError:
             days = re.fullmatch(r"(\d+)\s*(d|days?|w|weeks?)", rest)
             if days is None:
-                await turn.say(texts.ASK_PAUSE, _pause_prompt(), prefix="")
+                await turn.say(texts.ASK_PAUSE, keyboards.pause())
                 return
             n = int(days[1]) * (7 if days[2].startswith("w") else 1)
             until = turn.today() + dt.timedelta(days=n - 1)
     await pause(turn, until, reason)
 
 
-def _pause_end(turn: Turn, days: str) -> dt.date | None:
-    return turn.today() + dt.timedelta(days=int(days) - 1) if days.isdecimal() else None
-
-
 @with_turn()
 async def on_pause_button(turn: Turn) -> None:
     """A button of /pause: pause for that long."""
-    query = turn.update.callback_query
-    assert query is not None and query.data is not None
-    if not turn.runner.onboarded:
+    _, press = pressed(turn, PausePress)
+    if press is None or not turn.runner.onboarded:
         await turn.answer_query(texts.STALE_BUTTON)
         return
-    rest = query.data.removeprefix("p:")
     await turn.answer_query()
-    await pause(turn, None if rest == "open" else _pause_end(turn, rest), "other")
+    days = press.days
+    await pause(
+        turn, None if days is None else turn.today() + dt.timedelta(days=days - 1), "other"
+    )
 
 
 async def pause(turn: Turn, until: dt.date | None, reason: str) -> None:
@@ -96,4 +83,4 @@ def register(app: App) -> None:
     """/pause, /resume and the pause buttons."""
     app.add_handler(CommandHandler("pause", on_pause, filters=PRIVATE))
     app.add_handler(CommandHandler("resume", on_resume, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_pause_button, pattern="^p:"))
+    app.add_handler(CallbackQueryHandler(on_pause_button, pattern=PausePress.pattern))

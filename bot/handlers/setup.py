@@ -3,10 +3,10 @@ pressed. A message that sounds like pain starts the pain check from here."""
 
 from __future__ import annotations
 
-from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import texts
+from bot.callbacks import DialogAnswer
 from bot.dialog.engine import (
     PICK_WORDS,
     answer,
@@ -19,7 +19,7 @@ from bot.dialog.engine import (
 from bot.dialog.state import EDIT, ONBOARDING, PAIN, RESTART, SETTINGS
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App
-from bot.turn import Turn, with_turn
+from bot.turn import Turn, message_of, pressed, with_turn
 from core.symptoms import Recognised, read_symptoms
 
 
@@ -101,17 +101,20 @@ async def on_text(turn: Turn) -> None:
 @with_turn()
 async def on_answer_button(turn: Turn) -> None:
     """A button of the dialog's question pressed: an answer, if it is the current question's."""
-    query = turn.update.callback_query
-    assert query is not None and query.data is not None
-    step, _, value = query.data.removeprefix("q:").partition(":")
-    message = query.message if isinstance(query.message, Message) else None
-    if turn.dialog is None or turn.dialog.get("paused") or step != turn.step:
+    query, press = pressed(turn, DialogAnswer)
+    message = message_of(query)
+    if (
+        press is None
+        or turn.dialog is None
+        or turn.dialog.get("paused")
+        or press.step != turn.step
+    ):
         await turn.answer_query(texts.STALE_BUTTON)
         if message is not None:
             await turn.close_prompt(message, "")
         return
     await turn.answer_query()
-    await answer(turn, value, pressed=True, message=message)
+    await answer(turn, press.value, pressed=True, message=message)
 
 
 def register(app: App) -> None:
@@ -120,7 +123,7 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("cancel", on_cancel, filters=PRIVATE))
     app.add_handler(CommandHandler("settings", on_settings, filters=PRIVATE))
     app.add_handler(CommandHandler("help", on_help, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_answer_button, pattern="^q:"))
+    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=DialogAnswer.pattern))
 
 
 def register_text(app: App) -> None:

@@ -3,28 +3,30 @@ and the reminders (done, skip, snooze, no pain, pain)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import pain, texts
+from bot import keyboards, pain, texts
+from bot.callbacks import TodayAction, TodayPress
 from bot.dialog.engine import ask, start_pain
-from bot.dialog.question import Button, Prompt
 from bot.handlers.filters import PRIVATE
 from bot.plans import plan_for, reminder_settings
 from bot.render import day_entry, pack, render_plan
 from bot.runtime import App
 from bot.services import current_plan, runner_id
-from bot.turn import Turn, with_turn
+from bot.turn import Turn, message_of, pressed, with_turn
 from core import pain_content as content
 from core.planner import week_start_of
 from core.reminders import snooze_until
 from storage import repo
 
-TODAY_ACTIONS = {"done": "✅ Done", "skip": "⏭ Skip", "snooze": "⏰ Snooze", "pain": "🩹 Pain"}
-SNOOZES = {"z30": "30", "z120": "120", "zeve": "evening"}
+# The snooze buttons, as `core.reminders.snooze_until` reads them.
+SNOOZES = {
+    TodayAction.SNOOZE_30: "30",
+    TodayAction.SNOOZE_2H: "120",
+    TodayAction.SNOOZE_EVENING: "evening",
+}
 
 
 @with_turn(needs_plan=True)
@@ -53,47 +55,25 @@ async def on_today(turn: Turn) -> None:
     if entry.session is None:
         await turn.say(text)
         return
-    buttons = [
-        InlineKeyboardButton(label, callback_data=f"t:{action}:{today.isoformat()}")
-        for action, label in TODAY_ACTIONS.items()
-    ]
-    markup = InlineKeyboardMarkup([buttons[:2], buttons[2:]])
     for chunk in pack([text])[:-1]:
         await turn.say(chunk)
-    await turn.send(pack([text])[-1], markup)
-
-
-def snooze_prompt(day: dt.date) -> Prompt:
-    d = day.isoformat()
-    return Prompt(
-        texts.SNOOZE_CHOICES,
-        (
-            (
-                Button("30 min", f"z30:{d}"),
-                Button("2 h", f"z120:{d}"),
-                Button("Tonight", f"zeve:{d}"),
-            ),
-        ),
-    )
+    await turn.say(pack([text])[-1], keyboards.today(today))
 
 
 @with_turn()
 async def on_today_button(turn: Turn) -> None:
     """A button of a day's session: log it, snooze its reminder, or report pain."""
-    query = turn.update.callback_query
-    assert query is not None and query.data is not None
-    action, _, day_text = query.data.removeprefix("t:").partition(":")
-    message = query.message if isinstance(query.message, Message) else None
-    try:
-        day = dt.date.fromisoformat(day_text)
-    except ValueError:
+    query, press = pressed(turn, TodayPress)
+    message = message_of(query)
+    if press is None:  # an action or a date this coach does not know
         await turn.answer_query(texts.STALE_BUTTON)
         return
-    if action == "pain":
+    action, day = press.action, press.day
+    if action is TodayAction.PAIN:
         await turn.answer_query()
         await start_pain(turn)
         return
-    if action == "carryon":  # "no" to "shall we do the pain check?"
+    if action is TodayAction.CARRY_ON:
         await turn.answer_query()
         await turn.close_prompt(message, content.MAYBE_NO)
         if turn.dialog is not None and not turn.dialog.get("paused"):
@@ -104,16 +84,16 @@ async def on_today_button(turn: Turn) -> None:
     if not turn.runner.onboarded:
         await turn.answer_query(texts.STALE_BUTTON)
         return
-    if action == "ok":
+    if action is TodayAction.NO_PAIN:
         logged = await repo.record_no_pain(
             turn.db, runner_id=runner_id(turn.runner), now=turn.clock(), zone=turn.zone
         )
         await turn.answer_query(texts.NO_PAIN_LOGGED if logged else "Already noted.")
         await turn.close_prompt(message, "👍")
         return
-    if action == "snooze":
+    if action is TodayAction.SNOOZE:
         await turn.answer_query()
-        await turn.say(texts.SNOOZE_CHOICES, snooze_prompt(day), prefix="t:")
+        await turn.say(texts.SNOOZE_CHOICES, keyboards.snooze(day))
         return
     if action in SNOOZES:
         at = snooze_until(SNOOZES[action], turn.clock(), reminder_settings(turn.runner))
@@ -124,14 +104,11 @@ async def on_today_button(turn: Turn) -> None:
         await turn.answer_query(texts.SNOOZED.format(at=f"{local:%H:%M}"))
         await turn.say(texts.SNOOZED.format(at=f"{local:%H:%M}"))
         return
-    if action not in ("done", "skip"):
-        await turn.answer_query(texts.STALE_BUTTON)
-        return
     entry = next(d for d in plan_for(turn.runner, week_start_of(day)).days if d.date == day)
     if entry.session is None:
         await turn.answer_query("There's no strength session on that day any more.")
         return
-    status: Literal["done", "skipped"] = "done" if action == "done" else "skipped"
+    status: Literal["done", "skipped"] = "done" if action is TodayAction.DONE else "skipped"
     changed = await repo.log_session(
         turn.db,
         runner_id=runner_id(turn.runner),
@@ -151,4 +128,4 @@ def register(app: App) -> None:
     """The plan commands and the session buttons."""
     app.add_handler(CommandHandler(["plan", "week"], on_plan, filters=PRIVATE))
     app.add_handler(CommandHandler("today", on_today, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_today_button, pattern="^t:"))
+    app.add_handler(CallbackQueryHandler(on_today_button, pattern=TodayPress.pattern))

@@ -1,0 +1,182 @@
+"""Every inline keyboard the coach shows, built from the button codecs in `bot.callbacks`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import (
+    DeleteChoice,
+    DeletePress,
+    DialogAnswer,
+    FollowupPress,
+    PausePress,
+    ReminderSetting,
+    Setting,
+    TodayAction,
+    TodayPress,
+)
+from bot.dialog.question import Prompt
+from core import pain_content as content
+from core.pain import Seen
+
+Rows = Sequence[Sequence[tuple[str, str]]]  # (label, callback data), row by row
+
+REMINDER_KIND_LABELS = {
+    "strength": "Strength reminders",
+    "morning": "Morning messages",
+    "weekly": "Weekly summary",
+}
+DELAYS = (0, 15, 30, 60)
+MORNINGS = ("06:00", "07:00", "08:00", "09:00")
+
+
+def markup(rows: Rows) -> InlineKeyboardMarkup:
+    """A keyboard from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def dialog(prompt: Prompt, step: str) -> InlineKeyboardMarkup | None:
+    """A dialog question's buttons: each answers `step` with its value (None: no buttons)."""
+    if not prompt.rows:
+        return None
+    return markup(
+        [[(b.label, DialogAnswer(step, b.value).encode()) for b in row] for row in prompt.rows]
+    )
+
+
+def _today(action: TodayAction, day: dt.date) -> str:
+    return TodayPress(action, day).encode()
+
+
+def today(day: dt.date) -> InlineKeyboardMarkup:
+    """Under /today's session: done, skip, snooze, pain."""
+    return markup(
+        [
+            [
+                ("✅ Done", _today(TodayAction.DONE, day)),
+                ("⏭ Skip", _today(TodayAction.SKIP, day)),
+            ],
+            [
+                ("⏰ Snooze", _today(TodayAction.SNOOZE, day)),
+                ("🩹 Pain", _today(TodayAction.PAIN, day)),
+            ],
+        ]
+    )
+
+
+def snooze(day: dt.date) -> InlineKeyboardMarkup:
+    """The snooze times offered after Snooze."""
+    return markup(
+        [
+            [
+                ("30 min", _today(TodayAction.SNOOZE_30, day)),
+                ("2 h", _today(TodayAction.SNOOZE_2H, day)),
+                ("Tonight", _today(TodayAction.SNOOZE_EVENING, day)),
+            ]
+        ]
+    )
+
+
+def strength_reminder(day: dt.date) -> InlineKeyboardMarkup:
+    """Under a strength reminder (the same as `bot.reminders.strength_buttons`)."""
+    return markup(
+        [
+            [
+                ("✅ Done", _today(TodayAction.DONE, day)),
+                ("⏭ Skip", _today(TodayAction.SKIP, day)),
+            ],
+            [
+                ("⏰ 30 min", _today(TodayAction.SNOOZE_30, day)),
+                ("⏰ 2 h", _today(TodayAction.SNOOZE_2H, day)),
+                ("🌙 Tonight", _today(TodayAction.SNOOZE_EVENING, day)),
+            ],
+            [("🩹 Pain", _today(TodayAction.PAIN, day))],
+        ]
+    )
+
+
+def checkin(day: dt.date) -> InlineKeyboardMarkup:
+    """Under the morning check-in (the same as `bot.reminders.checkin_buttons`)."""
+    return markup(
+        [
+            [
+                ("👍 No pain", _today(TodayAction.NO_PAIN, day)),
+                ("🩹 Pain", _today(TodayAction.PAIN, day)),
+            ]
+        ]
+    )
+
+
+def pain_check(day: dt.date) -> InlineKeyboardMarkup:
+    """For a message that may be a symptom: shall we do the pain check?"""
+    return markup(
+        [
+            [
+                (content.MAYBE_YES, _today(TodayAction.PAIN, day)),
+                (content.MAYBE_NO, _today(TodayAction.CARRY_ON, day)),
+            ]
+        ]
+    )
+
+
+def followup_rows(day: dt.date, *, asks_seen: bool) -> list[list[tuple[str, str]]]:
+    """The morning follow-up's buttons as rows: "have you been seen?" or a score, then new
+    symptoms (rows, because `bot.reminders` lays them out itself)."""
+    new_row = [(content.NEW_SYMPTOMS, FollowupPress.of_new(day).encode())]
+    if asks_seen:
+        return [
+            [(content.SEEN_CLEARED, FollowupPress.of_seen(Seen.CLEARED, day).encode())],
+            [(content.SEEN_REHAB, FollowupPress.of_seen(Seen.REHAB, day).encode())],
+            [(content.NOT_SEEN, FollowupPress.of_seen(Seen.NOT_YET, day).encode())],
+            new_row,
+        ]
+    return [
+        [(str(n), FollowupPress.of_score(n, day).encode()) for n in range(0, 6)],
+        [(str(n), FollowupPress.of_score(n, day).encode()) for n in range(6, 11)],
+        new_row,
+    ]
+
+
+def pause() -> InlineKeyboardMarkup:
+    """/pause's choices."""
+    return markup(
+        [
+            [("1 week", PausePress(7).encode()), ("2 weeks", PausePress(14).encode())],
+            [("Until I say /resume", PausePress(None).encode())],
+        ]
+    )
+
+
+def reminder_settings(off: Sequence[str]) -> InlineKeyboardMarkup:
+    """/reminders' buttons: the delay after a run, the morning time, each kind on or off
+    (`off`: the kinds turned off)."""
+    return markup(
+        [
+            [(f"+{m} min", ReminderSetting(Setting.DELAY, str(m)).encode()) for m in DELAYS],
+            [(t, ReminderSetting(Setting.MORNING, t).encode()) for t in MORNINGS],
+            [
+                (
+                    ("🔕 " if kind in off else "🔔 ") + label,
+                    ReminderSetting(Setting.TOGGLE, kind).encode(),
+                )
+                for kind, label in REMINDER_KIND_LABELS.items()
+            ],
+        ]
+    )
+
+
+def delete_confirm() -> InlineKeyboardMarkup:
+    """/delete's confirmation."""
+    return markup(
+        [
+            [
+                ("Yes, erase everything", DeletePress(DeleteChoice.ERASE).encode()),
+                ("No, keep it", DeletePress(DeleteChoice.KEEP).encode()),
+            ]
+        ]
+    )

@@ -1,0 +1,102 @@
+"""The button protocol: each codec's data is what buttons on runners' screens already carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot import keyboards
+from bot.callbacks import (
+    DeleteChoice,
+    DeletePress,
+    DialogAnswer,
+    FollowupPress,
+    PausePress,
+    ReminderSetting,
+    Setting,
+    TodayAction,
+    TodayPress,
+)
+from bot.dialog.question import Button, Prompt
+from bot.reminders import checkin_buttons, strength_buttons
+from core.pain import Seen
+
+DAY = dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("press", "data"),
+    [
+        (DialogAnswer("goal", "5k"), "q:goal:5k"),
+        (DialogAnswer("time1", "06:00"), "q:time1:06:00"),
+        (TodayPress(TodayAction.DONE, DAY), "t:done:2026-11-27"),
+        (TodayPress(TodayAction.SNOOZE_30, DAY), "t:z30:2026-11-27"),
+        (TodayPress(TodayAction.SNOOZE_EVENING, DAY), "t:zeve:2026-11-27"),
+        (TodayPress(TodayAction.NO_PAIN, DAY), "t:ok:2026-11-27"),
+        (TodayPress(TodayAction.CARRY_ON, DAY), "t:carryon:2026-11-27"),
+        (FollowupPress.of_score(7, DAY), "f:7:2026-11-27"),
+        (FollowupPress.of_seen(Seen.NOT_YET, DAY), "f:not-seen:2026-11-27"),
+        (FollowupPress.of_new(DAY), "f:new:2026-11-27"),
+        (ReminderSetting(Setting.DELAY, "15"), "m:delay:15"),
+        (ReminderSetting(Setting.MORNING, "07:00"), "m:morning:07:00"),
+        (ReminderSetting(Setting.TOGGLE, "weekly"), "m:toggle:weekly"),
+        (PausePress(7), "p:7"),
+        (PausePress(None), "p:open"),
+        (DeletePress(DeleteChoice.ERASE), "x:erase"),
+    ],
+)
+def test_each_codec_writes_todays_strings_and_reads_them_back(press, data):
+    assert press.encode() == data
+    assert type(press).parse(data) == press
+    assert type(press).pattern.match(data)
+
+
+@pytest.mark.parametrize(
+    ("codec", "data"),
+    [
+        (TodayPress, "t:done:not-a-date"),
+        (TodayPress, "t:fly:2026-11-27"),
+        (TodayPress, "q:done:2026-11-27"),
+        (ReminderSetting, "m:delay:soon"),
+        (ReminderSetting, "m:morning:7am"),
+        (ReminderSetting, "m:volume:11"),
+        (DeletePress, "x:maybe"),
+        (DialogAnswer, "t:goal:5k"),
+    ],
+)
+def test_data_that_is_not_the_kind_reads_as_none(codec, data):
+    assert codec.parse(data) is None
+
+
+def test_followup_presses_read_as_a_score_a_seen_or_new():
+    assert FollowupPress.parse("f:10:2026-11-27").score == 10
+    assert FollowupPress.parse("f:11:2026-11-27").score is None
+    assert FollowupPress.parse("f:cleared:2026-11-27").seen is Seen.CLEARED
+    assert FollowupPress.parse("f:new:2026-11-27").new
+
+
+def test_the_reminders_buttons_are_the_keyboards_ones():
+    # bot.reminders builds these two itself; the codecs must give the same data.
+    assert keyboards.strength_reminder(DAY).to_dict() == strength_buttons(DAY).to_dict()
+    assert keyboards.checkin(DAY).to_dict() == checkin_buttons(DAY).to_dict()
+
+
+def test_every_keyboards_data_fits_telegrams_64_bytes():
+    boards = [
+        keyboards.dialog(Prompt("?", ((Button("x", "Europe/London"),),)), "timezone"),
+        keyboards.today(DAY),
+        keyboards.snooze(DAY),
+        keyboards.pain_check(DAY),
+        keyboards.pause(),
+        keyboards.reminder_settings(["weekly"]),
+        keyboards.delete_confirm(),
+        keyboards.markup(keyboards.followup_rows(DAY, asks_seen=True)),
+        keyboards.markup(keyboards.followup_rows(DAY, asks_seen=False)),
+    ]
+    for board in boards:
+        assert board is not None
+        for row in board.inline_keyboard:
+            for button in row:
+                assert button.callback_data is not None
+                assert len(str(button.callback_data).encode()) <= 64

@@ -10,6 +10,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot import texts
+from bot.flood import FloodGate
 from bot.handlers import register_handlers
 from bot.inbox import Inbox
 from bot.logs import safe_url
@@ -83,7 +84,10 @@ def build_application(
     sender = ReplySender(
         app.bot, locks, clock, lease=dt.timedelta(seconds=settings.reply_lease_seconds)
     )
-    app.bot_data[RUNTIME_KEY] = Runtime(settings, engine, sessions, clock, locks, sender)
+    gate = FloodGate(settings.flood_max_updates)
+    app.bot_data[RUNTIME_KEY] = Runtime(
+        settings, engine, sessions, clock, locks, sender, flood_gate=gate
+    )
     runtime(app).inbox = Inbox(app, concurrency=settings.max_concurrent_turns)
 
     register_handlers(app)

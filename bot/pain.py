@@ -17,7 +17,7 @@ from bot.dialog.pain_questions import OTHER_AREA, outcome_record, pain_answers
 from bot.dialog.question import Answers
 from bot.episodes import day_label, load_episode, save_episode
 from bot.plans import plan_for
-from bot.reminders import rebuild_reminders
+from bot.services import save_and_reschedule
 from bot.turn import Turn
 from core import pain_content as content
 from core.models import Plan
@@ -39,8 +39,8 @@ from core.pain import (
     triage,
 )
 from core.planner import week_start_of
+from core.progression import clamp_level
 from core.reminders import local_to_utc
-from core.sessions import clamp_level
 from storage import repo
 from storage.tables import Runner
 
@@ -99,8 +99,7 @@ async def _apply(
         runner.pause_reason, runner.paused_until = INJURY, None
     elif lift_pause and runner.pause_reason == INJURY:
         runner.pause_reason, runner.paused_until = None, None
-    await repo.save_runner(turn.db, runner=runner)
-    await rebuild_reminders(turn.db, runner=runner, now=turn.clock())
+    await save_and_reschedule(turn.db, runner, now=turn.clock())
 
 
 # --- a report ------------------------------------------------------------------------------------

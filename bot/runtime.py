@@ -1,6 +1,6 @@
 """What every handler and job needs besides the update, and the one way to reach it.
 
-This module imports only the leaf modules of `bot/` (settings, turns), so any module can use
+This module imports only the leaf modules of `bot/` (settings, turns, flood), so any module can use
 it without an import cycle.
 """
 
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import Application
 
+from bot.flood import FloodGate
 from bot.settings import Settings
 from bot.turns import ReplySender, RunnerLocks
 
@@ -43,8 +44,8 @@ class UpdateInbox(Protocol):
 
 @dataclass
 class Runtime:
-    """The settings, the database, the clock, the runner locks, the reply sender and the
-    inbox of one Application."""
+    """The settings, the database, the clock, the runner locks, the reply sender, the
+    inbox and the flood gate of one Application."""
 
     settings: Settings
     engine: AsyncEngine
@@ -54,6 +55,7 @@ class Runtime:
     sender: ReplySender
     inbox: UpdateInbox | None = None  # set once the Application exists
     last_dispatch: dt.datetime | None = None  # the reminder dispatcher's last run (health)
+    flood_gate: FloodGate = field(kw_only=True)  # updates per runner, in memory
 
 
 class _HasBotData(Protocol):

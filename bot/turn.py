@@ -23,9 +23,9 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.dialog.state import DIALOG, current_step
-from bot.reminders import rebuild_reminders
 from bot.render import TELEGRAM_LIMIT
 from bot.runtime import runtime
+from bot.services import save_and_reschedule
 from bot.turns import CURRENT, Replies, document_param
 from storage import inbox, repo
 from storage.tables import Runner
@@ -150,8 +150,7 @@ async def begin_turn(update: Update, context: Ctx, db: AsyncSession, replies: Re
         dialog = await repo.get_kv(db, namespace=DIALOG, key=str(user.id))
     if not runner.active:  # they blocked the bot once and are back: reminders resume
         runner.active = True
-        await repo.save_runner(db, runner=runner)
-        await rebuild_reminders(db, runner=runner, now=runtime(context).clock())
+        await save_and_reschedule(db, runner, now=runtime(context).clock())
     return Turn(update, context, db, runner, dialog, replies)
 
 

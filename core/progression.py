@@ -14,6 +14,8 @@ from pydantic import Field
 
 from core.models import Frozen
 
+# Progression levels, the one place they are bounded: -2 is stepped back twice, 0 a new
+# runner's start, +4 the most a session progresses.
 MIN_LEVEL = -2
 MAX_LEVEL = 4
 PAIN_STEP_BACK = 4  # worst pain (0-10) from which the next week is stepped back
@@ -49,20 +51,20 @@ class WeekOutcome(Frozen):
         return self.planned > 0 and self.done >= self.planned
 
 
-def clamp(level: int) -> int:
-    """Levels run from -2 (stepped back twice) to +4."""
+def clamp_level(level: int) -> int:
+    """A level within MIN_LEVEL to MAX_LEVEL."""
     return max(MIN_LEVEL, min(MAX_LEVEL, level))
 
 
 def next_level(level: int, last_week: WeekOutcome | None) -> int:
     """The level for the coming week, from last week's outcome (None: no data, hold)."""
     if last_week is None:
-        return clamp(level)
+        return clamp_level(level)
     if last_week.painful or last_week.mostly_missed:
-        return clamp(level - 1)
+        return clamp_level(level - 1)
     if last_week.all_done and last_week.pain_free:
-        return clamp(level + 1)
-    return clamp(level)
+        return clamp_level(level + 1)
+    return clamp_level(level)
 
 
 def level_from_history(history: Sequence[WeekOutcome]) -> int:

@@ -24,9 +24,7 @@ from core.models import (
     SessionKind,
     expand_equipment,
 )
-
-MIN_LEVEL = -2
-MAX_LEVEL = 4
+from core.progression import clamp_level
 
 TRANSITION_SECONDS = 30  # getting into place for the next exercise
 WARM_UP_SECONDS = 60  # a couple of light ramp-up sets before a heavy lift
@@ -186,11 +184,6 @@ def _available(profile: Profile) -> frozenset[Equipment]:
     """`profile.available_equipment`, worked out once per kit (and the same set each time,
     whose hash Python keeps, for the caches below)."""
     return _expanded(profile.equipment)
-
-
-def clamp_level(level: int) -> int:
-    """Progression levels run from -2 (stepped back) to +4."""
-    return max(MIN_LEVEL, min(MAX_LEVEL, level))
 
 
 def session_areas(session: Session) -> frozenset[BodyArea]:

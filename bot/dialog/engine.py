@@ -25,14 +25,12 @@ from bot.dialog.setup import (
     week_of,
 )
 from bot.dialog.state import EDIT, PAIN, RESTART, SETTINGS, SUMMARY
-from bot.reminders import rebuild_reminders
 from bot.render import render_plan
-from bot.services import current_plan
+from bot.services import current_plan, save_and_reschedule
 from bot.turn import Turn
 from core import pain_content as content
 from core.flags import RedFlag
 from core.models import Plan
-from storage import repo
 from storage.tables import Runner, apply_profile, apply_week, runner_profile, runner_week
 
 CONFIRM, CHANGE, KEEP = "confirm", "change", "keep"
@@ -161,8 +159,7 @@ async def finish_onboarding(turn: Turn) -> None:
     assert turn.dialog is not None
     _store_answers(turn.runner, turn.dialog["answers"])
     turn.runner.onboarded = True
-    await repo.save_runner(turn.db, runner=turn.runner)
-    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
+    await save_and_reschedule(turn.db, turn.runner, now=turn.clock())
     turn.dialog = None
     await turn.save_dialog()
     plan = await current_plan(turn.db, turn.runner, today=turn.today())
@@ -175,8 +172,7 @@ async def apply_settings(turn: Turn) -> None:
     assert turn.dialog is not None
     before = await current_plan(turn.db, turn.runner, today=turn.today())
     _store_answers(turn.runner, turn.dialog["answers"])
-    await repo.save_runner(turn.db, runner=turn.runner)
-    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
+    await save_and_reschedule(turn.db, turn.runner, now=turn.clock())
     turn.dialog = None
     await turn.save_dialog()
     after = await current_plan(turn.db, turn.runner, today=turn.today())

@@ -3,7 +3,6 @@ unknown commands and buttons nobody handles after everything else; and the error
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from telegram import Update
@@ -24,29 +23,6 @@ from bot.turns import CURRENT
 
 log = logging.getLogger(__name__)
 
-FLOOD_WINDOW = dt.timedelta(seconds=10)
-
-
-class FloodGate:
-    """Per-runner sliding window in memory: a flood is dropped before it costs a query."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit  # updates per runner per window
-        self.seen: dict[int, list[dt.datetime]] = {}
-        self.warned: set[int] = set()
-
-    def allow(self, user_id: int, now: dt.datetime) -> bool:
-        recent = [t for t in self.seen.get(user_id, []) if now - t < FLOOD_WINDOW]
-        recent.append(now)
-        self.seen[user_id] = recent
-        if len(self.seen) > 10_000:  # forget quiet runners so memory stays flat
-            cutoff = now - FLOOD_WINDOW
-            self.seen = {u: ts for u, ts in self.seen.items() if ts and ts[-1] > cutoff}
-        if len(recent) <= self.limit:
-            self.warned.discard(user_id)
-            return True
-        return False
-
 
 async def flood_gate(update: Update, context: Ctx) -> None:
     """Drop an update from a runner who sends too many, warning them once."""
@@ -54,7 +30,7 @@ async def flood_gate(update: Update, context: Ctx) -> None:
     if user is None:
         return
     rt = runtime(context)
-    gate = context.bot_data.setdefault("flood_gate", FloodGate(rt.settings.flood_max_updates))
+    gate = rt.flood_gate
     if gate.allow(user.id, rt.clock()):
         return
     if user.id not in gate.warned and update.effective_chat is not None:

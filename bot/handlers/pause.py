@@ -7,14 +7,12 @@ import re
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import keyboards, pain, texts
+from bot import keyboards, pain, services, texts
 from bot.callbacks import PausePress
 from bot.handlers.filters import PRIVATE
-from bot.reminders import rebuild_reminders
 from bot.runtime import App
 from bot.turn import Turn, pressed, with_turn
 from core.dates import DateParseError, parse_date
-from storage import repo
 
 PAUSE_REASONS = ("holiday", "illness", "injury")
 
@@ -57,10 +55,8 @@ async def on_pause_button(turn: Turn) -> None:
 
 
 async def pause(turn: Turn, until: dt.date | None, reason: str) -> None:
-    turn.runner.pause_reason = reason
-    turn.runner.paused_until = until
-    await repo.save_runner(turn.db, runner=turn.runner)
-    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
+    """Pause the reminders and say until when."""
+    await services.pause(turn.db, turn.runner, until=until, reason=reason, now=turn.clock())
     shown = texts.PAUSED_UNTIL.format(date=f"{until:%A %d %B}") if until else ""
     await turn.say(texts.PAUSED.format(until=shown))
 
@@ -69,14 +65,8 @@ async def pause(turn: Turn, until: dt.date | None, reason: str) -> None:
 async def on_resume(turn: Turn) -> None:
     """Bring the reminders back (with a caution during an escalated pain episode)."""
     caution = await pain.resume_caution(turn.db, turn.runner)
-    if turn.runner.pause_reason is None:
-        await turn.say(caution or texts.NOT_PAUSED)
-        return
-    turn.runner.pause_reason = None
-    turn.runner.paused_until = None
-    await repo.save_runner(turn.db, runner=turn.runner)
-    await rebuild_reminders(turn.db, runner=turn.runner, now=turn.clock())
-    await turn.say(caution or texts.RESUMED)
+    resumed = await services.resume(turn.db, turn.runner, now=turn.clock())
+    await turn.say(caution or (texts.RESUMED if resumed else texts.NOT_PAUSED))
 
 
 def register(app: App) -> None:

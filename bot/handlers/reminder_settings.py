@@ -8,9 +8,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import keyboards, texts
 from bot.callbacks import ReminderSetting, Setting
 from bot.handlers.filters import PRIVATE
-from bot.reminders import rebuild_reminders
 from bot.runtime import App
-from bot.services import runner_id
+from bot.services import runner_id, save_and_reschedule
 from bot.turn import Turn, message_of, pressed, with_turn
 from storage import repo
 from storage.tables import Runner
@@ -66,8 +65,7 @@ async def on_reminder_setting(turn: Turn) -> None:
     else:
         await turn.answer_query(texts.STALE_BUTTON)
         return
-    await repo.save_runner(turn.db, runner=runner)
-    await rebuild_reminders(turn.db, runner=runner, now=turn.clock())
+    await save_and_reschedule(turn.db, runner, now=turn.clock())
     await turn.answer_query(texts.SETTINGS_SAVED)
     message = message_of(query)
     if message is not None:

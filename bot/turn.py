@@ -22,7 +22,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.dialog.state import DIALOG, current_step
+from bot.dialog.state import DIALOG, Dialog, load_dialog
 from bot.render import TELEGRAM_LIMIT
 from bot.runtime import runtime
 from bot.services import save_and_reschedule
@@ -51,7 +51,7 @@ class Turn:
     context: Ctx
     db: AsyncSession
     runner: Runner
-    dialog: dict[str, Any] | None
+    dialog: Dialog | None
     replies: Replies = field(default_factory=Replies)
     _answered: bool = False
 
@@ -124,14 +124,14 @@ class Turn:
 
     @property
     def step(self) -> str:
-        return current_step(self.dialog) if self.dialog else ""
+        return self.dialog.step if self.dialog else ""
 
     async def save_dialog(self) -> None:
         key = str(self.runner.telegram_user_id)
         if self.dialog is None:
             await repo.delete_kv(self.db, namespace=DIALOG, key=key)
         else:
-            await repo.set_kv(self.db, namespace=DIALOG, key=key, value=self.dialog)
+            await repo.set_kv(self.db, namespace=DIALOG, key=key, value=self.dialog.stored())
 
 
 async def begin_turn(update: Update, context: Ctx, db: AsyncSession, replies: Replies) -> Turn:
@@ -142,12 +142,13 @@ async def begin_turn(update: Update, context: Ctx, db: AsyncSession, replies: Re
         db, telegram_user_id=user.id, namespace=DIALOG, key=str(user.id)
     )
     if found is not None:
-        runner, dialog = found
+        runner, stored = found
     else:  # first contact
         runner = await repo.get_or_create_runner(
             db, telegram_user_id=user.id, chat_id=chat.id, first_name=user.first_name or ""
         )
-        dialog = await repo.get_kv(db, namespace=DIALOG, key=str(user.id))
+        stored = await repo.get_kv(db, namespace=DIALOG, key=str(user.id))
+    dialog = load_dialog(stored, user_id=user.id)
     if not runner.active:  # they blocked the bot once and are back: reminders resume
         runner.active = True
         await save_and_reschedule(db, runner, now=runtime(context).clock())

@@ -6,12 +6,11 @@ interrupt any question and resume it afterwards (docs/architecture.md, "The dial
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Message
 
 from bot import keyboards, pain, texts
 from bot.dialog import pain_questions
+from bot.dialog.multiselect import MULTI_SELECT
 from bot.dialog.pain_questions import NOT_NOW_WORDS
 from bot.dialog.question import Answers, Button, Context, Invalid, Prompt
 from bot.dialog.registry import QUESTIONS
@@ -24,7 +23,7 @@ from bot.dialog.setup import (
     summary,
     week_of,
 )
-from bot.dialog.state import EDIT, PAIN, RESTART, SETTINGS, SUMMARY
+from bot.dialog.state import EDIT, RESTART, SETTINGS, SUMMARY, Dialog, Flow
 from bot.render import render_plan
 from bot.services import current_plan, save_and_reschedule
 from bot.turn import Turn
@@ -37,10 +36,20 @@ CONFIRM, CHANGE, KEEP = "confirm", "change", "keep"
 PICK_WORDS = {"niggles", "injuries"}  # settings' "what to change", not a pain report
 
 
+def _dialog(turn: Turn) -> Dialog:
+    assert turn.dialog is not None  # the engine runs only on an open dialog
+    return turn.dialog
+
+
+def _context(turn: Turn, dialog: Dialog, step: str) -> Context:
+    return Context(today=turn.today(), pending=tuple(dialog.pending.get(step, ())))
+
+
 def prompt_for(turn: Turn) -> Prompt:
-    assert turn.dialog is not None
-    step = turn.step
-    answers = turn.dialog["answers"]
+    """The dialog's current question as shown."""
+    dialog = _dialog(turn)
+    step = dialog.step
+    answers = dialog.answers
     if step == SUMMARY:
         return Prompt(
             f"{summary(answers)}\n\n{texts.SUMMARY_FOOT}",
@@ -55,37 +64,36 @@ def prompt_for(turn: Turn) -> Prompt:
             texts.ALREADY_SET_UP,
             ((Button("Change something", CHANGE), Button("Keep my plan", KEEP)),),
         )
-    return QUESTIONS[step].prompt(answers, Context(today=turn.today()))
+    return QUESTIONS[step].prompt(answers, _context(turn, dialog, step))
 
 
 async def ask(turn: Turn) -> None:
     """Send the dialog's current question, or finish the dialog when nothing is left to ask."""
-    assert turn.dialog is not None
-    if turn.step == "":
-        if turn.dialog["flow"] == PAIN:
+    dialog = _dialog(turn)
+    if dialog.step == "":
+        if dialog.flow is Flow.PAIN:
             await finish_pain(turn)
         else:
             await apply_settings(turn)
         return
     prompt = prompt_for(turn)
-    await turn.say(prompt.text, keyboards.dialog(prompt, turn.step))
+    await turn.say(prompt.text, keyboards.dialog(prompt, dialog.step))
 
 
 async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None) -> None:
     """Feed one typed or pressed answer to the dialog's current step."""
-    assert turn.dialog is not None
-    step = turn.step
-    answers: Answers = turn.dialog["answers"]
-    if turn.dialog["flow"] == PAIN and raw.strip().lower().rstrip(".!") in NOT_NOW_WORDS:
+    dialog = _dialog(turn)
+    step = dialog.step
+    answers = dialog.answers
+    if dialog.flow is Flow.PAIN and raw.strip().lower().rstrip(".!") in NOT_NOW_WORDS:
         await turn.close_prompt(message, "Not now")
         await leave_pain(turn)
         return
-    if turn.dialog["flow"] == PAIN and not pressed:
-        noted = pain_questions.note_typed_flags(
-            step, raw, answers
-        )  # a red flag typed in own words
+    if dialog.flow is Flow.PAIN and not pressed:
+        # A red flag typed in the runner's own words counts at once.
+        noted = pain_questions.note_typed_flags(step, raw, answers)
         if noted is not None:
-            turn.dialog["answers"] = noted
+            dialog.answers = noted
             await turn.save_dialog()
             await ask(turn)
             return
@@ -95,7 +103,7 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
             await finish_onboarding(turn)
             return
         if raw == EDIT or raw.strip().lower() in {"edit", "change", "no"}:
-            turn.dialog["answers"] = {**answers, "_edit": True}
+            dialog.edit = True
             await turn.close_prompt(message, "✏️ Edit")
         else:
             await turn.say("Tap Confirm if this is right, or Edit to change an answer.")
@@ -105,11 +113,9 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
             await turn.say(texts.HINT_PICK)
         else:
             await turn.close_prompt(message, QUESTIONS[key].label)
-            new = forget(answers, key)
-            new.pop("_edit", None)
+            _reopen(dialog, key)
             if step == SETTINGS:
-                new["_pick"] = key
-            turn.dialog["answers"] = new
+                dialog.pick = key
     elif step == RESTART:
         choice = raw.strip().lower()
         if raw == KEEP or choice in {"keep", "keep my plan", "no"}:
@@ -126,27 +132,41 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
     else:
         question = QUESTIONS[step]
         try:
-            accepted = question.accept(raw, pressed, answers, Context(today=turn.today()))
+            accepted = question.accept(raw, pressed, answers, _context(turn, dialog, step))
         except Invalid as error:
             await turn.say(str(error))
             await turn.save_dialog()
             await ask(turn)
             return
-        turn.dialog["answers"] = accepted.answers
+        dialog.answers = accepted.answers
         if accepted.stay:
+            dialog.pending[step] = list(accepted.pending)
             await turn.save_dialog()
             markup = keyboards.dialog(prompt_for(turn), step)
             if message is not None and markup is not None:
                 await turn.edit_markup(message, markup)
             return
+        dialog.pending.pop(step, None)
         await turn.close_prompt(message, accepted.echo)
     await turn.save_dialog()
     await ask(turn)
 
 
-def settings_dialog(runner: Runner) -> dict[str, Any]:
+def _reopen(dialog: Dialog, key: str) -> None:
+    """Forget one answer so that its question is asked again (a multi-select starting from
+    what is ticked now); out of the edit menu."""
+    answers = dialog.answers
+    dialog.answers = forget(answers, key)
+    dialog.pending.pop(key, None)
+    if key in MULTI_SELECT and key in answers:
+        dialog.pending[key] = list(answers[key])
+    dialog.edit = False
+
+
+def settings_dialog(runner: Runner) -> Dialog:
+    """/settings: the runner's setup as answers, to change one of them."""
     answers = answers_of(runner_profile(runner), runner_week(runner), runner.time_zone)
-    return {"flow": SETTINGS, "answers": answers}
+    return Dialog(flow=Flow.SETTINGS, answers=answers)
 
 
 def _store_answers(runner: Runner, answers: Answers) -> None:
@@ -156,8 +176,8 @@ def _store_answers(runner: Runner, answers: Answers) -> None:
 
 
 async def finish_onboarding(turn: Turn) -> None:
-    assert turn.dialog is not None
-    _store_answers(turn.runner, turn.dialog["answers"])
+    """Setup confirmed: store it, plan the reminders, show the week."""
+    _store_answers(turn.runner, _dialog(turn).answers)
     turn.runner.onboarded = True
     await save_and_reschedule(turn.db, turn.runner, now=turn.clock())
     turn.dialog = None
@@ -169,9 +189,10 @@ async def finish_onboarding(turn: Turn) -> None:
 
 
 async def apply_settings(turn: Turn) -> None:
-    assert turn.dialog is not None
+    """A changed setting: store it, and say what moved in the plan."""
+    answers = _dialog(turn).answers
     before = await current_plan(turn.db, turn.runner, today=turn.today())
-    _store_answers(turn.runner, turn.dialog["answers"])
+    _store_answers(turn.runner, answers)
     await save_and_reschedule(turn.db, turn.runner, now=turn.clock())
     turn.dialog = None
     await turn.save_dialog()
@@ -206,18 +227,13 @@ async def start_pain(turn: Turn, flags: tuple[RedFlag, ...] = ()) -> None:
     """Start the pain questions from any state; an open dialog is kept to resume after. Red
     flags the runner's own words named count at once: emergency and same-day ones go
     straight to escalation, before any question."""
-    if turn.dialog is not None and turn.dialog["flow"] == PAIN:
+    if turn.dialog is not None and turn.dialog.flow is Flow.PAIN:
         await ask(turn)  # already in it: ask the current question again
         return
-    interrupted = (
-        turn.dialog if turn.dialog is not None and not turn.dialog.get("paused") else None
+    # An open dialog (asked, or paused for /start) comes back after the check.
+    turn.dialog = Dialog(
+        flow=Flow.PAIN, answers=pain_questions.start_answers(flags), resume=turn.dialog
     )
-    paused_draft = turn.dialog if turn.dialog is not None and turn.dialog.get("paused") else None
-    turn.dialog = {
-        "flow": PAIN,
-        "answers": pain_questions.start_answers(flags),
-        "resume": interrupted or paused_draft,
-    }
     await turn.save_dialog()
     if not pain_questions.escalates_at_once(flags):
         await turn.say(texts.PAIN_START)
@@ -226,20 +242,19 @@ async def start_pain(turn: Turn, flags: tuple[RedFlag, ...] = ()) -> None:
 
 def _resumed_answers(turn: Turn) -> Answers | None:
     """The answers of the dialog the pain check interrupted (setup's time zone, say)."""
-    resume = turn.dialog.get("resume") if turn.dialog is not None else None
-    return resume.get("answers") if isinstance(resume, dict) else None
+    resume = turn.dialog.resume if turn.dialog is not None else None
+    return resume.answers if resume is not None else None
 
 
 async def resume_interrupted(turn: Turn, *, after_escalation: bool = False) -> None:
     """End the pain flow; bring back the dialog it interrupted, at the same question. After
     escalation nothing follows the escalation text: the dialog waits, paused, for /start."""
-    assert turn.dialog is not None
-    resume = turn.dialog.get("resume")
+    resume = _dialog(turn).resume
     if after_escalation and resume is not None:
-        resume = {**resume, "paused": True}
+        resume = resume.model_copy(update={"paused": True})
     turn.dialog = resume
     await turn.save_dialog()
-    if turn.dialog is not None and not turn.dialog.get("paused"):
+    if turn.dialog is not None and turn.dialog.active:
         await turn.say(texts.BACK_TO_QUESTIONS)
         await ask(turn)
 
@@ -248,8 +263,7 @@ async def leave_pain(turn: Turn) -> None:
     """Leaving the pain check ("not now", /cancel): a red flag already given finishes the
     report (escalation alone, the plan paused as its tier says); else one safety line. Either
     way the interrupted dialog comes back as after a finished check."""
-    assert turn.dialog is not None
-    if pain_questions.has_flags(turn.dialog["answers"]):
+    if pain_questions.has_flags(_dialog(turn).answers):
         await finish_pain(turn)
         return
     await turn.say(pain.not_now_text(turn.runner, _resumed_answers(turn)))
@@ -258,8 +272,6 @@ async def leave_pain(turn: Turn) -> None:
 
 async def finish_pain(turn: Turn) -> None:
     """Advise (escalation alone when a red flag was raised), adapt the plan, follow up."""
-    assert turn.dialog is not None
-    escalated = await pain.finish_report(
-        turn, turn.dialog["answers"], setup=_resumed_answers(turn)
-    )
+    answers = _dialog(turn).answers
+    escalated = await pain.finish_report(turn, answers, setup=_resumed_answers(turn))
     await resume_interrupted(turn, after_escalation=escalated)

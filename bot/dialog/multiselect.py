@@ -1,5 +1,6 @@
 """Multi-select questions, equipment and niggles: each press ticks or unticks a button (the
-ticks so far are kept as `<key>_pending`), Done or a typed list answers."""
+ticks so far are the dialog's `pending`, seen here as `Context.pending`), Done or a typed
+list answers."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from core.areas import AREA_LABELS, UnknownArea, parse_areas
 from core.models import Equipment
 
 DONE = "done"
+MULTI_SELECT = ("equipment", "niggles")  # the keys of the questions here
 EQUIPMENT_LABELS = {
     Equipment.NONE.value: "Bodyweight only",
     Equipment.BAND.value: "Resistance band",
@@ -59,7 +61,11 @@ EQUIPMENT_WORDS = {
 
 
 def _toggle_prompt(
-    text: str, labels: dict[str, str], chosen: list[str], per_row: int, none_value: str | None
+    text: str,
+    labels: dict[str, str],
+    chosen: tuple[str, ...],
+    per_row: int,
+    none_value: str | None,
 ) -> Prompt:
     buttons = [Button(("✅ " if v in chosen else "") + label, v) for v, label in labels.items()]
     last = [Button("None", none_value)] if none_value else []
@@ -67,8 +73,7 @@ def _toggle_prompt(
 
 
 def ask_equipment(a: Answers, c: Context) -> Prompt:
-    chosen = a.get("equipment_pending", [])
-    return _toggle_prompt(texts.ASK_EQUIPMENT, EQUIPMENT_LABELS, chosen, 2, None)
+    return _toggle_prompt(texts.ASK_EQUIPMENT, EQUIPMENT_LABELS, c.pending, 2, None)
 
 
 def show_equipment(a: Answers) -> str:
@@ -76,13 +81,13 @@ def show_equipment(a: Answers) -> str:
 
 
 def accept_equipment(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-    pending = list(a.get("equipment_pending", []))
+    pending = list(c.pending)
     if pressed and raw in EQUIPMENT_LABELS:
         if raw in pending:
             pending.remove(raw)
         else:
             pending.append(raw)
-        return Accepted({**a, "equipment_pending": pending}, "", stay=True)
+        return Accepted(a, "", stay=True, pending=tuple(pending))
     if (pressed and raw == DONE) or norm(raw) == DONE:
         chosen = pending or [Equipment.NONE.value]
     else:
@@ -99,8 +104,7 @@ def accept_equipment(raw: str, pressed: bool, a: Answers, c: Context) -> Accepte
     if len(chosen) > 1 and Equipment.NONE.value in chosen:
         chosen.remove(Equipment.NONE.value)
     ordered = [e for e in EQUIPMENT_LABELS if e in chosen]
-    new = {k: v for k, v in a.items() if k != "equipment_pending"}
-    new["equipment"] = ordered
+    new = {**a, "equipment": ordered}
     return Accepted(new, show_equipment(new))
 
 
@@ -109,8 +113,7 @@ NO_NIGGLES = "none"
 
 
 def ask_niggles(a: Answers, c: Context) -> Prompt:
-    chosen = a.get("niggles_pending", [])
-    return _toggle_prompt(texts.ASK_NIGGLES, AREA_BUTTONS, chosen, 2, NO_NIGGLES)
+    return _toggle_prompt(texts.ASK_NIGGLES, AREA_BUTTONS, c.pending, 2, NO_NIGGLES)
 
 
 def show_niggles(a: Answers) -> str:
@@ -118,22 +121,21 @@ def show_niggles(a: Answers) -> str:
 
 
 def accept_niggles(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-    pending = list(a.get("niggles_pending", []))
+    pending = list(c.pending)
     if pressed and raw in AREA_BUTTONS:
         if raw in pending:
             pending.remove(raw)
         else:
             pending.append(raw)
-        return Accepted({**a, "niggles_pending": pending}, "", stay=True)
+        return Accepted(a, "", stay=True, pending=tuple(pending))
     if pressed and raw == NO_NIGGLES:
         chosen: list[str] = []
     elif (pressed and raw == DONE) or norm(raw) == DONE:
-        chosen = pending
+        chosen = list(pending)
     else:
         try:
             chosen = [area.value for area in parse_areas(raw)]
         except UnknownArea as error:
             raise Invalid(texts.HINT_NIGGLES.format(part=short(error.part, 60))) from None
-    new = {k: v for k, v in a.items() if k != "niggles_pending"}
-    new["niggles"] = [n for n in AREA_BUTTONS if n in chosen]
+    new = {**a, "niggles": [n for n in AREA_BUTTONS if n in chosen]}
     return Accepted(new, show_niggles(new))

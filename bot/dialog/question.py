@@ -18,12 +18,16 @@ Answers = dict[str, Any]
 
 @dataclass(frozen=True)
 class Button:
+    """A button of a question: its label, and the answer it gives."""
+
     label: str
     value: str
 
 
 @dataclass(frozen=True)
 class Prompt:
+    """A question as shown: its text and its buttons, row by row."""
+
     text: str
     rows: tuple[tuple[Button, ...], ...] = ()
 
@@ -34,18 +38,27 @@ class Invalid(Exception):
 
 @dataclass(frozen=True)
 class Accepted:
+    """An answer read: the new answers, and how it reads back under the question."""
+
     answers: Answers
     echo: str  # the answer as understood, shown under the question
-    stay: bool = False  # multi-select toggles keep the same question open
+    # A multi-select's toggle keeps the same question open, with these ticks so far.
+    stay: bool = False
+    pending: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Context:
+    """What a question sees besides the answers."""
+
     today: dt.date
+    pending: tuple[str, ...] = ()  # a multi-select's ticks so far
 
 
 @dataclass(frozen=True)
 class Question:
+    """One question: how to ask it, how to read an answer, how to show the answer."""
+
     key: str
     label: str  # name of the answer in the summary and the edit menu
     prompt: Callable[[Answers, Context], Prompt]

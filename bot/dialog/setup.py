@@ -308,15 +308,12 @@ def pick_prompt(a: Answers, text: str) -> Prompt:
 
 def forget(a: Answers, key: str) -> Answers:
     """Drop one answer so that its question is asked again."""
-    drop = {key, f"{key}_pending"}
+    drop = {key}
     if key == "week":
         drop |= {"week_mode", "week_days"}
     if key == "goal" and a.get("race_date") is None:
         drop.add("race_date")  # from "no race" to a race: its date must be asked
-    kept = {k: v for k, v in a.items() if k not in drop}
-    if key in ("equipment", "niggles") and key in a:
-        kept[f"{key}_pending"] = list(a[key])  # start from what is ticked now
-    return kept
+    return {k: v for k, v in a.items() if k not in drop}
 
 
 def profile_of(a: Answers) -> Profile:

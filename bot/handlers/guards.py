@@ -52,7 +52,7 @@ async def on_group(update: Update, context: Ctx) -> None:
 @with_turn()
 async def on_other_content(turn: Turn) -> None:
     """Stickers, photos, locations...: say what works instead, and repeat the question."""
-    active = turn.dialog is not None and not turn.dialog.get("paused")
+    active = turn.dialog is not None and turn.dialog.active
     hint = "Please answer the question below." if active else "/help lists what I can do."
     await turn.say(texts.ONLY_TEXT.format(hint=hint))
     if active:

@@ -16,7 +16,7 @@ from bot.dialog.engine import (
     settings_dialog,
     start_pain,
 )
-from bot.dialog.state import EDIT, ONBOARDING, PAIN, RESTART, SETTINGS
+from bot.dialog.state import EDIT, SETTINGS, Dialog, Flow
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App
 from bot.turn import Turn, message_of, pressed, with_turn
@@ -27,16 +27,16 @@ from core.symptoms import Recognised, read_symptoms
 async def on_start(turn: Turn) -> None:
     """Start setup, carry on with an open dialog, or offer to change a finished setup."""
     if turn.dialog is not None:
-        if turn.dialog.get("paused"):
-            turn.dialog.pop("paused")
+        if turn.dialog.paused:
+            turn.dialog.paused = False
             await turn.say(texts.WELCOME_BACK)
         await turn.save_dialog()
         await ask(turn)
         return
     if turn.runner.onboarded:
-        turn.dialog = {"flow": RESTART, "answers": {}}
+        turn.dialog = Dialog(flow=Flow.RESTART)
     else:
-        turn.dialog = {"flow": ONBOARDING, "answers": {}}
+        turn.dialog = Dialog(flow=Flow.ONBOARDING)
         name = turn.runner.first_name or "there"
         await turn.say(texts.WELCOME.format(name=name))
     await turn.save_dialog()
@@ -54,14 +54,14 @@ async def on_settings(turn: Turn) -> None:
 @with_turn()
 async def on_cancel(turn: Turn) -> None:
     """Stop the open dialog: setup keeps its answers for /start, settings change nothing."""
-    if turn.dialog is None or turn.dialog.get("paused"):
+    if turn.dialog is None or turn.dialog.paused:
         await turn.say(texts.NOTHING_TO_CANCEL)
         return
-    if turn.dialog["flow"] == PAIN:
+    if turn.dialog.flow is Flow.PAIN:
         await leave_pain(turn)  # as "not now": a flag already given is never lost
         return
-    if turn.dialog["flow"] == ONBOARDING:
-        turn.dialog["paused"] = True  # answers kept; /start resumes
+    if turn.dialog.flow is Flow.ONBOARDING:
+        turn.dialog.paused = True  # answers kept; /start resumes
         text = texts.CANCELLED
     else:
         turn.dialog = None
@@ -81,8 +81,8 @@ async def on_text(turn: Turn) -> None:
     """A typed message: a pain report, a maybe-symptom, or an answer to the open question."""
     message = turn.update.message
     assert message is not None and message.text is not None
-    in_dialog = turn.dialog is not None and not turn.dialog.get("paused")
-    in_pain = in_dialog and turn.dialog is not None and turn.dialog["flow"] == PAIN
+    in_dialog = turn.dialog is not None and turn.dialog.active
+    in_pain = in_dialog and turn.dialog is not None and turn.dialog.flow is Flow.PAIN
     picking = turn.step in (SETTINGS, EDIT) and message.text.strip().lower() in PICK_WORDS
     if not in_pain and turn.step != "niggles" and not picking:
         reading = read_symptoms(message.text)
@@ -103,12 +103,7 @@ async def on_answer_button(turn: Turn) -> None:
     """A button of the dialog's question pressed: an answer, if it is the current question's."""
     query, press = pressed(turn, DialogAnswer)
     message = message_of(query)
-    if (
-        press is None
-        or turn.dialog is None
-        or turn.dialog.get("paused")
-        or press.step != turn.step
-    ):
+    if press is None or turn.dialog is None or turn.dialog.paused or press.step != turn.step:
         await turn.answer_query(texts.STALE_BUTTON)
         if message is not None:
             await turn.close_prompt(message, "")

@@ -76,7 +76,7 @@ async def on_today_button(turn: Turn) -> None:
     if action is TodayAction.CARRY_ON:
         await turn.answer_query()
         await turn.close_prompt(message, content.MAYBE_NO)
-        if turn.dialog is not None and not turn.dialog.get("paused"):
+        if turn.dialog is not None and turn.dialog.active:
             await ask(turn)
         else:
             await turn.say(content.MAYBE_NO_REPLY)

@@ -50,8 +50,8 @@ async def on_painlog(turn: Turn) -> None:
 
 @with_turn()
 async def on_followup_button(turn: Turn) -> None:
-    """A morning check-in answered: a score, whether they have been seen, or new symptoms.
-    Each check-in counts once: a second press of the same one changes nothing."""
+    """A morning check-in answered: a score, whether they have been seen, or new symptoms."""
+    # Each check-in counts once: a second press of the same one changes nothing.
     query, press = pressed(turn, FollowupPress)
     assert press is not None  # every f: press parses; what it says is checked below
     message = message_of(query)

@@ -25,6 +25,7 @@ def reminders_text(runner: Runner, upcoming: list[str]) -> str:
 
 
 async def _upcoming(turn: Turn) -> list[str]:
+    """The reminders coming up, a line each."""
     rows = await repo.upcoming_reminders(
         turn.db, runner_id=runner_id(turn.runner), now=turn.clock()
     )

@@ -44,7 +44,7 @@ class Dialog(BaseModel):
 
     flow: Flow
     answers: Answers = Field(default_factory=dict)
-    edit: bool = False  # Edit pressed at the summary: back to it once the answer is in
+    edit: bool = False  # Edit pressed at the summary: the menu of answers to change is open
     pick: str | None = None  # /settings: the answer picked to change
     pending: dict[str, list[str]] = Field(default_factory=dict)  # multi-select ticks so far
     paused: bool = False  # stopped (/cancel, or after an escalation): /start resumes it

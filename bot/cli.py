@@ -20,7 +20,7 @@ from bot.logs import configure_logging, safe_url
 from bot.polling import serve_polling
 from bot.render import render_plan
 from bot.settings import Settings, SettingsError
-from bot.webhook import serve_webhook
+from bot.web import serve_webhook
 from core.models import BodyArea, Equipment, Goal, PlacementPreference, Profile
 from core.planner import plan_week, week_start_of
 from core.weekparse import WeekParseError, parse_week

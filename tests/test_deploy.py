@@ -31,7 +31,7 @@ import httpx
 import pytest
 
 from bot.settings import Settings, SettingsError
-from bot.webhook import DRAIN_TIMEOUT, FD_RESERVE
+from bot.web import DRAIN_TIMEOUT, FD_RESERVE
 from tests.bot.http_standin import HttpStandIn
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ from telegram import Update
 
 from bot import texts
 from bot.reminders import dispatch_job
-from bot.webhook import SECRET_HEADER, WebhookServer
+from bot.web import SECRET_HEADER, WebhookServer
 from storage import repo
 from tests.bot.conftest import Coach
 

@@ -27,7 +27,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.webhook import ACCEPT_PAUSE, HEALTH_TIMEOUT, MAX_BODY, SECRET_HEADER, WebhookServer
+from bot.web import ACCEPT_PAUSE, HEALTH_TIMEOUT, MAX_BODY, SECRET_HEADER, WebhookServer
 from storage import repo
 from tests.bot.conftest import Clock, Coach
 from tests.conftest import MigratedTemplates

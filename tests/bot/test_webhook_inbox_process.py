@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bot import texts
 from bot.standin import BotApiStandIn
-from bot.webhook import SECRET_HEADER
+from bot.web import SECRET_HEADER
 from storage.db import upgrade
 from tests.bot.conftest import WORKED_WEEK, Clock, Coach
 from tests.bot.http_standin import HttpStandIn

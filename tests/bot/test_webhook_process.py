@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from bot.settings import Settings
-from bot.webhook import SECRET_HEADER
+from bot.web import SECRET_HEADER
 from tests.bot.http_standin import HttpStandIn
 
 TOKEN = "123456:AAH" + "x7Kq2Lm9Np4Rs8Tv1Wy5Zb3Cd6Fg0H"

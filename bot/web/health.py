@@ -14,7 +14,7 @@ from bot.runtime import runtime
 from bot.web.updates import App, log
 from storage import repo
 
-HEALTH_TIMEOUT = 3.0  # s for the whole database check, connect included (the docs say 5)
+HEALTH_TIMEOUT = 3.0  # s for the whole database check, connect included (deploy/README.md, D)
 HEALTH_REUSE = 1.0  # s an answer of /health is reused: at most one probe write a second
 
 

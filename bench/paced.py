@@ -44,7 +44,7 @@ from bench.dispatch import reset_mornings, status_counts
 from bench.seed import FIRST_USER_ID, SEVEN
 from bot.app import build_application, shut_down, start_up
 from bot.inbox import Inbox
-from bot.reminders import PACE_WINDOW
+from bot.pace import PACE_WINDOW
 from bot.runtime import runtime
 from bot.settings import Settings
 from bot.standin import TOKEN, BotApiStandIn, RateLimits

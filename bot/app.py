@@ -14,6 +14,7 @@ from bot.flood import FloodGate
 from bot.handlers import register_handlers
 from bot.inbox import Inbox
 from bot.logs import safe_url
+from bot.pace import Pace
 from bot.reminders import schedule_jobs
 from bot.runtime import RUNTIME_KEY, App, Clock, Runtime, runtime, utc_now
 from bot.settings import Settings
@@ -85,8 +86,10 @@ def build_application(
         app.bot, locks, clock, lease=dt.timedelta(seconds=settings.reply_lease_seconds)
     )
     gate = FloodGate(settings.flood_max_updates)
+    pace = Pace(settings.rate_limit_per_second)
+    sender.pace = pace.reply_turn  # one pace for replies and reminders
     app.bot_data[RUNTIME_KEY] = Runtime(
-        settings, engine, sessions, clock, locks, sender, flood_gate=gate
+        settings, engine, sessions, clock, locks, sender, pace, flood_gate=gate
     )
     runtime(app).inbox = Inbox(app, concurrency=settings.max_concurrent_turns)
 

@@ -1,11 +1,12 @@
 """What every handler and job needs besides the update, and the one way to reach it.
 
-This module imports only the leaf modules of `bot/` (settings, turns, flood), so any module can use
-it without an import cycle.
+This module imports only the leaf modules of `bot/` (settings, turns, flood, pace), so any
+module can use it without an import cycle.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import Application
 
 from bot.flood import FloodGate
+from bot.pace import Pace
 from bot.settings import Settings
 from bot.turns import ReplySender, RunnerLocks
 
@@ -44,8 +46,8 @@ class UpdateInbox(Protocol):
 
 @dataclass
 class Runtime:
-    """The settings, the database, the clock, the runner locks, the reply sender, the
-    inbox and the flood gate of one Application."""
+    """The settings, the database, the clock, the runner locks, the reply sender, the pace,
+    the inbox, the dispatch lock and the flood gate of one Application."""
 
     settings: Settings
     engine: AsyncEngine
@@ -53,7 +55,10 @@ class Runtime:
     clock: Clock
     locks: RunnerLocks
     sender: ReplySender
+    pace: Pace  # one pace for replies and reminders: the sender and the dispatcher wait on it
     inbox: UpdateInbox | None = None  # set once the Application exists
+    # Held by the reminder dispatcher's pass: a tick that finds it taken leaves the pass be.
+    dispatch_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_dispatch: dt.datetime | None = None  # the reminder dispatcher's last run (health)
     flood_gate: FloodGate = field(kw_only=True)  # updates per runner, in memory
 

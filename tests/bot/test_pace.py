@@ -1,4 +1,4 @@
-"""The dispatcher's pacing (bot/reminders.py Pace): however late the event loop wakes it,
+"""The dispatcher's pacing (bot/pace.py Pace): however late the event loop wakes it,
 no second ever holds more sends than Telegram allows."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from bot.reminders import Pace
+from bot.pace import Pace
 
 RATE = 30
 

@@ -15,15 +15,14 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from bot import texts
+from bot.pace import Pace
 from bot.reminders import (
-    PACE_KEY,
     DispatchReport,
-    Pace,
-    _Outcomes,
     dispatch_due,
     extend_horizons,
     rebuild_reminders,
 )
+from bot.reminders.dispatcher import _Outcomes
 from bot.settings import Settings
 from bot.standin import BotApiStandIn, RateLimits
 from bot.texts import SOMETHING_WENT_WRONG
@@ -1068,7 +1067,7 @@ async def test_a_reminder_claimed_before_delete_is_not_sent_after_it(db_url):
                 await coach.send("/delete", 5001)
                 await coach.tap("Yes, erase everything", 5001)
 
-        coach.app.bot_data[PACE_KEY] = Pace(1000, clock=lambda: 0.0, sleep=slot_wait)
+        coach.app.bot_data["runtime"].pace = Pace(1000, clock=lambda: 0.0, sleep=slot_wait)
         await dispatch_due(coach.app, now=SAT_MORNING)
         assert erased
         assert [m["text"] for m in coach.standin.sent_to(5001)][-1] == texts.DELETED

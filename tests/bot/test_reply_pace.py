@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from bot import texts
-from bot.reminders import PACE_KEY, Pace, dispatch_due
+from bot.pace import Pace
+from bot.reminders import dispatch_due
 from bot.standin import BotApiStandIn, RateLimits
 from storage import repo
 from storage.tables import Reminder
@@ -47,7 +48,7 @@ def paced_coach(db_url: str, clock: Clock, seconds: Seconds) -> Coach:
     )
     coach = Coach(db_url, clock, standin, rate_limit_per_second=RATE)
     pace = Pace(RATE, clock=seconds, sleep=seconds.sleep)
-    coach.app.bot_data[PACE_KEY] = pace
+    coach.app.bot_data["runtime"].pace = pace
     coach.app.bot_data["runtime"].sender.pace = pace.reply_turn
     return coach
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from telegram.ext import CallbackContext
 
 from bot.reminders import DispatchReport, dispatch_due, dispatch_job
-from bot.reminders import _leading as leading
+from bot.reminders.jobs import _leading as leading
 from bot.standin import BotApiStandIn
 from storage.tables import Reminder, Runner
 from tests.bot.conftest import Clock, Coach

@@ -1,0 +1,119 @@
+"""The pace of everything the bot sends: Telegram's limits, kept across replies and reminders.
+
+This module lives beside `bot/reminders/`, not inside it, because the reply sender
+(`bot.turns.ReplySender.pace`) and the reminder dispatcher wait for slots of one and the same
+`Pace`; it is created once with the `Runtime` (`bot/runtime.py`), which may import only leaf
+modules of `bot/`, so it imports nothing from `bot/` (docs/architecture.md, "Reminders: the
+outbox").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+# Sends are spaced so that any `rate` consecutive ones span this many seconds: 2% under
+# Telegram's 30 a second, so timing jitter never makes it 31 within one second.
+PACE_WINDOW = 1.02
+
+
+class Pace:
+    """Telegram's limits as the reply sender and the dispatcher keep them, across passes.
+
+    PTB's AIORateLimiter is a leaky bucket: on top of its steady rate it lets a burst of
+    `rate` through at once, so a backlog drains at twice the limit for its first second and
+    Telegram answers 429. Here each send waits for its slot, `PACE_WINDOW / rate` seconds
+    after the previous one, and the last `rate` sends as they really left span PACE_WINDOW
+    before the next one goes (a wake-up made late by a busy loop does not crowd the sends
+    queued after it), so no second ever holds more than `rate` sends; and a chat that got a
+    message less than a second ago waits (a reminder is deferred, a reply waits its second),
+    even if that was in the previous pass. All only when the limiter is on
+    (`RATE_LIMIT_PER_SECOND` > 0). `paused_until` (the dispatcher's clock) holds every pass
+    after a 429 until Telegram's retry_after has passed.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.spacing = PACE_WINDOW / rate if rate > 0 else 0.0
+        self.rate = max(1, math.ceil(rate))
+        self._left: deque[float] = deque(maxlen=self.rate)  # the latest sends, as they left
+        self.clock = clock
+        self.sleep = sleep
+        self.next_slot = 0.0
+        self.paused_until: dt.datetime | None = None
+        self._chats: dict[int, float] = {}
+
+    @property
+    def on(self) -> bool:
+        return self.spacing > 0
+
+    def chat_busy(self, chat_id: int) -> bool:
+        sent = self._chats.get(chat_id)
+        return sent is not None and self.clock() - sent < PACE_WINDOW
+
+    async def turn(self) -> None:
+        """Wait for the next send slot. The slot is taken when asked for, so replies and
+        the dispatcher, waiting side by side, each get their own."""
+        if not self.on:
+            return
+        now = self.clock()
+        slot = max(self.next_slot, now)
+        self.next_slot = slot + self.spacing
+        if slot > now:
+            await self.sleep(slot - now)
+        # A slot reserved before a late wake-up (a busy loop) is not moved by it, so sends
+        # can leave closer together than their slots: the last `rate` of them as they really
+        # left must span PACE_WINDOW before another one goes.
+        window = self._left
+        while len(window) >= self.rate and (wait := window[0] + PACE_WINDOW - self.clock()) > 0:
+            await self.sleep(wait)
+        now = self.clock()
+        window.append(now)
+        # From when this send really goes: after a late wake-up the next one must not
+        # follow at once, or `rate` sends would fit in less than a second.
+        self.next_slot = max(self.next_slot, now + self.spacing)
+
+    async def reply_turn(self, chat_id: int, message: bool = True) -> None:
+        """A reply's slot. Replies queue with at most one reminder (the dispatcher asks for
+        one slot at a time), so a runner who is talking waits a slot or two, not a burst.
+
+        A new `message` to a chat sent to less than a second ago (the first of a turn's two
+        messages, or a reminder) waits until that second has passed *before* asking for a
+        slot: sent at once, Telegram would answer 429, which costs the whole bot that slot
+        and the runner the retry_after and a second wait in the queue. Edits and answers to
+        presses do not count against a chat's second."""
+        if not message:
+            await self.turn()
+            return
+        while True:
+            free = self.chat_free_at(chat_id)
+            if free is not None:
+                await self.sleep(free - self.clock())
+            await self.turn()
+            if self.chat_free_at(chat_id) is None:  # nothing else went there meanwhile
+                break
+        self.sent(chat_id)
+
+    def chat_free_at(self, chat_id: int) -> float | None:
+        """When this chat may get its next message (on this clock), or None if it may now."""
+        sent = self._chats.get(chat_id)
+        if not self.on or sent is None:
+            return None
+        free = sent + PACE_WINDOW
+        return free if free > self.clock() else None
+
+    def sent(self, chat_id: int) -> None:
+        if not self.on:
+            return
+        now = self.clock()
+        self._chats[chat_id] = now
+        if len(self._chats) > 1000:  # forget chats last sent to more than a second ago
+            self._chats = {c: t for c, t in self._chats.items() if now - t < PACE_WINDOW}

@@ -1,0 +1,158 @@
+"""What each reminder says: its text and buttons, worked out from the plan as it is now.
+
+A row in the outbox holds only its kind and day (docs/architecture.md, "Reminders: the
+outbox"), so a reminder never says something the plan no longer holds: a session moved away or
+already logged has nothing to say, and the row is cancelled instead of sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.episodes import followup_prompt, load_episode
+from bot.plans import plan_for, reminder_settings, restrictions_for
+from bot.render import TELEGRAM_LIMIT, render_plan, run_label, session_lines
+from bot.runtime import App, runtime
+from core import pain_content
+from core.planner import week_start_of
+from core.progression import week_streak
+from core.reminders import ReminderKind, strength_due
+from storage import repo
+from storage.tables import Reminder, Runner
+
+STREAK_WEEKS = 52  # the weekly summary's streak looks back at most a year
+
+
+def _buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def strength_buttons(day: dt.date) -> InlineKeyboardMarkup:
+    d = day.isoformat()
+    return _buttons(
+        [
+            [("✅ Done", f"t:done:{d}"), ("⏭ Skip", f"t:skip:{d}")],
+            [
+                ("⏰ 30 min", f"t:z30:{d}"),
+                ("⏰ 2 h", f"t:z120:{d}"),
+                ("🌙 Tonight", f"t:zeve:{d}"),
+            ],
+            [("🩹 Pain", f"t:pain:{d}")],
+        ]
+    )
+
+
+def checkin_buttons(day: dt.date) -> InlineKeyboardMarkup:
+    d = day.isoformat()
+    return _buttons([[("👍 No pain", f"t:ok:{d}"), ("🩹 Pain", f"t:pain:{d}")]])
+
+
+async def compose(
+    app: App, row: Reminder, runner: Runner
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """The message for a due row, from the plan as it is now (so it is never out of date)."""
+    day = row.local_date
+    plan = plan_for(runner, week_start_of(day))
+    entry = next(d for d in plan.days if d.date == day)
+    kind = ReminderKind(row.kind)
+    paused = bool(runner.pain_areas) and restrictions_for(runner).running_paused
+    if kind in (ReminderKind.STRENGTH, ReminderKind.SNOOZE):
+        if paused:
+            return None  # running is paused until they have been seen: no reminders
+        if entry.session is None or await _already_logged(app, runner, day):
+            return None  # the session moved away, or was marked done or skipped already
+        after = f" after your {entry.day.kind.label}" if entry.day.kind.is_run else ""
+        lines = [texts.STRENGTH_REMINDER.format(name=entry.session.name, after=after)]
+        lines += session_lines(entry.session)
+        return _fit("\n".join(lines)), strength_buttons(day)
+    if kind is ReminderKind.PAIN:
+        return await _pain_followup(app, runner, day)
+    if kind is ReminderKind.MORNING and paused:
+        lines = [pain_content.MORNING_PAUSED]
+        if entry.session is not None:
+            lines.append(
+                pain_content.MORNING_UPPER.format(
+                    name=entry.session.name, minutes=entry.session.minutes
+                )
+            )
+        return _fit("\n".join(lines)), None
+    if kind is ReminderKind.MORNING:
+        lines = [texts.MORNING_TODAY.format(run=run_label(entry))]
+        if entry.session is not None:
+            zone = ZoneInfo(runner.time_zone)
+            at = strength_due(entry, reminder_settings(runner), zone).astimezone(zone)
+            when = f" I'll remind you at {at:%H:%M}."
+            lines.append(
+                texts.MORNING_STRENGTH.format(
+                    name=entry.session.name, minutes=entry.session.minutes, when=when
+                )
+            )
+        else:
+            lines.append(texts.MORNING_NO_STRENGTH)
+        if row.payload.get("checkin"):
+            lines.append("")
+            lines.append(texts.CHECKIN_QUESTION)
+            return _fit("\n".join(lines)), checkin_buttons(day)
+        return _fit("\n".join(lines)), None
+    return await _weekly(app, runner, day), None
+
+
+async def _pain_followup(
+    app: App, runner: Runner, day: dt.date
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+
+    async with runtime(app).sessions() as db:
+        episode = await load_episode(db, runner)
+    if episode is None:  # settled since it was planned
+        return None
+    question, rows = followup_prompt(episode, day)
+    return question, _buttons(rows)
+
+
+async def _already_logged(app: App, runner: Runner, day: dt.date) -> bool:
+    assert runner.id is not None
+    async with runtime(app).sessions() as db:
+        logs = await repo.session_logs(db, runner_id=runner.id, since=day)
+    return any(log.date == day for log in logs)
+
+
+async def _weekly(app: App, runner: Runner, sunday: dt.date) -> str:
+    assert runner.id is not None
+    monday = week_start_of(sunday)
+    async with runtime(app).sessions() as db:
+        stats = await repo.week_numbers(db, runner_id=runner.id, monday=monday)
+        streak = await weeks_streak(db, runner, monday)
+    planned = len(plan_for(runner, monday).sessions)
+    summary = texts.WEEKLY_SUMMARY.format(
+        done=stats["done"],
+        planned=planned,
+        skipped=stats["skipped"],
+        pain=stats["pain"],
+        streak=streak,
+        weeks="week" if streak == 1 else "weeks",
+    )
+    upcoming = render_plan(plan_for(runner, monday + dt.timedelta(days=7)))[0]
+    return _fit(f"{summary}\n\n{texts.WEEKLY_NEXT}\n\n{upcoming}")
+
+
+async def weeks_streak(db: AsyncSession, runner: Runner, monday: dt.date) -> int:
+    """Weeks in a row, ending with this one, with at least the planned sessions done."""
+    assert runner.id is not None
+    mondays = [monday - dt.timedelta(weeks=back) for back in range(STREAK_WEEKS)]
+    done = await repo.done_per_week(
+        db, runner_id=runner.id, first_monday=mondays[-1], last_monday=monday
+    )
+    # Planned lazily: the rule stops reading at the first week that breaks the streak.
+    weeks = ((len(plan_for(runner, start).sessions), done.get(start, 0)) for start in mondays)
+    return week_streak(weeks)
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= TELEGRAM_LIMIT else text[: TELEGRAM_LIMIT - 1] + "…"

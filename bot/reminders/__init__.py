@@ -2,8 +2,8 @@
 
 The database is the source of truth (docs/architecture.md, "Reminders: the outbox"): a
 `reminder` row per message, claimed in batches, sent, and marked. Nothing about reminders lives
-in the scheduler, so start-up cost does not grow with runners and a restart or a second
-instance loses and doubles nothing.
+in the scheduler, so start-up cost does not grow with runners, and a restart or a second
+instance loses nothing and doubles nothing but the sends in flight at a crash.
 
 - `outbox`: the rows, built from the plan (`rebuild_reminders`, `extend_horizons`).
 - `compose`: what each reminder says, and its buttons.

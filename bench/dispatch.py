@@ -27,7 +27,8 @@ import sqlalchemy as sa
 from bench.common import Row
 from bench.seed import DAY, SEVEN
 from bot.app import build_application, shut_down
-from bot.reminders import dispatch_due, strength_buttons
+from bot.keyboards import strength_reminder
+from bot.reminders import dispatch_due
 from bot.settings import Settings
 from bot.standin import TOKEN, BotApiStandIn, RateLimits
 from storage.db import make_engine
@@ -157,7 +158,7 @@ async def unlimited(url: str, *, ceiling_sends: int, budget: float) -> tuple[lis
 
         # Ceiling: the same bot and stand-in, sending a morning message with buttons, no
         # database and nothing to compose.
-        markup = strength_buttons(DAY)
+        markup = strength_reminder(DAY)
         started = time.perf_counter()
         for i in range(ceiling_sends):
             await app.bot.send_message(5_000_000 + i, SAMPLE_TEXT, reply_markup=markup)

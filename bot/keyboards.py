@@ -83,7 +83,7 @@ def snooze(day: dt.date) -> InlineKeyboardMarkup:
 
 
 def strength_reminder(day: dt.date) -> InlineKeyboardMarkup:
-    """Under a strength reminder (the same as `bot.reminders.strength_buttons`)."""
+    """Under a strength reminder."""
     return markup(
         [
             [
@@ -101,7 +101,7 @@ def strength_reminder(day: dt.date) -> InlineKeyboardMarkup:
 
 
 def checkin(day: dt.date) -> InlineKeyboardMarkup:
-    """Under the morning check-in (the same as `bot.reminders.checkin_buttons`)."""
+    """Under the morning check-in."""
     return markup(
         [
             [

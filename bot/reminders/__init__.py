@@ -15,7 +15,7 @@ The pace that replies and reminders share is `bot.pace.Pace`, one per `Runtime`.
 
 from __future__ import annotations
 
-from bot.reminders.compose import checkin_buttons, compose, strength_buttons
+from bot.reminders.compose import compose
 from bot.reminders.dispatcher import BATCH, IN_FLIGHT, MAX_ATTEMPTS, DispatchReport, dispatch_due
 from bot.reminders.jobs import dispatch_job, horizon_job, schedule_jobs
 from bot.reminders.outbox import HORIZON_DAYS, extend_horizons, is_paused, rebuild_reminders
@@ -26,7 +26,6 @@ __all__ = [
     "IN_FLIGHT",
     "MAX_ATTEMPTS",
     "DispatchReport",
-    "checkin_buttons",
     "compose",
     "dispatch_due",
     "dispatch_job",
@@ -35,5 +34,4 @@ __all__ = [
     "is_paused",
     "rebuild_reminders",
     "schedule_jobs",
-    "strength_buttons",
 ]

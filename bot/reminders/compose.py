@@ -11,9 +11,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
-from bot import texts
+from bot import keyboards, texts
 from bot.episodes import followup_prompt, load_episode
 from bot.plans import plan_for, reminder_settings, restrictions_for
 from bot.render import TELEGRAM_LIMIT, render_plan, run_label, session_lines
@@ -26,32 +26,6 @@ from storage import repo
 from storage.tables import Reminder, Runner
 
 STREAK_WEEKS = 52  # the weekly summary's streak looks back at most a year
-
-
-def _buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
-def strength_buttons(day: dt.date) -> InlineKeyboardMarkup:
-    d = day.isoformat()
-    return _buttons(
-        [
-            [("✅ Done", f"t:done:{d}"), ("⏭ Skip", f"t:skip:{d}")],
-            [
-                ("⏰ 30 min", f"t:z30:{d}"),
-                ("⏰ 2 h", f"t:z120:{d}"),
-                ("🌙 Tonight", f"t:zeve:{d}"),
-            ],
-            [("🩹 Pain", f"t:pain:{d}")],
-        ]
-    )
-
-
-def checkin_buttons(day: dt.date) -> InlineKeyboardMarkup:
-    d = day.isoformat()
-    return _buttons([[("👍 No pain", f"t:ok:{d}"), ("🩹 Pain", f"t:pain:{d}")]])
 
 
 async def compose(
@@ -71,7 +45,7 @@ async def compose(
         after = f" after your {entry.day.kind.label}" if entry.day.kind.is_run else ""
         lines = [texts.STRENGTH_REMINDER.format(name=entry.session.name, after=after)]
         lines += session_lines(entry.session)
-        return _fit("\n".join(lines)), strength_buttons(day)
+        return _fit("\n".join(lines)), keyboards.strength_reminder(day)
     if kind is ReminderKind.PAIN:
         return await _pain_followup(app, runner, day)
     if kind is ReminderKind.MORNING and paused:
@@ -99,7 +73,7 @@ async def compose(
         if row.payload.get("checkin"):
             lines.append("")
             lines.append(texts.CHECKIN_QUESTION)
-            return _fit("\n".join(lines)), checkin_buttons(day)
+            return _fit("\n".join(lines)), keyboards.checkin(day)
         return _fit("\n".join(lines)), None
     return await _weekly(app, runner, day), None
 
@@ -113,7 +87,7 @@ async def _pain_followup(
     if episode is None:  # settled since it was planned
         return None
     question, rows = followup_prompt(episode, day)
-    return question, _buttons(rows)
+    return question, keyboards.markup(rows)
 
 
 async def _already_logged(app: App, runner: Runner, day: dt.date) -> bool:

@@ -21,6 +21,10 @@ CANCELLED = (
 CANCELLED_SETTINGS = "Stopped. Your setup and your plan are unchanged."
 NOTHING_TO_CANCEL = "There's nothing to cancel right now. /help lists what I can do."
 NO_PLAN_YET = "You don't have a plan yet. Send /start and I'll set one up with you."
+MID_QUESTION = (
+    "I don't know {command}. Let's finish this question first (/cancel stops it, nothing is lost):"
+)
+WITH_SLASH = "That's a command: tap /{command} (with the slash)."
 NOT_UNDERSTOOD = (
     "I didn't quite get that. /plan shows your week, /today today's session, /settings "
     "changes your setup and /help lists everything."
@@ -51,7 +55,12 @@ PAUSED = "Reminders paused{until}. /resume brings them back."
 PAUSED_UNTIL = " until {date}"
 RESUMED = "Welcome back! Reminders are on again from today."
 NOT_PAUSED = "Reminders are already on. /pause stops them for a while."
-ASK_PAUSE = "Pause reminders until when? Tap one, or type a date (e.g. 2027-01-05)."
+ASK_PAUSE = (
+    "Pause reminders until when? Tap one, or type a date or a length (e.g. 5 January, "
+    "next friday, 2 weeks)."
+)
+PAUSE_NOT_A_DATE = "I couldn't read that as a date."
+PAUSE_IN_PAST = "That date has already passed."
 REMINDERS_HEADER = "Coming up:"
 REMINDERS_NONE = "No reminders are coming up."
 REMINDERS_SETTINGS = (
@@ -71,6 +80,7 @@ DELETE_CONFIRM = (
     "reminders. It can't be undone. Erase it all?"
 )
 DELETE_KEPT = "Nothing was erased."
+DELETE_YES_OR_NO = "Erase everything? Tap a button, or type yes or no."
 DELETED = "Done: everything about you is erased. Send /start if you ever want to begin again."
 SLOW_DOWN = "That's a lot of messages at once. I'll catch up if you give me a few seconds."
 COMING_SOON = "That part of the coach is coming soon."
@@ -133,6 +143,8 @@ ASK_RACE_DATE = (
     "No date yet? Tap the button."
 )
 HINT_RACE_DATE = "I couldn't read that as a date. Try 2027-04-25, 25 April or 25/04/2027."
+RACE_DATE_WHICH = "Just to be sure: {date}? (Say yes, or no if you meant {other}.)"
+RACE_DATE_SPELL_IT = "Then type it with the month's name, please, e.g. 5 January 2027."
 RACE_IN_PAST = "That date has already passed. When is your next race?"
 RACE_TOO_FAR = (
     "That's more than two years away. Is there a race before then? If not, tap No date yet."
@@ -141,6 +153,19 @@ ASK_WEEK = (
     "Now your usual running week. Type it in one message, like this:\n\n{example}\n\n"
     "Days you leave out count as rest. Or tap Day by day and I'll ask about each day."
 )
+ASK_WEEK_CHANGE = (
+    "Your running week now:\n\n{week}\n\nType only the days that change (e.g. Thu tempo "
+    "18:00, or Sun long run 8am), or tap Day by day to go through each day."
+)
+HINT_WEEK = "I couldn't find a day of the week in that; start each part with its day."
+WEEK_STILL = "I still couldn't read that part. Type it again, or tap Type the week again."
+WEEK_KEPT = "Your running week stays as it is."
+WEEK_PARTIAL = "Changed {days}; the other days stay."
+WEEK_LEFT_OUT = (
+    "{days}: rest, since you left them out. I never put strength on a rest day; if a day "
+    "without a run is free for strength, call it off (e.g. Fri off)."
+)
+DAY_NOW = "\nNow: {now}. Tap Keep to leave it."
 ASK_DAY = "{day}: what do you usually do? (You can add the start time, e.g. easy 7am.)"
 HINT_ONE_DAY = "Just {day} for now, please: e.g. easy 7am, or tap a button."
 HINT_DAY = "Tap one of the buttons, or type a run type such as easy, tempo, long run or rest."

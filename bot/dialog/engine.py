@@ -12,7 +12,7 @@ from bot import keyboards, pain, texts
 from bot.dialog import pain_questions
 from bot.dialog.multiselect import MULTI_SELECT
 from bot.dialog.pain_questions import NOT_NOW_WORDS
-from bot.dialog.question import Answers, Button, Context, Invalid, Prompt
+from bot.dialog.question import Answers, Button, Context, Invalid, Prompt, norm
 from bot.dialog.registry import QUESTIONS
 from bot.dialog.setup import (
     answers_of,
@@ -28,6 +28,7 @@ from bot.render import render_plan
 from bot.services import current_plan, save_and_reschedule
 from bot.turn import Turn
 from core import pain_content as content
+from core.answers import yes_no
 from core.flags import RedFlag
 from core.models import Plan
 from storage.tables import Runner, apply_profile, apply_week, runner_profile, runner_week
@@ -41,8 +42,10 @@ def _dialog(turn: Turn) -> Dialog:
     return turn.dialog
 
 
-def _context(turn: Turn, dialog: Dialog, step: str) -> Context:
-    return Context(today=turn.today(), pending=tuple(dialog.pending.get(step, ())))
+def _context(turn: Turn, dialog: Dialog, step: str, suggested: str | None = None) -> Context:
+    return Context(
+        today=turn.today(), pending=tuple(dialog.pending.get(step, ())), suggested=suggested
+    )
 
 
 def prompt_for(turn: Turn) -> Prompt:
@@ -98,11 +101,12 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
             await ask(turn)
             return
     if step == SUMMARY:
-        if raw == CONFIRM or raw.strip().lower() in {"confirm", "yes", "y", "ok", "correct"}:
+        said = yes_no(raw)
+        if raw == CONFIRM or said is True or norm(raw) in {"confirm", "confirmed", "looks good"}:
             await turn.close_prompt(message, "✅ Confirmed")
             await finish_onboarding(turn)
             return
-        if raw == EDIT or raw.strip().lower() in {"edit", "change", "no"}:
+        if raw == EDIT or said is False or norm(raw) in {"edit", "change", "change something"}:
             dialog.edit = True
             await turn.close_prompt(message, "✏️ Edit")
         else:
@@ -117,26 +121,35 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
             if step == SETTINGS:
                 dialog.pick = key
     elif step == RESTART:
-        choice = raw.strip().lower()
-        if raw == KEEP or choice in {"keep", "keep my plan", "no"}:
+        choice = norm(raw)
+        said = yes_no(raw)
+        if raw == KEEP or said is False or choice in {"keep", "keep my plan", "keep it"}:
             await turn.close_prompt(message, "Keep my plan")
             turn.dialog = None
             await turn.save_dialog()
             await turn.say(texts.KEEP_PLAN)
             return
-        if raw == CHANGE or choice in {"change", "change something", "yes"}:
+        if raw == CHANGE or said is True or choice in {"change", "change something"}:
             await turn.close_prompt(message, "Change something")
             turn.dialog = settings_dialog(turn.runner)
         else:
             await turn.say("Tap Change something or Keep my plan.")
     else:
         question = QUESTIONS[step]
+        suggested, dialog.suggest = dialog.suggest, None
         try:
-            accepted = question.accept(raw, pressed, answers, _context(turn, dialog, step))
+            accepted = question.accept(
+                raw, pressed, answers, _context(turn, dialog, step, suggested)
+            )
         except Invalid as error:
-            await turn.say(str(error))
+            dialog.suggest = error.suggest
+            if error.keep is not None:
+                dialog.answers = error.keep  # what was understood is kept
+            if str(error):
+                await turn.say(str(error))
             await turn.save_dialog()
-            await ask(turn)
+            if error.suggest is None:
+                await ask(turn)  # the same question again (an offer waits for its yes)
             return
         dialog.answers = accepted.answers
         if accepted.stay:
@@ -148,6 +161,8 @@ async def answer(turn: Turn, raw: str, *, pressed: bool, message: Message | None
             return
         dialog.pending.pop(step, None)
         await turn.close_prompt(message, accepted.echo)
+        if accepted.note:
+            await turn.say(accepted.note)
     await turn.save_dialog()
     await ask(turn)
 

@@ -14,11 +14,13 @@ from bot.dialog.question import (
     Context,
     Invalid,
     Prompt,
+    did_you_mean,
     norm,
     rows,
     short,
 )
-from core.areas import AREA_LABELS, UnknownArea, parse_areas
+from core.answers import read_equipment, yes_no
+from core.areas import AREA_LABELS, UnknownArea, read_areas
 from core.models import Equipment
 
 DONE = "done"
@@ -94,13 +96,16 @@ def accept_equipment(raw: str, pressed: bool, a: Answers, c: Context) -> Accepte
         chosen = []
         for part in re.split(r"[,;/&+\n]|\band\b", norm(raw)):
             word = part.strip()
-            if not word:
-                continue
-            if word not in EQUIPMENT_WORDS:
+            if word in EQUIPMENT_WORDS:
+                chosen.append(EQUIPMENT_WORDS[word])
+            elif word:
+                chosen = []
+                break
+        if not chosen:  # "no equipment", "nothing really, just my body", "a pair of dumbbells"
+            read = read_equipment(raw)
+            if read is None:
                 raise Invalid(texts.HINT_EQUIPMENT)
-            chosen.append(EQUIPMENT_WORDS[word])
-        if not chosen:
-            raise Invalid(texts.HINT_EQUIPMENT)
+            chosen = [e.value for e in read]
     if len(chosen) > 1 and Equipment.NONE.value in chosen:
         chosen.remove(Equipment.NONE.value)
     ordered = [e for e in EQUIPMENT_LABELS if e in chosen]
@@ -132,10 +137,14 @@ def accept_niggles(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
         chosen: list[str] = []
     elif (pressed and raw == DONE) or norm(raw) == DONE:
         chosen = list(pending)
+    elif c.suggested is not None and yes_no(raw) is True:
+        chosen = [area.value for area in read_areas(c.suggested)]
     else:
         try:
-            chosen = [area.value for area in parse_areas(raw)]
+            chosen = [area.value for area in read_areas(raw)]
         except UnknownArea as error:
+            if error.suggestion is not None:
+                raise Invalid(did_you_mean(error.suggestion), suggest=error.suggestion) from None
             raise Invalid(texts.HINT_NIGGLES.format(part=short(error.part, 60))) from None
     new = {**a, "niggles": [n for n in AREA_BUTTONS if n in chosen]}
     return Accepted(new, show_niggles(new))

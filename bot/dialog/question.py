@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.answers import Option, match_option, yes_no
 
 Answers = dict[str, Any]
 
@@ -33,7 +35,16 @@ class Prompt:
 
 
 class Invalid(Exception):
-    """An answer we can't use; the message is the hint the runner sees."""
+    """An answer we can't use; the message is the hint the runner sees.
+
+    `suggest` is a value to offer ("Did you mean ...?"): the next "yes" takes it. `keep` is
+    what the answer did give (a week read in part): stored, so nothing typed is lost.
+    """
+
+    def __init__(self, hint: str, *, suggest: str | None = None, keep: Answers | None = None):
+        super().__init__(hint)
+        self.suggest = suggest
+        self.keep = keep
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,8 @@ class Accepted:
 
     answers: Answers
     echo: str  # the answer as understood, shown under the question
+    # Said before the next question, typed or pressed: what was assumed, what stays.
+    note: str = ""
     # A multi-select's toggle keeps the same question open, with these ticks so far.
     stay: bool = False
     pending: tuple[str, ...] = ()
@@ -53,6 +66,7 @@ class Context:
 
     today: dt.date
     pending: tuple[str, ...] = ()  # a multi-select's ticks so far
+    suggested: str | None = None  # the value offered last time ("Did you mean ...?")
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,39 @@ def choice(raw: str, options: dict[str, str], synonyms: dict[str, str], hint: st
     if said in synonyms:
         return synonyms[said]
     raise Invalid(hint)
+
+
+def resolve(raw: str, pressed: bool, options: Sequence[Option], c: Context, hint: str) -> Option:
+    """The option a pressed or typed answer picks: a button's value, a label, a synonym,
+    yes/no, a number (in words, approximate), a label with a typo; "yes" after a "Did you
+    mean ...?" takes what was offered. Raises Invalid with the hint, or with the offer."""
+    by_value = {o.value: o for o in options}
+    if pressed and raw in by_value:
+        return by_value[raw]
+    said = yes_no(raw)
+    if c.suggested is not None and c.suggested in by_value:
+        if said is True or norm(raw) == norm(by_value[c.suggested].label):
+            return by_value[c.suggested]
+        if said is False:
+            raise Invalid(hint)
+    found = match_option(raw, options)
+    if found.option is not None:
+        return found.option
+    if found.suggestion is not None:
+        raise Invalid(did_you_mean(found.suggestion.label), suggest=found.suggestion.value)
+    raise Invalid(hint)
+
+
+def did_you_mean(label: str) -> str:
+    return f'Did you mean "{label}"? Say yes, or type it another way.'
+
+
+def options(labels: dict[str, str], synonyms: dict[str, str] | None = None) -> list[Option]:
+    """Options from button labels by value, with synonyms (synonym -> value)."""
+    extra: dict[str, list[str]] = {}
+    for word, value in (synonyms or {}).items():
+        extra.setdefault(value, []).append(word)
+    return [Option(v, label, tuple(extra.get(v, ()))) for v, label in labels.items()]
 
 
 def short(text: str, limit: int = 200) -> str:

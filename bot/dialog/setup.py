@@ -4,7 +4,7 @@ the next one missing, the summary, the edit menu, and the runner's profile and w
 from __future__ import annotations
 
 import datetime as dt
-import re
+from dataclasses import replace
 
 from bot import texts
 from bot.dialog.multiselect import (
@@ -25,12 +25,15 @@ from bot.dialog.question import (
     Invalid,
     Prompt,
     Question,
-    choice,
     norm,
+    options,
+    resolve,
     rows,
 )
 from bot.dialog.week import (
+    BASE,
     DAY_BY_DAY,
+    READING,
     accept_day,
     accept_time,
     accept_week,
@@ -41,7 +44,8 @@ from bot.dialog.week import (
     show_week,
 )
 from bot.dialog.zones import accept_timezone, ask_timezone
-from core.dates import DateParseError, parse_date
+from core.answers import Option, match_option, read_number, yes_no
+from core.dates import DateParseError, read_date
 from core.models import (
     WEEKDAY_NAMES,
     BodyArea,
@@ -95,8 +99,14 @@ def _ask_goal(a: Answers, c: Context) -> Prompt:
     return Prompt(texts.ASK_GOAL, rows(buttons, 3))
 
 
+GOAL_OPTIONS = [
+    replace(o, yes=False) if o.value == Goal.NONE.value else o
+    for o in options(GOAL_LABELS, {**GOAL_SYNONYMS, "not training for a race": "none"})
+]
+
+
 def _accept_goal(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-    goal = choice(raw, GOAL_LABELS, GOAL_SYNONYMS, texts.HINT_GOAL)
+    goal = resolve(raw, pressed, GOAL_OPTIONS, c, texts.HINT_GOAL).value
     new = {**a, "goal": goal}
     if goal == Goal.NONE.value:
         new["race_date"] = None
@@ -114,17 +124,34 @@ def _ask_race_date(a: Answers, c: Context) -> Prompt:
     return Prompt(texts.ASK_RACE_DATE, ((Button("No date yet", NO_DATE),),))
 
 
+NO_DATE_WORDS = {"no date", "no date yet", "none", "not sure", "dunno", "don't know", "tbc"}
+
+
 def _accept_race_date(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-    if raw == NO_DATE or norm(raw) in {"no date", "no date yet", "none", "not sure", "dunno"}:
+    said = yes_no(raw)
+    if c.suggested is not None:  # "Did you mean Tuesday 5 January 2027?"
+        if said is True:
+            day = dt.date.fromisoformat(c.suggested)
+            return Accepted({**a, "race_date": day.isoformat()}, f"{day:%A %d %B %Y}")
+        if said is False:
+            raise Invalid(texts.RACE_DATE_SPELL_IT)
+    if raw == NO_DATE or norm(raw) in NO_DATE_WORDS or said is False:
         return Accepted({**a, "race_date": None}, "No date yet")
     try:
-        day = parse_date(raw, c.today)
+        reading = read_date(raw, c.today, a.get("timezone"))
     except DateParseError:
         raise Invalid(texts.HINT_RACE_DATE) from None
+    day = reading.date
     if day < c.today:
         raise Invalid(texts.RACE_IN_PAST)
     if day > c.today + dt.timedelta(days=730):
         raise Invalid(texts.RACE_TOO_FAR)
+    if reading.ambiguous and reading.alternative is not None:
+        other = reading.alternative
+        raise Invalid(
+            texts.RACE_DATE_WHICH.format(date=f"{day:%A %d %B %Y}", other=f"{other:%d %B}"),
+            suggest=day.isoformat(),
+        )
     return Accepted({**a, "race_date": day.isoformat()}, f"{day:%A %d %B %Y}")
 
 
@@ -135,36 +162,21 @@ def _show_race_date(a: Answers) -> str:
 
 # --- sessions, minutes, placement -------------------------------------------------------------
 
-NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "ten": 10,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "forty five": 45,
-    "sixty": 60,
-}
-
 
 def _number(raw: str) -> int | None:
-    said = norm(raw)
-    said = re.sub(r"\s*(min(ute)?s?|x|times|sessions?|a week|per week)$", "", said).strip()
-    if said.isdecimal() and said.isascii():
-        return int(said)
-    return NUMBER_WORDS.get(said)
+    number = read_number(raw)
+    return number.value if number is not None else None
 
 
 def _ask_sessions(a: Answers, c: Context) -> Prompt:
     return Prompt(texts.ASK_SESSIONS, ((Button("2", "2"), Button("3", "3"), Button("4", "4")),))
 
 
+SESSION_OPTIONS = [Option(str(n), str(n), number=n) for n in (2, 3, 4)]
+
+
 def _accept_sessions(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-    n = _number(raw)
-    if n is None or not 2 <= n <= 4:
-        raise Invalid(texts.HINT_SESSIONS)
+    n = int(resolve(raw, pressed, SESSION_OPTIONS, c, texts.HINT_SESSIONS).value)
     return Accepted({**a, "sessions": n}, f"{n} a week")
 
 
@@ -175,10 +187,13 @@ def _ask_minutes(a: Answers, c: Context) -> Prompt:
     return Prompt(texts.ASK_MINUTES, (tuple(Button(f"{m} min", m) for m in MINUTE_BUTTONS),))
 
 
+MINUTE_OPTIONS = [Option(m, f"{m} min", number=int(m)) for m in MINUTE_BUTTONS]
+
+
 def _accept_minutes(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-    n = _number(raw)
-    if n is None or not 10 <= n <= 90:
-        raise Invalid(texts.HINT_MINUTES)
+    n = _number(raw) if not pressed else None
+    if n is None or not 10 <= n <= 90:  # any minutes from 10 to 90, or a button's
+        n = int(resolve(raw, pressed, MINUTE_OPTIONS, c, texts.HINT_MINUTES).value)
     return Accepted({**a, "minutes": n}, f"{n} minutes")
 
 
@@ -215,8 +230,11 @@ def _ask_placement(a: Answers, c: Context) -> Prompt:
     return Prompt(texts.ASK_PLACEMENT, rows(buttons, 1))
 
 
+PLACEMENT_OPTIONS = options(PLACEMENT_LABELS, PLACEMENT_SYNONYMS)
+
+
 def _accept_placement(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-    value = choice(raw, PLACEMENT_LABELS, PLACEMENT_SYNONYMS, texts.HINT_PLACEMENT)
+    value = resolve(raw, pressed, PLACEMENT_OPTIONS, c, texts.HINT_PLACEMENT).value
     return Accepted({**a, "placement": value}, PLACEMENT_LABELS[value])
 
 
@@ -309,11 +327,14 @@ def pick_prompt(a: Answers, text: str) -> Prompt:
 def forget(a: Answers, key: str) -> Answers:
     """Drop one answer so that its question is asked again."""
     drop = {key}
+    kept: Answers = {}
     if key == "week":
-        drop |= {"week_mode", "week_days"}
+        drop |= {"week_mode", "week_days", READING}
+        if "week" in a:  # the week as it is: change only the days typed, or Keep
+            kept[BASE] = a["week"]
     if key == "goal" and a.get("race_date") is None:
         drop.add("race_date")  # from "no race" to a race: its date must be asked
-    return {k: v for k, v in a.items() if k not in drop}
+    return {**{k: v for k, v in a.items() if k not in drop}, **kept}
 
 
 def profile_of(a: Answers) -> Profile:
@@ -373,4 +394,7 @@ def pick(raw: str) -> str | None:
         "placement": "placement",
         "where": "placement",
     }
-    return synonyms.get(said)
+    if said in synonyms:
+        return synonyms[said]
+    found = match_option(raw, [Option(k, SETUP_QUESTIONS[k].label) for k in TOP_LEVEL])
+    return found.option.value if found.option is not None else None

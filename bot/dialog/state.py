@@ -1,10 +1,11 @@
 """A runner's open dialog: which flow, the answers so far, and the engine's own marks kept
 apart from them (Edit pressed, the answer picked in /settings, the ticks of a multi-select,
-paused, the dialog a pain check interrupted). The step it is on is derived, never stored.
+a "Did you mean ...?" offered, paused, the dialog a pain check interrupted). The step it is
+on is derived, never stored.
 
 Stored in the kv table (namespace "dialog") in the shape it has always had, with the marks
-inside the answers (`_edit`, `_pick`, `<key>_pending`): dialogs saved before this model load
-as they are, and a process of the previous version can still read what this one writes
+inside the answers (`_edit`, `_pick`, `_suggest`, `<key>_pending`): dialogs saved before this
+model load as they are, and a process of the previous version can still read what this one writes
 (two processes share one PostgreSQL database during a deploy). A stored dialog that does not
 read at all is dropped with a warning rather than failing every turn of its runner.
 """
@@ -47,6 +48,7 @@ class Dialog(BaseModel):
     edit: bool = False  # Edit pressed at the summary: the menu of answers to change is open
     pick: str | None = None  # /settings: the answer picked to change
     pending: dict[str, list[str]] = Field(default_factory=dict)  # multi-select ticks so far
+    suggest: str | None = None  # a value offered ("Did you mean ...?"): "yes" takes it
     paused: bool = False  # stopped (/cancel, or after an escalation): /start resumes it
     resume: Dialog | None = None  # the pain check's: the dialog it interrupted
 
@@ -78,6 +80,8 @@ class Dialog(BaseModel):
             answers["_edit"] = True
         if self.pick is not None:
             answers["_pick"] = self.pick
+        if self.suggest is not None:
+            answers["_suggest"] = self.suggest
         for key, ticked in self.pending.items():
             answers[key + PENDING] = list(ticked)
         value: dict[str, Any] = {"flow": self.flow.value, "answers": answers}
@@ -95,6 +99,7 @@ class Dialog(BaseModel):
         answers = dict(value["answers"])
         edit = bool(answers.pop("_edit", False))
         pick = answers.pop("_pick", None)
+        suggest = answers.pop("_suggest", None)
         pending = {
             key.removesuffix(PENDING): answers.pop(key)
             for key in [k for k in answers if k.endswith(PENDING)]
@@ -106,6 +111,7 @@ class Dialog(BaseModel):
                 "answers": answers,
                 "edit": edit,
                 "pick": pick,
+                "suggest": suggest,
                 "pending": pending,
                 "paused": bool(value.get("paused")),
                 "resume": cls.from_stored(resume) if resume is not None else None,

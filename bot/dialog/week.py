@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -18,16 +19,16 @@ from bot.dialog.question import (
     rows,
     short,
 )
-from core.models import WEEKDAY_NAMES, DayKind, Week
+from core.answers import Option, match_option, yes_no
+from core.models import WEEKDAY_NAMES, Day, DayKind, Week, Weekday
 from core.weekparse import (
     EXAMPLE_WEEK,
     WeekParseError,
     format_week,
-    parse_day,
     parse_time,
-    parse_week,
     parse_weekday,
 )
+from core.weekread import WeekReading, answer_problem, read_week
 from storage.tables import day_from_json, day_to_json
 
 DAY_BY_DAY = "days"
@@ -47,24 +48,84 @@ NO_TIME = "notime"
 TIME_BUTTONS = ("06:00", "07:00", "08:00", "12:00", "17:30", "18:00", "19:00")
 
 
+READING = "week_reading"  # answers: a week read in part, its problems still to ask
+BASE = "week_base"  # answers: the week before this change (settings, Edit), day by day
+AGAIN = "weekagain"  # button: type the week again from scratch
+KEEP, BACK = "keep", "back"  # day by day: this day as it is; the day before
+KEEP_WORDS = {"keep", "keep it", "same", "same as before", "no change", "unchanged", "as is"}
+BACK_WORDS = {"back", "go back", "previous", "undo"}
+AGAIN_WORDS = {"start again", "start over", "again", "type it again", "type the week again"}
+
+
+def _base(a: Answers) -> Week | None:
+    base = a.get(BASE)
+    return Week(days=tuple(day_from_json(d) for d in base)) if base else None
+
+
+def _reading(a: Answers) -> WeekReading | None:
+    stored = a.get(READING)
+    return WeekReading.model_validate(stored) if stored else None
+
+
 def ask_week(a: Answers, c: Context) -> Prompt:
+    reading = _reading(a)
+    if reading is not None:  # only the parts not understood yet
+        return Prompt(reading.summary(), ((Button("Type the week again", AGAIN),),))
+    base = _base(a)
+    if base is not None:
+        return Prompt(
+            texts.ASK_WEEK_CHANGE.format(week=format_week(base)),
+            ((Button("Day by day", DAY_BY_DAY), Button("Keep it", KEEP)),),
+        )
     return Prompt(
         texts.ASK_WEEK.format(example=EXAMPLE_WEEK), ((Button("Day by day", DAY_BY_DAY),),)
     )
 
 
 def accept_week(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-    if raw == DAY_BY_DAY or norm(raw) in {"day by day", "one by one", "each day"}:
-        return Accepted({**a, "week_mode": DAY_BY_DAY, "week_days": []}, "Day by day")
-    try:
-        week = parse_week(raw)
-    except WeekParseError as error:
-        raise Invalid(str(error)) from None
-    return Accepted(_set_week(a, week), format_week(week))
+    said = norm(raw)
+    base = _base(a)
+    if raw == AGAIN or said in AGAIN_WORDS:
+        raise Invalid("", keep={k: v for k, v in a.items() if k != READING})
+    if base is not None and (raw == KEEP or said in KEEP_WORDS):
+        return Accepted(_set_week(a, base), "Kept as it is", note=texts.WEEK_KEPT)
+    if raw == DAY_BY_DAY or said in {"day by day", "one by one", "each day"}:
+        new = {k: v for k, v in a.items() if k != READING}
+        return Accepted({**new, "week_mode": DAY_BY_DAY, "week_days": []}, "Day by day")
+    before = _reading(a)
+    if before is not None:
+        reading = answer_problem(before, raw)
+        if reading == before:
+            raise Invalid(texts.WEEK_STILL)
+    else:
+        reading = read_week(raw)
+        if not reading.days and not any(p.days for p in reading.problems):
+            raise Invalid(texts.HINT_WEEK)  # not a day in it: the week question again
+    if reading.problems:  # keep what was understood; ask about the rest only
+        raise Invalid("", keep={**a, READING: reading.model_dump(mode="json")})
+    week = reading.week(base=base)
+    return Accepted(_set_week(a, week), format_week(week), note=_week_note(reading, base))
+
+
+def _week_note(reading: WeekReading, base: Week | None) -> str:
+    """What was assumed, and what happens to the days not typed."""
+    lines = [f"Got it: {format_week(reading.week(base=base))}"]
+    lines += [f"({note})" for note in reading.notes()]
+    left_out = reading.unmentioned
+    if base is not None and left_out:
+        lines.append(texts.WEEK_PARTIAL.format(days=_names(reading.understood)))
+    elif left_out:
+        lines.append(texts.WEEK_LEFT_OUT.format(days=_names(left_out)))
+    return "\n".join(lines)
+
+
+def _names(days: tuple[Weekday, ...]) -> str:
+    names = [WEEKDAY_NAMES[d][:3] for d in days]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _set_week(a: Answers, week: Week) -> Answers:
-    new = {k: v for k, v in a.items() if k not in ("week_mode", "week_days")}
+    new = {k: v for k, v in a.items() if k not in ("week_mode", "week_days", READING, BASE)}
     new["week"] = [day_to_json(d) for d in week.days]
     return new
 
@@ -73,30 +134,77 @@ def needs_time(day: dict[str, Any]) -> bool:
     return DayKind(day["kind"]) not in (DayKind.REST, DayKind.OFF)
 
 
+def _nav_buttons(a: Answers) -> tuple[Button, ...]:
+    keep = (Button("Keep", KEEP),) if a.get(BASE) else ()
+    return (*keep, Button("Back", BACK))
+
+
 def ask_day(index: int) -> Callable[[Answers, Context], Prompt]:
     def ask(a: Answers, c: Context) -> Prompt:
         buttons = [Button(label, value) for value, label in KIND_LABELS.items()]
-        return Prompt(texts.ASK_DAY.format(day=WEEKDAY_NAMES[index]), rows(buttons, 3))
+        text = texts.ASK_DAY.format(day=WEEKDAY_NAMES[index])
+        base = a.get(BASE)
+        if base:
+            now = format_week(Week(days=tuple(day_from_json(d) for d in base)))
+            text += texts.DAY_NOW.format(now=now.split(", ")[index])
+        return Prompt(text, (*rows(buttons, 3), _nav_buttons(a)))
 
     return ask
 
 
+KIND_OPTIONS = [Option(value, label) for value, label in KIND_LABELS.items()]
+
+
+def _go_back(a: Answers, index: int, *, from_time: bool = False) -> Accepted:
+    """Day by day's Back: the question before this one (the week question before Monday)."""
+    if from_time:  # back to this day's kind
+        return Accepted({**a, "week_days": a["week_days"][:index]}, "Back")
+    if index == 0:
+        new = {k: v for k, v in a.items() if k not in ("week_mode", "week_days")}
+        return Accepted(new, "Back")
+    return Accepted({**a, "week_days": a["week_days"][: index - 1]}, "Back")
+
+
+def _read_one_day(text: str, index: int, c: Context) -> Day:
+    """One day typed ("easy 7am 45min", "lnog run", "8x400 at 6pm") through the week reader."""
+    name = WEEKDAY_NAMES[index]
+    if c.suggested is not None and yes_no(text) is True:
+        reading = answer_problem(read_week(f"{name} {c.suggested}"), "yes")
+    else:
+        reading = read_week(f"{name} {text}")
+    found = reading.day(Weekday(index))
+    if found is not None and not reading.problems:
+        return found
+    if reading.problems:
+        problem = reading.problems[0]
+        suggest = text if problem.suggestion is not None else None
+        raise Invalid(f"{short(problem.question)} {texts.HINT_DAY}", suggest=suggest)
+    raise Invalid(texts.HINT_DAY)
+
+
 def accept_day(index: int) -> Callable[[str, bool, Answers, Context], Accepted]:
     def accept(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-        if pressed and raw in KIND_LABELS:
-            day: dict[str, Any] = {"kind": raw}
+        said = norm(raw)
+        base = a.get(BASE)
+        if raw == BACK or said in BACK_WORDS:
+            return _go_back(a, index)
+        if base and (raw == KEEP or said in KEEP_WORDS):
+            day: dict[str, Any] = dict(base[index])
+        elif pressed and raw in KIND_LABELS:
+            day = {"kind": raw}
         else:
             if index == 0 and _looks_like_whole_week(raw):
                 return accept_week(raw, pressed, a, c)  # the whole week typed after all
             if _looks_like_whole_week(raw):
                 raise Invalid(texts.HINT_ONE_DAY.format(day=WEEKDAY_NAMES[index]))
-            try:  # "easy 7am 45min", with or without this day's name in front
-                parsed = parse_day(_without_day_name(raw, index))
-            except WeekParseError as error:
-                raise Invalid(f"{short(error.problem)} {texts.HINT_DAY}") from None
-            day = day_to_json(parsed)
-            if parsed.start is None and needs_time(day):
-                del day["start"]  # still to ask
+            found = match_option(raw, KIND_OPTIONS).option
+            if found is not None:
+                day = {"kind": found.value}
+            else:
+                parsed = _read_one_day(_without_day_name(raw, index), index, c)
+                day = day_to_json(parsed)
+                if parsed.start is None and needs_time(day):
+                    del day["start"]  # still to ask
         days = [*a.get("week_days", [])[:index], day]
         return _after_day({**a, "week_days": days}, KIND_LABELS[day["kind"]])
 
@@ -130,20 +238,48 @@ def ask_time(index: int) -> Callable[[Answers, Context], Prompt]:
     def ask(a: Answers, c: Context) -> Prompt:
         kind = DayKind(a["week_days"][index]["kind"]).label
         buttons = [Button(t, t) for t in TIME_BUTTONS] + [Button("No fixed time", NO_TIME)]
-        return Prompt(texts.ASK_TIME.format(day=WEEKDAY_NAMES[index], kind=kind), rows(buttons, 4))
+        return Prompt(
+            texts.ASK_TIME.format(day=WEEKDAY_NAMES[index], kind=kind),
+            (*rows(buttons, 4), _nav_buttons(a)),
+        )
 
     return ask
 
 
+def _read_time(text: str, c: Context) -> dt.time | None:
+    """A start time typed the loose way: "7am", "at 7", "0730", "18h", "morning"."""
+    try:
+        parsed = parse_time(text)
+    except WeekParseError:
+        parsed = None
+    if parsed is not None:
+        return parsed
+    if c.suggested is not None and yes_no(text) is True:
+        reading = answer_problem(read_week(f"Mon easy {c.suggested}"), "yes")
+    else:
+        reading = read_week(f"Mon easy {text}")
+    day = reading.day(Weekday.MON)
+    if day is not None and day.start is not None and not reading.problems:
+        return day.start
+    if reading.problems:
+        problem = reading.problems[0]
+        suggest = text if problem.suggestion is not None else None
+        raise Invalid(f"{short(problem.question)} {texts.HINT_TIME}", suggest=suggest)
+    raise Invalid(texts.HINT_TIME)
+
+
 def accept_time(index: int) -> Callable[[str, bool, Answers, Context], Accepted]:
     def accept(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
-        if raw == NO_TIME or norm(raw) in {"no fixed time", "none", "varies", "any", "no"}:
+        said = norm(raw)
+        base = a.get(BASE)
+        if raw == BACK or said in BACK_WORDS:
+            return _go_back(a, index, from_time=True)
+        if base and (raw == KEEP or said in KEEP_WORDS):
+            start = base[index].get("start")
+        elif raw == NO_TIME or said in {"no fixed time", "none", "varies", "any", "no"}:
             start = None
         else:
-            try:
-                parsed = parse_time(raw)
-            except WeekParseError as error:
-                raise Invalid(f"{short(error.problem)} {texts.HINT_TIME}") from None
+            parsed = _read_time(raw, c)
             if parsed is None:
                 raise Invalid(texts.HINT_TIME)
             start = parsed.isoformat(timespec="minutes")

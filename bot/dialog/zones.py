@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot import texts
 from bot.dialog.question import Accepted, Answers, Button, Context, Invalid, Prompt, norm, rows
+from core.answers import Option, match_option
 
 TIMEZONE_BUTTONS = {
     "Europe/London": "London",
@@ -98,9 +99,23 @@ def ask_timezone(a: Answers, c: Context) -> Prompt:
     return Prompt(texts.ASK_TIMEZONE, rows(buttons, 3))
 
 
+def _zone_options() -> list[Option]:
+    cities: dict[str, list[str]] = {}
+    for city, zone in CITY_ZONES.items():
+        cities.setdefault(zone, []).append(city)
+    labels = {**{z: z for z in cities}, **TIMEZONE_BUTTONS}
+    return [Option(z, label, tuple(cities.get(z, ()))) for z, label in labels.items()]
+
+
+ZONE_OPTIONS = _zone_options()
+
+
 def accept_timezone(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
     zone = raw if pressed and raw in TIMEZONE_BUTTONS else find_zone(raw)
-    if zone is None:
-        raise Invalid(texts.HINT_TIMEZONE)
+    if zone is None:  # a label or city with a typo ("Londn"); no guesses offered
+        found = match_option(raw, ZONE_OPTIONS).option
+        if found is None:
+            raise Invalid(texts.HINT_TIMEZONE)
+        zone = found.value
     ZoneInfo(zone)  # known to exist: it came from the zone database
     return Accepted({**a, "timezone": zone}, zone)

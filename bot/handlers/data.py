@@ -7,7 +7,7 @@ import logging
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import keyboards, texts
+from bot import keyboards, prompts, texts
 from bot.callbacks import DeleteChoice, DeletePress
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App
@@ -30,8 +30,9 @@ async def on_export(turn: Turn) -> None:
 
 @with_turn()
 async def on_delete(turn: Turn) -> None:
-    """Ask before erasing everything."""
+    """Ask before erasing everything (a typed yes or no answers too)."""
     await turn.say(texts.DELETE_CONFIRM, keyboards.delete_confirm())
+    await prompts.open_prompt(turn, prompts.DELETE)
 
 
 @with_turn()
@@ -42,6 +43,7 @@ async def on_delete_button(turn: Turn) -> None:
     if press is not None and press.choice is DeleteChoice.KEEP:
         await turn.answer_query()
         await turn.close_prompt(message, "Kept")
+        await prompts.close_prompt(turn)
         await turn.say(texts.DELETE_KEPT)
         return
     if press is None:
@@ -49,6 +51,23 @@ async def on_delete_button(turn: Turn) -> None:
         return
     await turn.answer_query()
     await turn.close_prompt(message, "Erased")
+    await erase(turn)
+
+
+async def answer_delete(turn: Turn, said: bool | None) -> None:
+    """A typed answer to /delete's confirmation: yes erases, no keeps, anything else asks
+    again."""
+    if said is True:
+        await erase(turn)
+    elif said is False:
+        await turn.say(texts.DELETE_KEPT)
+    else:
+        await turn.say(texts.DELETE_YES_OR_NO, keyboards.delete_confirm())
+        await prompts.open_prompt(turn, prompts.DELETE)
+
+
+async def erase(turn: Turn) -> None:
+    """Erase everything stored about the runner."""
     await repo.delete_runner(
         turn.db, runner_id=runner_id(turn.runner), keep_update=turn.update.update_id
     )

@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot import texts
 from bot.dialog.engine import ask
+from bot.dialog.question import short
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App, runtime
 from bot.turn import Ctx, Turn, with_turn
@@ -61,7 +62,13 @@ async def on_other_content(turn: Turn) -> None:
 
 @with_turn()
 async def on_unknown_command(turn: Turn) -> None:
-    """A command the coach does not have."""
+    """A command the coach does not have; in the middle of a question, the question again."""
+    if turn.dialog is not None and turn.dialog.active:
+        message = turn.update.message
+        command = (message.text or "").split()[0] if message is not None else "that"
+        await turn.say(texts.MID_QUESTION.format(command=short(command, 40)))
+        await ask(turn)
+        return
     await turn.say(texts.NOT_UNDERSTOOD)
 
 

@@ -7,12 +7,12 @@ import re
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import keyboards, pain, services, texts
+from bot import keyboards, pain, prompts, services, texts
 from bot.callbacks import PausePress
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App
 from bot.turn import Turn, pressed, with_turn
-from core.dates import DateParseError, parse_date
+from core.dates import DateParseError, read_date
 
 PAUSE_REASONS = ("holiday", "illness", "injury")
 
@@ -24,19 +24,45 @@ async def on_pause(turn: Turn) -> None:
     reason = next((a for a in args if a in PAUSE_REASONS), "other")
     rest = " ".join(a for a in args if a not in PAUSE_REASONS)
     if not args:
-        await turn.say(texts.ASK_PAUSE, keyboards.pause())
+        await ask_pause(turn)
         return
+    await pause_for(turn, rest, reason)
+
+
+async def ask_pause(turn: Turn, hint: str = "") -> None:
+    """Until when? The buttons, or a typed date or length."""
+    await turn.say(f"{hint} {texts.ASK_PAUSE}".strip(), keyboards.pause())
+    await prompts.open_prompt(turn, prompts.PAUSE)
+
+
+async def answer_pause(turn: Turn, text: str) -> None:
+    """A typed answer to /pause's question: "2 weeks", "5 jan", "until friday holiday"."""
+    words = text.lower().split()
+    reason = next((w for w in words if w in PAUSE_REASONS), "other")
+    rest = " ".join(w for w in words if w not in PAUSE_REASONS)
+    if not rest and reason == "other":
+        await ask_pause(turn)
+        return
+    await pause_for(turn, rest, reason)
+
+
+async def pause_for(turn: Turn, rest: str, reason: str) -> None:
+    """Pause until the date or for the length typed; ask again for what does not read."""
     until: dt.date | None = None
-    if rest and rest not in ("open", "indefinitely", "until resume"):
-        try:
-            until = parse_date(rest, turn.today())
-        except DateParseError:
-            days = re.fullmatch(r"(\d+)\s*(d|days?|w|weeks?)", rest)
-            if days is None:
-                await turn.say(texts.ASK_PAUSE, keyboards.pause())
-                return
+    if rest and rest not in ("open", "indefinitely", "until resume", "until i say"):
+        days = re.fullmatch(r"(?:for\s+)?(\d+)\s*(d|days?|w|weeks?)", rest)
+        if days is not None:
             n = int(days[1]) * (7 if days[2].startswith("w") else 1)
             until = turn.today() + dt.timedelta(days=n - 1)
+        else:
+            try:
+                until = read_date(rest, turn.today(), turn.runner.time_zone).date
+            except DateParseError:
+                await ask_pause(turn, texts.PAUSE_NOT_A_DATE)
+                return
+            if until < turn.today():
+                await ask_pause(turn, texts.PAUSE_IN_PAST)
+                return
     await pause(turn, until, reason)
 
 
@@ -48,6 +74,7 @@ async def on_pause_button(turn: Turn) -> None:
         await turn.answer_query(texts.STALE_BUTTON)
         return
     await turn.answer_query()
+    await prompts.close_prompt(turn)
     days = press.days
     await pause(
         turn, None if days is None else turn.today() + dt.timedelta(days=days - 1), "other"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import texts
+from bot import prompts, texts
 from bot.callbacks import DialogAnswer
 from bot.dialog.engine import (
     PICK_WORDS,
@@ -16,10 +16,13 @@ from bot.dialog.engine import (
     settings_dialog,
     start_pain,
 )
+from bot.dialog.question import norm
 from bot.dialog.state import EDIT, SETTINGS, Dialog, Flow
+from bot.handlers import data, pause, today
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App
-from bot.turn import Turn, message_of, pressed, with_turn
+from bot.turn import Turn, TurnHandler, message_of, pressed, with_turn
+from core.answers import yes_no
 from core.symptoms import Recognised, read_symptoms
 
 
@@ -93,9 +96,35 @@ async def on_text(turn: Turn) -> None:
             await ask_pain_check(turn)
             return
     if not in_dialog:
-        await turn.say(texts.NOT_UNDERSTOOD if turn.runner.onboarded else texts.NO_PLAN_YET)
+        await outside_dialog(turn, message.text)
         return
     await answer(turn, message.text, pressed=False, message=None)
+
+
+# Command words typed without the slash, when no question is open.
+COMMAND_WORDS: dict[str, TurnHandler] = {}
+ONLY_WITH_SLASH = ("reminders", "pause", "resume", "pain", "painlog", "export", "delete")
+
+
+async def outside_dialog(turn: Turn, text: str) -> None:
+    """Text with no dialog open: an answer to /delete's or /pause's question, a command word
+    without its slash ("plan"), or a pointer to what works."""
+    kind = await prompts.take_prompt(turn)
+    if kind == prompts.DELETE:
+        await data.answer_delete(turn, yes_no(text))
+        return
+    if kind == prompts.PAUSE:
+        await pause.answer_pause(turn, text)
+        return
+    word = norm(text).lstrip("/")
+    handler = COMMAND_WORDS.get(word)
+    if handler is not None and (turn.runner.onboarded or word in ("start", "help")):
+        await handler(turn)
+        return
+    if word in ONLY_WITH_SLASH and turn.runner.onboarded:
+        await turn.say(texts.WITH_SLASH.format(command=word))
+        return
+    await turn.say(texts.NOT_UNDERSTOOD if turn.runner.onboarded else texts.NO_PLAN_YET)
 
 
 @with_turn()
@@ -110,6 +139,24 @@ async def on_answer_button(turn: Turn) -> None:
         return
     await turn.answer_query()
     await answer(turn, press.value, pressed=True, message=message)
+
+
+def _inner(handler: object) -> TurnHandler:
+    """The turn handler inside a registered callback (`with_turn` keeps it as __wrapped__)."""
+    inner: TurnHandler = getattr(handler, "__wrapped__")  # noqa: B009
+    return inner
+
+
+COMMAND_WORDS.update(
+    {
+        "plan": _inner(today.on_plan),
+        "week": _inner(today.on_plan),
+        "today": _inner(today.on_today),
+        "settings": _inner(on_settings),
+        "start": _inner(on_start),
+        "help": _inner(on_help),
+    }
+)
 
 
 def register(app: App) -> None:

@@ -393,7 +393,11 @@ async def test_a_new_time_zone_rebuilds_the_reminders_and_the_old_ones_never_arr
 
 
 # Strength moves to Monday after the evening run (17:00 + 40 + 15); Wednesday and Sunday lose it.
-NEW_WEEK = "Mon easy 17:00, Tue intervals 18:00, Thu tempo 18:00, Sat long 08:00"
+# Every day named: a week typed in /settings changes only the days it names.
+NEW_WEEK = (
+    "Mon easy 17:00, Tue intervals 18:00, Wed rest, Thu tempo 18:00, Fri rest, Sat long 08:00, "
+    "Sun rest"
+)
 NEW = Schedule(
     times={
         0: [("morning", "07:00"), ("strength", "17:55")],

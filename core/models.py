@@ -174,6 +174,14 @@ class BodyArea(StrEnum):
     SHOULDER = "shoulder"
 
 
+class LiftingExperience(StrEnum):
+    """How much lifting the runner has done (asked once, off-season with dumbbells or a gym)."""
+
+    NEW = "new"  # new to lifting: technique weeks before any heavy sets
+    SOME = "some"
+    EXPERIENCED = "experienced"
+
+
 class Profile(Frozen):
     """What the runner told us about their goal and their strength preferences."""
 
@@ -184,6 +192,10 @@ class Profile(Frozen):
     placement: PlacementPreference = PlacementPreference.EITHER
     equipment: frozenset[Equipment] = frozenset({Equipment.NONE})
     niggles: frozenset[BodyArea] = frozenset()
+    # None: not asked yet, planned as a new lifter (the safe side; docs/coaching.md).
+    lifting: LiftingExperience | None = None
+    # Consent to a short session after a hard run when the week has no other room.
+    hard_day_sessions: bool = False
 
     @field_validator("equipment")
     @classmethod
@@ -193,6 +205,34 @@ class Profile(Frozen):
     @property
     def available_equipment(self) -> frozenset[Equipment]:
         return expand_equipment(self.equipment)
+
+
+class WeekChanges(Frozen):
+    """This week's changes to the usual week (docs/coaching.md, "This week"). They apply to
+    the week starting on `week_start` only: the next week is the usual week again."""
+
+    week_start: dt.date  # a Monday
+    # Runs changed for this week only. A race given here is a one-off race: the days
+    # around it stay free of strength, as around the goal race.
+    days: tuple[tuple[Weekday, Day], ...] = ()
+    ill: frozenset[Weekday] = frozenset()  # days the runner is unwell: no training at all
+    moves: tuple[tuple[Weekday, Weekday], ...] = ()  # (from, to): a session moved this week
+
+    def applies_to(self, week_start: dt.date) -> bool:
+        return self.week_start == week_start
+
+    def week(self, usual: Week) -> Week:
+        """This week's runs: the usual week with the changed days and ill days put in."""
+        days = list(usual.days)
+        for weekday, day in self.days:
+            days[weekday] = day
+        for weekday in self.ill:
+            days[weekday] = Day(kind=DayKind.REST)
+        return Week(days=(days[0], days[1], days[2], days[3], days[4], days[5], days[6]))
+
+    @property
+    def one_off_races(self) -> frozenset[Weekday]:
+        return frozenset(w for w, d in self.days if d.kind is DayKind.RACE and w not in self.ill)
 
 
 class Phase(StrEnum):
@@ -260,9 +300,13 @@ class Prescription(Frozen):
     reps: int | None = None
     hold_seconds: int | None = None
     rest_seconds: int = Field(ge=0, le=240)
+    load: str | None = None  # how heavy, for a loaded lift ("leave 2-3 reps in reserve")
 
     @property
     def cue(self) -> str:
+        """The first technique cue, after the load cue when the lift has one."""
+        if self.load:
+            return f"{self.load} {self.exercise.cues[0]}"
         return self.exercise.cues[0]
 
 

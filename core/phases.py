@@ -9,20 +9,21 @@ from core.models import Phase
 BUILD_WEEKS = 16  # a race further away than this is off-season
 TAPER_DAYS = 14  # the final two weeks before the race
 RACE_WEEK_DAYS = 7
-RECOVERY_DAYS = 7  # the week after the race
+RECOVERY_DAYS = 7  # after a race of unknown distance; by distance in core/block.py
 
 
-def phase_on(day: dt.date, race_date: dt.date | None) -> Phase:
-    """The training phase on `day` for a runner racing on `race_date` (None: no race)."""
+def phase_on(day: dt.date, race_date: dt.date | None, recovery_days: int = RECOVERY_DAYS) -> Phase:
+    """The training phase on `day` for a runner racing on `race_date` (None: no race), with
+    `recovery_days` of recovery after it (`core.block.recovery_days`, by distance)."""
     if race_date is None:
         return Phase.OFF_SEASON
-    return phase_to_race((race_date - day).days)
+    return phase_to_race((race_date - day).days, recovery_days)
 
 
-def phase_to_race(days_to_race: int) -> Phase:
+def phase_to_race(days_to_race: int, recovery_days: int = RECOVERY_DAYS) -> Phase:
     """The training phase `days_to_race` days before the race (negative: after it)."""
     if days_to_race < 0:
-        return Phase.RECOVERY if -days_to_race <= RECOVERY_DAYS else Phase.OFF_SEASON
+        return Phase.RECOVERY if -days_to_race <= recovery_days else Phase.OFF_SEASON
     if days_to_race < RACE_WEEK_DAYS:
         return Phase.RACE_WEEK
     if days_to_race < TAPER_DAYS:

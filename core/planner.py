@@ -7,7 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise
+from typing import NamedTuple
 
+from pydantic import Field
+
+from core.block import BlockWeek, HeavyStage, block_week, recovery_days
 from core.models import (
     HARD_KINDS,
     HIGH_VOLUME_KINDS,
@@ -17,6 +21,7 @@ from core.models import (
     Day,
     DayKind,
     Equipment,
+    Frozen,
     Phase,
     PlacementPreference,
     Plan,
@@ -24,11 +29,18 @@ from core.models import (
     Session,
     SessionKind,
     Week,
+    WeekChanges,
+    Weekday,
 )
 from core.phases import PHASE_SUMMARIES, is_first_build_week, phase_on, phase_to_race
-from core.sessions import build_session
+from core.sessions import LIGHT_ADJACENT_NOTE, build_familiarisation, build_session
 
 HEAVY_EQUIPMENT = frozenset({Equipment.GYM, Equipment.DUMBBELLS})
+MAX_HEAVY_PER_WEEK = 2  # the rest of the week's sessions are standard or light
+HARD_DAY_MINUTES = 20  # a session after a hard run ("hard days hard") stays short
+# Hard runs that may take a short session after them, with the runner's consent.
+_HARD_DAY_KINDS = frozenset({DayKind.INTERVALS, DayKind.TEMPO, DayKind.HILLS, DayKind.RACE})
+_HARD_DAY_PHASES = frozenset({Phase.OFF_SEASON, Phase.BUILD, Phase.TAPER})
 
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, seven per plan
@@ -41,6 +53,19 @@ class _DayFacts:
     phase: Phase
     blocked: str | None  # why no strength may go here (P2, P3, P7), or None
     before_hard: DayKind | None  # tomorrow's kind when it is hard or long (P5)
+    heavy_blocked: str | None = None  # why no heavy leg work here (the 48-hour rule)
+    hard_day: bool = False  # a hard run that may take a short session after it (consent)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a week's plan depends on beyond its days."""
+
+    profile: Profile
+    level: int
+    avoid: frozenset[BodyArea]
+    heavy: BlockWeek | None  # the heavy-block week, when the heavy block applies at all
+    familiarisation: bool  # a first block that started in the taper
 
 
 def week_start_of(day: dt.date) -> dt.date:
@@ -55,25 +80,35 @@ def plan_week(
     *,
     level: int = 0,
     avoid: frozenset[BodyArea] = frozenset(),
+    block_start: dt.date | None = None,
+    first_week: dt.date | None = None,
+    changes: WeekChanges | None = None,
 ) -> Plan:
-    """Place the runner's strength sessions in the week starting on Monday `week_start`."""
+    """Place the runner's strength sessions in the week starting on Monday `week_start`.
+
+    `block_start` is the Monday the off-season heavy block began (None: this week);
+    `first_week` the Monday of the runner's first week with the coach (None: long ago);
+    `changes` this week's changes to the usual week, used only for the week they name.
+    """
     if week_start.weekday() != 0:
         raise ValueError(f"week_start must be a Monday, got {week_start:%A %Y-%m-%d}")
-    facts = _day_facts(profile, week, week_start)
-    chosen = _choose_days(facts, profile)
+    if changes is not None and not changes.applies_to(week_start):
+        changes = None
+    facts = _day_facts(profile, week, week_start, changes)
+    context = _context(profile, week_start, level, avoid, block_start, first_week)
+    chosen = _choose_days(facts, profile, heavy=_heavy_applies(facts, context))
+    moved: dict[int, int] = {}
+    if changes is not None:
+        chosen, moved = _apply_moves(facts, chosen, changes)
 
-    # The days go to pydantic as plain dicts, validated with the plan in one call: building
-    # seven PlannedDay models one by one costs more, and gives the very same plan.
+    sessions = _sessions(facts, chosen, context)
     planned: list[dict[str, object]] = []
     for f in facts:
         session: Session | None = None
-        if f.index in chosen:
-            variant = chosen.index(f.index)
-            kind = _session_kind(f, profile)
-            session = build_session(
-                kind=kind, profile=profile, variant=variant, level=level, avoid=avoid
-            )
-            reason = _placed_reason(f, kind)
+        if f.index in sessions:
+            session, reason = sessions[f.index]
+            if f.index in moved:
+                reason = f"Moved here from {WEEKDAY_NAMES[moved[f.index]]} for this week. {reason}"
         else:
             reason = _unplaced_reason(f, facts, chosen)
         planned.append({"date": f.date, "day": f.day, "session": session, "reason": reason})
@@ -81,11 +116,22 @@ def plan_week(
     requested = profile.sessions_per_week
     shortfall = None
     if len(chosen) < requested:
-        shortfall = _shortfall_reason(facts, requested, len(chosen))
-    phase = phase_on(week_start, profile.race_date)
+        consenting = None
+        if not profile.hard_day_sessions:
+            agreed = profile.model_copy(update={"hard_day_sessions": True})
+            consenting = _day_facts(agreed, week, week_start, changes)
+        shortfall = _shortfall_reason(facts, profile, len(chosen), consenting)
+    phase = phase_on(week_start, profile.race_date, recovery_days(profile.goal))
     # A week can span two phases (taper into race week, race into recovery): name each one.
     phases = list(dict.fromkeys(f.phase for f in facts))
-    notes = [PHASE_SUMMARIES[p] for p in phases]
+    notes = [
+        FAMILIARISATION_SUMMARY
+        if p is Phase.TAPER and context.familiarisation
+        else PHASE_SUMMARIES[p]
+        for p in phases
+    ]
+    if context.heavy is not None and Phase.OFF_SEASON in phases:
+        notes.append(context.heavy.note)
     if is_first_build_week(week_start, profile.race_date):
         notes.append(
             "A new training block starts now: a check-up with a physio before the hard weeks "
@@ -103,37 +149,116 @@ def plan_week(
     )
 
 
-def _day_facts(profile: Profile, week: Week, week_start: dt.date) -> list[_DayFacts]:
+FAMILIARISATION_SUMMARY = (
+    "Taper, and your first strength weeks: a short familiarisation of a few easy basic "
+    "moves, nothing heavy. The full programme starts after your race."
+)
+
+
+def _context(
+    profile: Profile,
+    week_start: dt.date,
+    level: int,
+    avoid: frozenset[BodyArea],
+    block_start: dt.date | None,
+    first_week: dt.date | None,
+) -> _Context:
+    heavy = None
+    if profile.available_equipment & HEAVY_EQUIPMENT:
+        heavy = block_week(profile.lifting, block_start, week_start)
+    familiarisation = False
+    if first_week is not None and profile.race_date is not None:
+        # The runner's first week fell in the taper or race week: everything is new to them.
+        first_phase = phase_on(first_week, profile.race_date)
+        familiarisation = first_phase in (Phase.TAPER, Phase.RACE_WEEK)
+    return _Context(
+        profile=profile, level=level, avoid=avoid, heavy=heavy, familiarisation=familiarisation
+    )
+
+
+def _heavy_applies(facts: Sequence[_DayFacts], context: _Context) -> bool:
+    return (
+        context.heavy is not None
+        and not context.heavy.over
+        and any(f.phase is Phase.OFF_SEASON for f in facts)
+    )
+
+
+def _day_facts(
+    profile: Profile, week: Week, week_start: dt.date, changes: WeekChanges | None = None
+) -> list[_DayFacts]:
     race = profile.race_date
+    recovery = recovery_days(profile.goal)
     # Days from Monday to the race (negative: the race was before this week).
     monday_to_race = None if race is None else (race - week_start).days
+    one_off: frozenset[int] = frozenset()
+    ill: frozenset[int] = frozenset()
+    if changes is not None:
+        week = changes.week(week)
+        one_off = frozenset(int(w) for w in changes.one_off_races)
+        ill = frozenset(int(w) for w in changes.ill)
     days = list(week.days)
+    goal_race = None
     if monday_to_race is not None and 0 <= monday_to_race < 7:
+        goal_race = monday_to_race
         days[monday_to_race] = _with_race(days[monday_to_race])
+    races = one_off | ({goal_race} if goal_race is not None else set())
     kinds = [d.kind for d in days]
     facts = []
     for i, day in enumerate(days):
         # The usual week repeats, so Sunday's tomorrow is Monday and Monday's yesterday Sunday.
         tomorrow, yesterday = kinds[(i + 1) % 7], kinds[(i - 1) % 7]
         to_race = None if monday_to_race is None else monday_to_race - i
-        before_race = tomorrow is DayKind.RACE or to_race == 1
-        after_race = yesterday is DayKind.RACE or to_race == -1
-        blocked = _blocked_reason(day.kind, before_race=before_race, after_race=after_race)
+        # P7 applies to the race date and one-off races; a race in the usual week repeats
+        # every week (a weekly parkrun) and is a hard day like any other.
+        before_race = (i + 1) in races or to_race == 1
+        after_race = (i - 1) in races or to_race == -1
+        if i in ill:
+            blocked: str | None = ILL_REASON
+        elif day.kind is DayKind.RACE and i not in races:
+            blocked = "your weekly race is a hard day, so it stays free of strength"
+        else:
+            blocked = _blocked_reason(day.kind, before_race=before_race, after_race=after_race)
+        phase = Phase.OFF_SEASON if to_race is None else phase_to_race(to_race, recovery)
+        hard_day = (
+            profile.hard_day_sessions
+            and day.kind in _HARD_DAY_KINDS
+            and i not in races
+            and i not in ill
+            and not before_race
+            and not after_race
+            and yesterday not in HIGH_VOLUME_KINDS  # never straight after the long run
+            and phase in _HARD_DAY_PHASES
+        )
         facts.append(
             _DayFacts(
                 index=i,
                 date=week_start + _OFFSETS[i],
                 day=day,
-                phase=Phase.OFF_SEASON if to_race is None else phase_to_race(to_race),
+                phase=phase,
                 blocked=blocked,
                 before_hard=tomorrow if tomorrow in _HARD_OR_LONG else None,
+                heavy_blocked=_heavy_blocked(yesterday, tomorrow, kinds[(i + 2) % 7]),
+                hard_day=hard_day,
             )
         )
     return facts
 
 
+ILL_REASON = "you said you are unwell: no training today, rest comes first"
 _HARD_OR_LONG = HARD_KINDS | HIGH_VOLUME_KINDS  # a day before one of these is "before hard"
 _OFFSETS = tuple(dt.timedelta(days=i) for i in range(7))
+
+
+def _heavy_blocked(yesterday: DayKind, tomorrow: DayKind, after: DayKind) -> str | None:
+    """Why heavy leg work may not go on a day (evidence in docs/coaching.md): not the day
+    after a long run, nor within about 48 hours before a hard or long run."""
+    if yesterday in HIGH_VOLUME_KINDS:
+        return "yesterday was your long run"
+    for when, kind in (("tomorrow", tomorrow), ("in two days", after)):
+        if kind in _HARD_OR_LONG:
+            return f"your {kind.label} is {when} and heavy legs need about 48 hours"
+    return None
 
 
 def _with_race(day: Day) -> Day:
@@ -172,30 +297,61 @@ def _kind_blocked(kind: DayKind) -> str | None:
 _BLOCKED_KINDS = {kind: _kind_blocked(kind) for kind in DayKind}
 
 
-def _choose_days(facts: Sequence[_DayFacts], profile: Profile) -> tuple[int, ...]:
-    """The best set of days: as many as asked (P1, P6), never two in a row (P5), ranked by the
-    rules' preferences. Exhaustive over at most 2^7 subsets, so always the true best."""
-    free = before_hard = liked = 0  # bit i: day i
+class _Masks(NamedTuple):
+    """The week's facts as bit masks (bit i: day i), all the choice of days depends on."""
+
+    free: int  # days open to strength
+    hard: int  # hard days that may take a short session (with consent)
+    before_hard: int
+    liked: int
+    heavy_ok: int  # free days where heavy legs are allowed, when the heavy block applies
+
+
+def _masks(facts: Sequence[_DayFacts], profile: Profile, *, heavy: bool) -> _Masks:
+    free = hard = before_hard = liked = heavy_ok = 0
     for f in facts:
+        bit = 1 << f.index
         if f.blocked is None:
-            bit = 1 << f.index
             free |= bit
             if f.before_hard is not None:
                 before_hard |= bit
             if _preferred(f.day.kind, profile.placement):
                 liked |= bit
-    return _best_days(free, before_hard, liked, min(profile.sessions_per_week, free.bit_count()))
+            if heavy and f.heavy_blocked is None and f.before_hard is None:
+                heavy_ok |= bit
+        elif f.hard_day:
+            hard |= bit
+            if f.before_hard is not None:
+                before_hard |= bit
+    return _Masks(free, hard, before_hard, liked, heavy_ok)
+
+
+def _choose_days(
+    facts: Sequence[_DayFacts], profile: Profile, *, heavy: bool = False
+) -> tuple[int, ...]:
+    """The best set of days: as many as asked (P1, P6), never two in a row (P5) unless four
+    were asked and only that fits them (then the second is light), ranked by the rules'
+    preferences. Exhaustive over at most 2^7 subsets, so always the true best."""
+    masks = _masks(facts, profile, heavy=heavy)
+    return _best_days(masks, profile.sessions_per_week)
 
 
 @lru_cache(maxsize=4096)
-def _best_days(free: int, before_hard: int, liked: int, wanted: int) -> tuple[int, ...]:
-    """`_choose_days` from bit masks of the free days, the free days before a hard day and the
-    free days the runner likes (kept: four small numbers, and the same weeks come back)."""
+def _best_days(masks: _Masks, wanted: int) -> tuple[int, ...]:
+    """`_choose_days` from the week's bit masks (kept: a few small numbers, and the same
+    weeks come back)."""
+    open_days = masks.free | masks.hard
+    wanted = min(wanted, open_days.bit_count())
     for size in range(wanted, 0, -1):
-        options = [s for s in _SPREADS[size] if s.mask & free == s.mask]
+        spreads = list(_SPREADS[size])
+        if size == 4:
+            # Four in a week: only Monday, Wednesday, Friday and Sunday avoid two days in a
+            # row, so four may sit back to back in pairs, the second of each pair light.
+            spreads += _PAIRED_FOURS
+        options = [s for s in spreads if s.mask & open_days == s.mask]
         if options:
             # max() keeps the first of equal options; _SPREADS has earlier days first.
-            return max(options, key=lambda s: s.score(before_hard, liked)).days
+            return max(options, key=lambda s: s.score(masks)).days
     return ()
 
 
@@ -204,31 +360,43 @@ def _has_neighbours(days: Sequence[int]) -> bool:
     return any(b - a == 1 for a, b in pairwise(days))
 
 
+def _neighbour_pairs(days: Sequence[int]) -> int:
+    return sum(1 for a, b in pairwise(days) if b - a == 1)
+
+
 def _wraps(days: Sequence[int]) -> bool:
     """Sunday and Monday both chosen: back to back across the turn of the week. Only four
     sessions, or a week with no other room, need it, so it is avoided whenever possible."""
     return len(days) > 1 and days[0] == 0 and days[-1] == 6
 
 
-class _Spread:
-    """A set of days with no two in a row within Monday to Sunday, and what the ranking
-    needs to know about it beyond the days' own facts."""
+def _three_in_a_row(days: Sequence[int]) -> bool:
+    return any(c - a == 2 for a, c in zip(days, days[2:], strict=False))
 
-    __slots__ = ("days", "mask", "min_gap", "wraps")
+
+class _Spread:
+    """A set of days, and what the ranking needs to know about it beyond the days' own
+    facts."""
+
+    __slots__ = ("days", "mask", "min_gap", "pairs", "wraps")
 
     def __init__(self, days: tuple[int, ...]) -> None:
         self.days = days
         self.mask = sum(1 << d for d in days)
         self.wraps = _wraps(days)
         self.min_gap = _min_gap(days)
+        self.pairs = _neighbour_pairs(days)
 
-    def score(self, before_hard: int, liked: int) -> tuple[int, ...]:
-        """The ranking (higher is better), from bit masks of the days before a hard day and
-        the days the runner likes."""
+    def score(self, m: _Masks) -> tuple[int, ...]:
+        """The ranking (higher is better): sessions after hard runs only when nothing else
+        fits, fewest back-to-back days, then the preferences."""
         return (
+            -(self.mask & m.hard).bit_count(),
+            -self.pairs,
             -int(self.wraps),
-            -(self.mask & before_hard).bit_count(),
-            (self.mask & liked).bit_count(),
+            (self.mask & m.heavy_ok).bit_count(),
+            -(self.mask & m.before_hard).bit_count(),
+            (self.mask & m.liked).bit_count(),
             self.min_gap,
         )
 
@@ -247,6 +415,10 @@ _SPREADS = tuple(
     tuple(_Spread(c) for c in combinations(range(7), size) if not _has_neighbours(c))
     for size in range(8)
 )
+# Four days with some back to back, never three in a row (the light day sits between).
+_PAIRED_FOURS = tuple(
+    _Spread(c) for c in combinations(range(7), 4) if _has_neighbours(c) and not _three_in_a_row(c)
+)
 
 
 def _preferred(kind: DayKind, preference: PlacementPreference) -> bool:
@@ -255,18 +427,6 @@ def _preferred(kind: DayKind, preference: PlacementPreference) -> bool:
     if preference is PlacementPreference.OFF_DAYS:
         return not kind.is_run
     return True
-
-
-def _session_kind(f: _DayFacts, profile: Profile) -> SessionKind:
-    if f.phase in (Phase.RACE_WEEK, Phase.RECOVERY):
-        return SessionKind.MOBILITY
-    if f.before_hard is not None:
-        return SessionKind.LIGHT
-    if f.phase is Phase.TAPER:
-        return SessionKind.TAPER
-    if f.phase is Phase.OFF_SEASON and profile.available_equipment & HEAVY_EQUIPMENT:
-        return SessionKind.HEAVY
-    return SessionKind.STANDARD
 
 
 def _time_of_day(start: dt.time | None) -> str:
@@ -279,37 +439,111 @@ def _time_of_day(start: dt.time | None) -> str:
     return " in the evening"
 
 
-def _placed_reason(f: _DayFacts, kind: SessionKind) -> str:
+def _sessions(
+    facts: Sequence[_DayFacts], chosen: Sequence[int], context: _Context
+) -> dict[int, tuple[Session, str]]:
+    """The session on each chosen day and the reason shown with it."""
+    profile = context.profile
+    heavy_on = _heavy_applies(facts, context)
+    block = context.heavy
+    chosen_set = set(chosen)
+    legs_free: set[int] = set()  # days whose session spares the legs
+    heavy_count = 0
+    out: dict[int, tuple[Session, str]] = {}
+    for variant, i in enumerate(chosen):
+        f = facts[i]
+        after_hard_run = f.blocked is not None  # a "hard days hard" session
+        runner = profile
+        if after_hard_run:
+            runner = profile.model_copy(update={"minutes": min(profile.minutes, HARD_DAY_MINUTES)})
+        level = context.level
+        stage = HeavyStage.FULL
+        lead: str | None = None
+        note = ""
+        kind = SessionKind.STANDARD
+        familiar = False
+        if f.phase in (Phase.RACE_WEEK, Phase.RECOVERY):
+            kind = SessionKind.MOBILITY
+            note = (
+                "race week: mobility and activation only"
+                if f.phase is Phase.RACE_WEEK
+                else "the days after your race: mobility only"
+            )
+        elif f.phase is Phase.TAPER and context.familiarisation:
+            familiar = True
+            kind = SessionKind.TAPER
+            note = "your first strength weeks fall in the taper: a short familiarisation"
+        elif f.before_hard is not None:
+            kind = SessionKind.LIGHT
+            note = (
+                f"tomorrow is your {f.before_hard.label}, so this is the lighter session: "
+                "upper body, core and mobility"
+            )
+        elif i - 1 in chosen_set and i - 1 not in legs_free:
+            kind, lead = SessionKind.LIGHT, LIGHT_ADJACENT_NOTE
+            note = (
+                "yesterday had a session too, so this is the lighter session: upper body, "
+                "core and mobility, and your legs rest"
+            )
+        elif f.phase is Phase.TAPER:
+            kind = SessionKind.TAPER
+            note = "taper: the usual exercises at about half the volume"
+        elif heavy_on and block is not None and block.stage is not None and not after_hard_run:
+            if heavy_count >= MAX_HEAVY_PER_WEEK:
+                note = (
+                    "two heavy sessions a week are plenty, so this one is the in-season "
+                    "session (bodyweight and light load)"
+                )
+            elif f.heavy_blocked is not None:
+                note = (
+                    f"no heavy legs today: {f.heavy_blocked}, so this is the lighter "
+                    "in-season session instead"
+                )
+            else:
+                kind, stage = SessionKind.HEAVY, block.stage
+                heavy_count += 1
+                note = (
+                    "off-season: a technique week of the heavy block"
+                    if stage is HeavyStage.TECHNIQUE
+                    else "off-season: a heavier strength block while the running is lighter"
+                )
+        elif f.phase is Phase.OFF_SEASON and block is not None and block.over:
+            level += 1
+            note = "your heavy block is done, so this is the in-season session, one step harder"
+        if kind in (SessionKind.LIGHT, SessionKind.MOBILITY):
+            legs_free.add(i)
+        if familiar:
+            session = build_familiarisation(profile=runner, variant=variant, avoid=context.avoid)
+        else:
+            session = build_session(
+                kind=kind,
+                profile=runner,
+                variant=variant,
+                level=level,
+                avoid=context.avoid,
+                heavy_stage=stage,
+                lead_note=lead,
+            )
+        out[i] = (session, _placed_reason(f, note, after_hard_run=after_hard_run))
+    return out
+
+
+def _placed_reason(f: _DayFacts, note: str, *, after_hard_run: bool = False) -> str:
     day = f.day
-    if day.kind.is_run:
+    if after_hard_run:
+        where = (
+            f"{day.kind.label}{_time_of_day(day.start)}: as you agreed, a short session goes "
+            "after it, so your easy days stay easy (hard days hard)"
+        )
+    elif day.kind.is_run:
         where = f"{day.kind.label}{_time_of_day(day.start)}, so strength goes after it"
-        if day.start is not None and day.start.hour < 12:
-            where += " (later in the day if you can: run first, lift a few hours after)"
     elif day.kind is DayKind.CROSS:
         where = "cross-training and no run, so there is room for strength"
     else:
         where = "no run today, so there is room for strength"
-    extra = _session_note(f, kind)
-    return f"{where}. {extra[0].upper()}{extra[1:]}." if extra else f"{where}."
-
-
-def _session_note(f: _DayFacts, kind: SessionKind) -> str:
-    if kind is SessionKind.LIGHT:
-        return (
-            f"tomorrow is your {f.before_hard.label if f.before_hard else 'hard day'}, so this "
-            "is the lighter session: upper body, core and mobility"
-        )
-    if kind is SessionKind.MOBILITY:
-        return (
-            "race week: mobility and activation only"
-            if f.phase is Phase.RACE_WEEK
-            else "the week after your race: mobility only"
-        )
-    if kind is SessionKind.TAPER:
-        return "taper: the usual exercises at about half the volume"
-    if kind is SessionKind.HEAVY:
-        return "off-season: a heavier strength block while the running is lighter"
-    return ""
+    if day.kind.is_run and day.start is not None and day.start.hour < 12:
+        where += " (later in the day if you can: run first, lift a few hours after)"
+    return f"{where}. {note[0].upper()}{note[1:]}." if note else f"{where}."
 
 
 @lru_cache(maxsize=64)
@@ -335,23 +569,179 @@ def _unplaced_reason(f: _DayFacts, facts: Sequence[_DayFacts], chosen: Sequence[
     return "Free for strength; your sessions fit better on other days this week."
 
 
-def _shortfall_reason(facts: Sequence[_DayFacts], requested: int, placed: int) -> str:
+def _shortfall_reason(
+    facts: Sequence[_DayFacts],
+    profile: Profile,
+    placed: int,
+    consenting: Sequence[_DayFacts] | None = None,
+) -> str:
+    """Why fewer sessions than asked (P6), naming the free days; `consenting` (the week's
+    facts as if the runner agreed to sessions after hard runs) adds the coaches' offer."""
+    requested = profile.sessions_per_week
     free = [WEEKDAY_NAMES[f.index] for f in facts if f.blocked is None]
     rules = (
         "strength stays off rest days, hard days, long-run days and the days around a race, "
         "and never on two days in a row"
     )
-    if not free:
+    offer = ""
+    if consenting is not None:
+        with_hard = len(_best_days(_masks(consenting, profile, heavy=False), requested))
+        if with_hard > placed:
+            offer = (
+                f" With your OK, a short session after a hard run (hard days hard) would make "
+                f"it {with_hard}: never after the long run, never the day before a race."
+            )
+    if not free and placed == 0:
         return (
             f"You asked for {requested} sessions, but no day this week can take one: {rules}. "
-            "An easy run or a day without running gives strength a place."
+            f"An easy run or a day without running gives strength a place.{offer}"
         )
-    days = _join(free)
+    days = _join(free) if free else "none"
     return (
         f"You asked for {requested} sessions, but only {placed} fit this week: {rules}. "
-        f"Free days this week: {days}."
+        f"Free days this week: {days}.{offer}"
     )
 
 
 def _join(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --- how many sessions a week has room for -----------------------------------------------------
+
+
+class Room(Frozen):
+    """How many sessions (up to 4) a week has room for, for the sessions question."""
+
+    sessions: int = Field(ge=0, le=4)  # by the placement rules alone
+    with_hard_days: int = Field(ge=0, le=4)  # with a short session after hard runs
+
+    @property
+    def text(self) -> str:
+        """One line for the sessions question."""
+        n = self.sessions
+        line = f"Your usual week has room for {n} strength session{'s' if n != 1 else ''}"
+        if self.with_hard_days > n:
+            line += (
+                f", or {self.with_hard_days} with a short session after a hard run "
+                "(hard days hard)"
+            )
+        return line + "."
+
+
+def sessions_room(
+    profile: Profile,
+    week: Week,
+    week_start: dt.date,
+    *,
+    changes: WeekChanges | None = None,
+) -> Room:
+    """How many sessions the week starting `week_start` can hold (2 to 4 can be asked for),
+    without and with short sessions after hard runs."""
+    if changes is not None and not changes.applies_to(week_start):
+        changes = None
+    asking = profile.model_copy(update={"hard_day_sessions": False})
+    facts = _day_facts(asking, week, week_start, changes)
+    plain = len(_best_days(_masks(facts, asking, heavy=False), 4))
+    consenting = profile.model_copy(update={"hard_day_sessions": True})
+    hard_facts = _day_facts(consenting, week, week_start, changes)
+    with_hard = len(_best_days(_masks(hard_facts, consenting, heavy=False), 4))
+    return Room(sessions=plain, with_hard_days=max(plain, with_hard))
+
+
+# --- moving a session this week ---------------------------------------------------------------
+
+
+class MoveOption(Frozen):
+    """A day a session could move to this week, or why it cannot."""
+
+    weekday: Weekday
+    date: dt.date
+    allowed: bool
+    reason: str
+
+
+def _move_refusal(
+    facts: Sequence[_DayFacts], chosen: Sequence[int], source: int, target: int
+) -> str | None:
+    """Why the session on `source` may not move to `target` (P2-P7 given the other sessions
+    already placed), or None when it may."""
+    others = set(chosen) - {source}
+    f = facts[target]
+    if target in others:
+        return f"{WEEKDAY_NAMES[target]} already has a session, and a day holds one at most"
+    if f.blocked is not None and not f.hard_day:
+        return _sentence(f.blocked)
+    for n in (target - 1, target + 1):
+        if n in others:
+            return (
+                f"{WEEKDAY_NAMES[n]} has a session, and two strength days in a row leave too "
+                "little time to recover"
+            )
+    return None
+
+
+def _apply_moves(
+    facts: Sequence[_DayFacts], chosen: Sequence[int], changes: WeekChanges
+) -> tuple[tuple[int, ...], dict[int, int]]:
+    """The chosen days after this week's moves (each still allowed when it is made), and
+    for each moved-to day the day it came from."""
+    days = list(chosen)
+    moved: dict[int, int] = {}
+    for source_day, target_day in changes.moves:
+        source, target = int(source_day), int(target_day)
+        if source not in days or _move_refusal(facts, days, source, target) is not None:
+            continue
+        days = sorted((set(days) - {source}) | {target})
+        moved[target] = moved.pop(source, source)
+    return tuple(days), moved
+
+
+def move_options(
+    profile: Profile,
+    week: Week,
+    week_start: dt.date,
+    source: Weekday,
+    *,
+    today: dt.date | None = None,
+    changes: WeekChanges | None = None,
+) -> tuple[MoveOption, ...]:
+    """The other days of this week the session on `source` could move to, each allowed or
+    refused with its reason. Days before `today` are past; a session is never put on a day
+    that already holds one (so a missed session is never piled onto the next day)."""
+    if changes is not None and not changes.applies_to(week_start):
+        changes = None
+    facts = _day_facts(profile, week, week_start, changes)
+    chosen = _choose_days(facts, profile)
+    if changes is not None:
+        chosen, _ = _apply_moves(facts, chosen, changes)
+    if int(source) not in chosen:
+        raise ValueError(f"no session on {WEEKDAY_NAMES[source]} to move")
+    options = []
+    for f in facts:
+        if f.index == source:
+            continue
+        reason: str | None
+        if today is not None and f.date < today:
+            reason = "That day is already past."
+        else:
+            reason = _move_refusal(facts, chosen, int(source), f.index)
+        options.append(
+            MoveOption(
+                weekday=Weekday(f.index),
+                date=f.date,
+                allowed=reason is None,
+                reason=reason or f"Free for strength: {_move_fit(f)}.",
+            )
+        )
+    return tuple(options)
+
+
+def _move_fit(f: _DayFacts) -> str:
+    if f.hard_day:
+        return f"a short session after your {f.day.kind.label}"
+    if f.before_hard is not None:
+        return f"the lighter session, as tomorrow is your {f.before_hard.label}"
+    if f.day.kind.is_run:
+        return f"after your {f.day.kind.label}"
+    return "no run that day"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
+from core.block import HeavyStage
 from core.exercises import BY_KEY, DEFAULT_REP_SECONDS, REP_SECONDS, fits_equipment
 from core.models import (
     BodyArea,
@@ -24,13 +25,19 @@ from core.models import (
     SessionKind,
     expand_equipment,
 )
-from core.progression import clamp_level
+from core.progression import MIN_LEVEL, clamp_level
 
 TRANSITION_SECONDS = 30  # getting into place for the next exercise
 WARM_UP_SECONDS = 60  # a couple of light ramp-up sets before a heavy lift
 HEAVY_REST_SECONDS = 150
 HEAVY_MIN_REST_SECONDS = 120
 HEAVY_SETS = 5
+TECHNIQUE_SETS = 3
+TECHNIQUE_REPS = 10
+TECHNIQUE_REST_SECONDS = 90
+LIGHT_MOBILITY_MAX = 10  # a light session fills spare minutes with mobility, up to this
+HEAVY_LOAD_CUE = "Load: a weight that leaves 2-3 reps in reserve, never to failure."
+TECHNIQUE_LOAD_CUE = "Load: light, well short of hard; practise the movement."
 
 # The day before a hard or long run the legs stay fresh: nothing that loads them.
 LEG_AREAS = frozenset(
@@ -74,8 +81,10 @@ class _Slot:
 
 # The in-season mix (docs/coaching.md), most important first: when time is short the last
 # slots go first (upper back, then the hinge, which single-leg work partly covers, then trunk).
+# Named for what it holds: other slots have single-leg exercises too (hip drop, single-leg
+# deadlift), so a note must never say "no single-leg work" when this slot is empty.
 _SINGLE_LEG = _Slot(
-    "single-leg work",
+    "split squats, lunges or step-ups",
     (
         "split_squat",
         "step_up",
@@ -128,11 +137,26 @@ _LIGHT_UPPER_2 = _Slot(
 )
 _LIGHT_TRUNK = _Slot("trunk work", ("dead_bug", "pallof_press", "bird_dog", "front_plank"))
 _LIGHT_TRUNK_2 = _Slot("trunk work", ("front_plank", "bird_dog", "crunch", "dead_bug"))
-_LIGHT_SLOTS = (_LIGHT_UPPER, _LIGHT_TRUNK, _LIGHT_UPPER_2, _LIGHT_TRUNK_2)
+_LIGHT_UPPER_3 = _Slot(
+    "upper-body work", ("reverse_fly", "band_pull_apart", "prone_y_t_raise", "superman_hold")
+)
+_LIGHT_TRUNK_3 = _Slot("trunk work", ("bird_dog", "dead_bug", "pallof_press", "crunch"))
+# Six slots, so a light session can fill the runner's minutes rather than stop at 15.
+_LIGHT_SLOTS = (
+    _LIGHT_UPPER,
+    _LIGHT_TRUNK,
+    _LIGHT_UPPER_2,
+    _LIGHT_TRUNK_2,
+    _LIGHT_UPPER_3,
+    _LIGHT_TRUNK_3,
+)
 # Every exercise a light session can hold: its kit and areas are all that matter to one.
 _LIGHT_ANY = _Slot("light session", tuple(dict.fromkeys(k for s in _LIGHT_SLOTS for k in s.keys)))
 _SQUAT = _Slot("a squat", ("back_squat", "goblet_squat"))
 _DEADLIFT = _Slot("a deadlift", ("trap_bar_deadlift", "db_romanian_deadlift"))
+# Technique weeks learn the movement on the easier lift first.
+_SQUAT_TECHNIQUE = _Slot("a squat", ("goblet_squat", "back_squat"))
+_DEADLIFT_TECHNIQUE = _Slot("a deadlift", ("db_romanian_deadlift", "trap_bar_deadlift"))
 _MOBILITY_DRILLS = _Slot(
     "mobility drills",
     (
@@ -167,8 +191,26 @@ HEAVY_NOTES = (
     "every rep looks the same.",
     "Ask a coach or an experienced lifter to watch your form on the big lifts, at least in "
     "the first weeks.",
+    "Every heavy set stops with 2-3 good reps still in you: never lift to failure.",
     "This heavy block lasts 8 to 12 weeks; after that the coach moves you to lighter, "
     "in-season work.",
+)
+TECHNIQUE_NOTES = (
+    "Technique week: one main lift with a light weight and more reps, so the movement is "
+    "learnt before the weights go up.",
+    "Ask a coach or an experienced lifter to watch your form on the main lift.",
+    "Stop every set well before it gets hard: never to failure.",
+)
+FIRST_HEAVY_NOTE = (
+    "First heavy week: one main lift only, so your legs get used to the load before a "
+    "second one joins."
+)
+FAMILIARISATION_NOTE = (
+    "Familiarisation: your race is close, so these first sessions are short and easy, a "
+    "few basic moves to learn now. The full programme starts after your race."
+)
+LIGHT_ADJACENT_NOTE = (
+    "Light session: upper body, core and mobility, so your legs rest between two strength days."
 )
 TAPER_NOTE = "Taper: the exercises you know at about half the volume. Nothing new, nothing heavy."
 LIGHT_NOTE = "Light session: your legs stay fresh for tomorrow's hard or long run."
@@ -289,7 +331,23 @@ def _heavy_dose(exercise: Exercise, level: int) -> Prescription:
     level = clamp_level(level)
     reps = 4 if level < 0 else 6 if level >= 2 else 5
     return Prescription(
-        exercise=exercise, sets=HEAVY_SETS, reps=reps, rest_seconds=HEAVY_REST_SECONDS
+        exercise=exercise,
+        sets=HEAVY_SETS,
+        reps=reps,
+        rest_seconds=HEAVY_REST_SECONDS,
+        load=HEAVY_LOAD_CUE,
+    )
+
+
+@lru_cache(maxsize=256)
+def _technique_dose(key: str, level: int) -> Prescription:
+    """A main lift in a technique week: three lighter sets of 8-12, the level moving the reps."""
+    return Prescription(
+        exercise=BY_KEY[key],
+        sets=TECHNIQUE_SETS,
+        reps=max(8, min(12, TECHNIQUE_REPS + clamp_level(level))),
+        rest_seconds=TECHNIQUE_REST_SECONDS,
+        load=TECHNIQUE_LOAD_CUE,
     )
 
 
@@ -307,6 +365,7 @@ def _replace(
         reps=p.reps if reps is None else reps,
         hold_seconds=p.hold_seconds if hold is None else hold,
         rest_seconds=p.rest_seconds if rest is None else rest,
+        load=p.load,
     )
 
 
@@ -371,7 +430,12 @@ def _fill(
 
 @lru_cache(maxsize=4096)
 def _library_prescription(
-    key: str, sets: int, reps: int | None, hold_seconds: int | None, rest_seconds: int
+    key: str,
+    sets: int,
+    reps: int | None,
+    hold_seconds: int | None,
+    rest_seconds: int,
+    load: str | None = None,
 ) -> Prescription:
     """A library exercise at a trimmed dose (few exercises, few doses: each built once)."""
     return Prescription(
@@ -380,6 +444,7 @@ def _library_prescription(
         reps=reps,
         hold_seconds=hold_seconds,
         rest_seconds=rest_seconds,
+        load=load,
     )
 
 
@@ -425,7 +490,7 @@ class _Item:
             return p
         if BY_KEY.get(p.exercise.key) is p.exercise:
             return _library_prescription(
-                p.exercise.key, self.sets, self.reps, self.hold, self.rest
+                p.exercise.key, self.sets, self.reps, self.hold, self.rest, p.load
             )
         return Prescription(
             exercise=p.exercise,
@@ -433,6 +498,7 @@ class _Item:
             reps=self.reps,
             hold_seconds=self.hold,
             rest_seconds=self.rest,
+            load=p.load,
         )
 
 
@@ -523,6 +589,7 @@ def _fit(
     keep: int,
     minimum: int,
     protect_compounds: bool = False,
+    singles: bool = False,
 ) -> tuple[tuple[Prescription, ...], int, int]:
     """Trim a session into the runner's minutes: fewer sets before fewer exercises; the
     items, the mobility minutes and the session's minutes (`estimate_minutes` of the two).
@@ -531,7 +598,8 @@ def _fit(
     finish, heavy rests down to 2 min, the least important exercises down to `keep`, no
     mobility finish, single sets, exercises down to `minimum`, then sets of the protected
     (heavy, when `protect_compounds`) lifts, then shorter sets. Each cut is made only while
-    the session is still too long.
+    the session is still too long. Single working sets only when `singles` (a taper or a
+    stepped-back level): otherwise exercises go before any set drops below two.
     """
     minutes = _minutes(draft.seconds, mobility)
     if minutes <= budget:  # most sessions fit as they are
@@ -544,11 +612,11 @@ def _fit(
         mobility,
         budget,
     )
-    _trim(fit, keep=keep, minimum=minimum)
+    _trim(fit, keep=keep, minimum=minimum, floor=1 if singles else 2)
     return tuple(item.prescription() for item in fit.items), fit.mobility, fit.minutes()
 
 
-def _trim(fit: _Fit, *, keep: int, minimum: int) -> None:
+def _trim(fit: _Fit, *, keep: int, minimum: int, floor: int) -> None:
     """The cuts of `_fit` on a session that is too long, until it fits or nothing is left
     to cut."""
     while fit.shave_sets(2, spare_protected=True):
@@ -571,21 +639,21 @@ def _trim(fit: _Fit, *, keep: int, minimum: int) -> None:
     fit.mobility = 0
     if fit.ok():
         return
-    while fit.shave_sets(1, spare_protected=True):
+    while fit.shave_sets(floor, spare_protected=True):
         if fit.ok():
             return
     while len(fit.items) > minimum:
         fit.pop()
         if fit.ok():
             return
-    while fit.shave_sets(1, spare_protected=False):
+    while fit.shave_sets(floor, spare_protected=False):
         if fit.ok():
             return
     while len(fit.items) > 1:
         fit.pop()
         if fit.ok():
             return
-    # One set of one short exercise fits any budget of 10 minutes or more.
+    # One exercise at the floor's sets, shortened, fits any budget of 10 minutes or more.
     while fit.items[0].shorten_sets():
         fit.changed(0)
         if fit.ok():
@@ -660,6 +728,7 @@ def _standard(
         mobility=mobility,
         keep=5,  # the five parts of the mix stay until single sets have been tried
         minimum=2,
+        singles=clamp_level(level) < 0,  # single sets only in a step back
     )
     return Session(
         name=f"Strength {_letter(variant)}",
@@ -708,7 +777,14 @@ def _taper(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
     )
 
 
-def _light(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]) -> Session:
+def _light(
+    *,
+    profile: Profile,
+    variant: int,
+    level: int,
+    avoid: frozenset[BodyArea],
+    lead_note: str = LIGHT_NOTE,
+) -> Session:
     available = _available(profile)
     spare = avoid | LEG_AREAS
     mobility, drills = _mobility_finish(max(profile.minutes, 45), variant, available, spare)
@@ -718,14 +794,20 @@ def _light(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
         mobility=mobility,
         keep=2,
         minimum=1,
+        singles=clamp_level(level) < 0,
     )
+    if mobility and minutes < profile.minutes:
+        # Spare minutes go to mobility: the light session uses the runner's time.
+        spare_minutes = profile.minutes - minutes
+        mobility = min(LIGHT_MOBILITY_MAX, mobility + spare_minutes)
+        minutes = estimate_minutes(items, mobility)
     return Session(
         name=f"Strength {_letter(variant)} (light)",
         kind=SessionKind.LIGHT,
         minutes=minutes,
         exercises=items,
         mobility_minutes=mobility,
-        notes=(LIGHT_NOTE, *_finish_note(mobility, drills)),
+        notes=(lead_note, *_finish_note(mobility, drills)),
     )
 
 
@@ -734,7 +816,8 @@ def _light_draft(
     level: int, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
 ) -> _Draft:
     chosen, _ = _fill(_LIGHT_SLOTS, variant, available, avoid)
-    return _draft(_doses(chosen, level, "light"))
+    # The standard dose (not two sets): the fitting trims it when minutes are short.
+    return _draft(_doses(chosen, level, "standard"))
 
 
 def _mobility(
@@ -768,8 +851,15 @@ def _mobility_draft(
     return _draft(_doses(chosen, min(0, level), "standard"))
 
 
-def _heavy(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyArea]) -> Session:
-    drafted = _heavy_draft(level, variant, _available(profile), avoid)
+def _heavy(
+    *,
+    profile: Profile,
+    variant: int,
+    level: int,
+    avoid: frozenset[BodyArea],
+    stage: HeavyStage = HeavyStage.FULL,
+) -> Session:
+    drafted = _heavy_draft(level, variant, _available(profile), avoid, stage)
     if drafted is None:
         return _standard(
             profile=profile,
@@ -789,31 +879,84 @@ def _heavy(*, profile: Profile, variant: int, level: int, avoid: frozenset[BodyA
         keep=lifts,
         minimum=1,
         protect_compounds=True,
+        singles=clamp_level(level) < 0,
     )
+    notes: tuple[str, ...]
+    if stage is HeavyStage.TECHNIQUE:
+        name, notes = f"Strength {_letter(variant)} (technique)", TECHNIQUE_NOTES
+    elif stage is HeavyStage.FIRST:
+        name, notes = f"Strength {_letter(variant)} (heavy)", (FIRST_HEAVY_NOTE, *HEAVY_NOTES)
+    else:
+        name, notes = f"Strength {_letter(variant)} (heavy)", HEAVY_NOTES
     return Session(
-        name=f"Strength {_letter(variant)} (heavy)",
+        name=name,
         kind=SessionKind.HEAVY,
         minutes=minutes,
         exercises=items,
-        notes=HEAVY_NOTES,
+        notes=notes,
     )
 
 
 @lru_cache(maxsize=4096)
 def _heavy_draft(
-    level: int, variant: int, available: frozenset[Equipment], avoid: frozenset[BodyArea]
+    level: int,
+    variant: int,
+    available: frozenset[Equipment],
+    avoid: frozenset[BodyArea],
+    stage: HeavyStage = HeavyStage.FULL,
 ) -> tuple[_Draft, int] | None:
     """The heavy lifts the kit allows, then the accessories, and how many heavy lifts lead;
-    None when every squat and deadlift would load a sore area."""
-    lifts = (_SQUAT, _DEADLIFT) if variant % 2 == 0 else (_DEADLIFT, _SQUAT)
+    None when every squat and deadlift would load a sore area. A technique week or the first
+    heavy week has one main lift (a squat in sessions A and C, a deadlift in B and D)."""
+    if stage is HeavyStage.TECHNIQUE:
+        lifts = (_SQUAT_TECHNIQUE, _DEADLIFT_TECHNIQUE)
+    else:
+        lifts = (_SQUAT, _DEADLIFT)
+    if variant % 2:
+        lifts = (lifts[1], lifts[0])
     compounds, _ = _fill(lifts, 0, available, avoid)  # the heaviest option the kit allows
     if not compounds:
         return None
+    if stage is not HeavyStage.FULL:
+        compounds = compounds[:1]
     accessories, _ = _fill(
         (_SINGLE_LEG, _CALVES, _TRUNK, _HIPS, _UPPER), variant, available, avoid
     )
-    doses = _doses(compounds, level, "heavy") + _doses(accessories, level, "standard")
+    if stage is HeavyStage.TECHNIQUE:
+        main = [(p := _technique_dose(e.key, level), prescription_seconds(p)) for e in compounds]
+    else:
+        main = _doses(compounds, level, "heavy")
+    doses = main + _doses(accessories, level, "standard")
     return _draft(doses), len(compounds)
+
+
+def build_familiarisation(
+    *, profile: Profile, variant: int, avoid: frozenset[BodyArea] = frozenset()
+) -> Session:
+    """A first block that starts in the taper: a short, easy session of a few basic moves,
+    said as such (not "the exercises you know", since every exercise is new)."""
+    spare = frozenset(avoid) | profile.niggles
+    available = _available(profile)
+    chosen, _ = _fill((_SINGLE_LEG, _HIPS, _TRUNK, _UPPER), variant, available, spare)
+    budget = min(profile.minutes, FAMILIARISATION_MINUTES)
+    items, _, minutes = _fit(
+        _draft(_doses(chosen, MIN_LEVEL, "light")),
+        budget=budget,
+        mobility=0,
+        keep=3,
+        minimum=2,
+        singles=True,  # a taper week: low volume is the point
+    )
+    return Session(
+        name=f"Strength {_letter(variant)} (familiarisation)",
+        kind=SessionKind.TAPER,
+        minutes=minutes,
+        exercises=items,
+        notes=(FAMILIARISATION_NOTE,),
+    )
+
+
+FAMILIARISATION_MINUTES = 15
 
 
 def build_session(
@@ -823,8 +966,14 @@ def build_session(
     variant: int,
     level: int = 0,
     avoid: frozenset[BodyArea] = frozenset(),
+    heavy_stage: HeavyStage = HeavyStage.FULL,
+    lead_note: str | None = None,
 ) -> Session:
-    """The strength session of this kind for this runner, within their minutes and kit."""
+    """The strength session of this kind for this runner, within their minutes and kit.
+
+    `heavy_stage` says where a heavy session sits in its block (technique week, first heavy
+    week, full); `lead_note` replaces the light session's first note when it is light for
+    another reason than tomorrow's hard run."""
     level = clamp_level(level)
     spare = frozenset(avoid) | profile.niggles
     if kind is SessionKind.HEAVY:
@@ -839,11 +988,19 @@ def build_session(
                     "one step harder.",
                 ),
             )
-        return _heavy(profile=profile, variant=variant, level=level, avoid=spare)
+        return _heavy(
+            profile=profile, variant=variant, level=level, avoid=spare, stage=heavy_stage
+        )
     if kind is SessionKind.TAPER:
         return _taper(profile=profile, variant=variant, level=level, avoid=spare)
     if kind is SessionKind.LIGHT:
-        return _light(profile=profile, variant=variant, level=level, avoid=spare)
+        return _light(
+            profile=profile,
+            variant=variant,
+            level=level,
+            avoid=spare,
+            lead_note=lead_note or LIGHT_NOTE,
+        )
     if kind is SessionKind.MOBILITY:
         return _mobility(profile=profile, variant=variant, level=level, avoid=spare)
     return _standard(profile=profile, variant=variant, level=level, avoid=spare)

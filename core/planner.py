@@ -669,14 +669,14 @@ def _move_refusal(
     others = set(chosen) - {source}
     f = facts[target]
     if target in others:
-        return f"{WEEKDAY_NAMES[target]} already has a session, and a day holds one at most"
+        return f"{WEEKDAY_NAMES[target]} already has a session, and a day holds one at most."
     if f.blocked is not None and not f.hard_day:
         return _sentence(f.blocked)
     for n in (target - 1, target + 1):
         if n in others:
             return (
                 f"{WEEKDAY_NAMES[n]} has a session, and two strength days in a row leave too "
-                "little time to recover"
+                "little time to recover."
             )
     return None
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.block import recovery_days
 from core.models import (
     HARD_KINDS,
     STRENGTH_ALLOWED_KINDS,
@@ -22,7 +23,6 @@ from core.models import (
     SessionKind,
     Week,
 )
-from core.block import recovery_days
 from core.phases import phase_on
 from core.planner import plan_week, week_start_of
 from core.sessions import session_areas

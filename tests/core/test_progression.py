@@ -100,3 +100,75 @@ def test_the_streak_counts_full_weeks_back_from_this_one():
     assert week_streak([(2, 1), (2, 2)]) == 0  # this week not done yet: no streak
     assert week_streak([(0, 0), (2, 2)]) == 0  # nothing planned this week ends it
     assert week_streak([]) == 0
+
+
+# --- issue 15: the end-of-week rule, with its one-line reason ----------------------------------
+
+from core.models import BodyArea  # noqa: E402
+from core.progression import (  # noqa: E402
+    MAX_LEVEL,
+    MIN_LEVEL,
+    Feel,
+    return_after_pain,
+    week_level,
+    weekly_step,
+)
+
+HARD = (Feel.HARD, Feel.HARD)
+
+
+def test_the_reason_says_what_changes_and_why() -> None:
+    step = weekly_step(1, WeekOutcome(planned=3, done=3))
+    assert (step.level, step.change) == (2, 1)
+    assert step.reason == "Next week: one step up — you did all 3 sessions without pain."
+    back = weekly_step(1, WeekOutcome(planned=2, done=2, pain_reports=1, worst_pain=5))
+    assert back.level == 0 and "one step back" in back.reason and "5/10" in back.reason
+    missed = weekly_step(1, MISSED)
+    assert missed.level == 0 and "1 of 3 sessions" in missed.reason
+    held = weekly_step(1, WeekOutcome(planned=4, done=2))
+    assert held.level == 1 and held.reason.startswith("Next week: the same level")
+
+
+@pytest.mark.parametrize("flag", ["ill", "paused", "escalated"])
+def test_ill_paused_or_escalated_weeks_hold(flag: str) -> None:
+    for week in (
+        WeekOutcome(planned=3, done=0, **{flag: True}),
+        WeekOutcome(planned=3, done=3, **{flag: True}),
+    ):
+        step = weekly_step(2, week)
+        assert step.level == 2 and step.change == 0 and "does not count" in step.reason
+
+
+def test_the_first_week_back_after_illness_is_a_step_easier() -> None:
+    ill = WeekOutcome(planned=2, done=0, ill=True)
+    assert next_level(2, ill) == 2
+    assert week_level(2, ill) == 1
+    assert week_level(2, CLEAN) == 2
+
+
+def test_two_hard_weeks_in_a_row_hold_even_when_everything_was_done() -> None:
+    hard = WeekOutcome(planned=2, done=2, feels=HARD)
+    assert next_level(1, hard) == 2  # one hard week is fine
+    assert next_level(1, hard, previous=hard) == 1
+    assert "felt hard two weeks running" in weekly_step(1, hard, hard).reason
+    mixed = WeekOutcome(planned=2, done=2, feels=(Feel.EASY, Feel.ABOUT_RIGHT))
+    assert next_level(1, mixed, previous=hard) == 2
+    assert level_from_history([hard, hard, hard]) == 1  # up, then held twice
+
+
+def test_levels_are_bounded_in_one_place() -> None:
+    import core.sessions
+
+    assert (core.sessions.MIN_LEVEL, core.sessions.MAX_LEVEL) == (MIN_LEVEL, MAX_LEVEL)
+    assert core.sessions.clamp_level(99) == MAX_LEVEL
+    top = weekly_step(MAX_LEVEL, CLEAN)
+    assert top.level == MAX_LEVEL and "already the top one" in top.reason
+
+
+def test_exercises_come_back_in_steps_after_a_pain_episode() -> None:
+    knee = frozenset({BodyArea.KNEE_FRONT})
+    steps = [return_after_pain(3, 2, knee, week) for week in range(6)]
+    assert [s.level for s in steps] == [1, 1, 2, 3, 3, 3]
+    assert [bool(s.avoid) for s in steps] == [True, False, False, False, False, False]
+    assert [s.done for s in steps] == [False, False, False, True, True, True]
+    assert all(s.note for s in steps)

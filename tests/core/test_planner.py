@@ -17,6 +17,8 @@ from core.models import (
     Day,
     DayKind,
     Equipment,
+    Goal,
+    LiftingExperience,
     Phase,
     PlacementPreference,
     Profile,
@@ -285,6 +287,8 @@ profiles = st.builds(
     placement=st.sampled_from(list(PlacementPreference)),
     equipment=st.frozensets(st.sampled_from(list(Equipment))),
     niggles=st.frozensets(st.sampled_from(list(BodyArea)), max_size=3),
+    goal=st.sampled_from(list(Goal)),  # issue 15: recovery scales with the race distance
+    lifting=st.none() | st.sampled_from(list(LiftingExperience)),
 )
 mondays = st.integers(0, 60).map(lambda w: MONDAY + dt.timedelta(weeks=w - 10))
 
@@ -347,6 +351,17 @@ def test_any_week_obeys_the_placement_rules(profile, week, monday):
             assert session.kind is SessionKind.MOBILITY
         if phase is not Phase.OFF_SEASON:
             assert session.kind is not SessionKind.HEAVY
+
+    # Issue 15: at most two heavy sessions, and no heavy legs the day after a long run or
+    # within about 48 hours before a hard or long run.
+    kinds_ = [d.day.kind for d in plan.days]
+    heavy = [d for d in plan.sessions if d.session.kind is SessionKind.HEAVY]
+    assert len(heavy) <= 2
+    for d in heavy:
+        i = d.date.weekday()
+        assert kinds_[(i - 1) % 7] is not DayKind.LONG
+        for ahead in (1, 2):
+            assert kinds_[(i + ahead) % 7] not in HARD_KINDS | {DayKind.LONG}
 
     free = _free_days(plan, profile)
     assert set(placed) <= set(free)

@@ -157,10 +157,12 @@ def test_two_hard_weeks_in_a_row_hold_even_when_everything_was_done() -> None:
 
 
 def test_levels_are_bounded_in_one_place() -> None:
+    import core.progression
     import core.sessions
 
-    assert (core.sessions.MIN_LEVEL, core.sessions.MAX_LEVEL) == (MIN_LEVEL, MAX_LEVEL)
+    assert core.sessions.clamp_level is core.progression.clamp_level
     assert core.sessions.clamp_level(99) == MAX_LEVEL
+    assert core.sessions.clamp_level(-99) == MIN_LEVEL
     top = weekly_step(MAX_LEVEL, CLEAN)
     assert top.level == MAX_LEVEL and "already the top one" in top.reason
 

@@ -6,27 +6,29 @@ import datetime as dt
 
 from core.models import Plan
 from core.pain import Restrictions, adapt_plan
-from core.planner import plan_week
+from core.planner import plan_week, week_start_of
 from core.reminders import ReminderKind, ReminderSettings
 from storage.tables import Runner, runner_profile, runner_week
 
 
 def plan_for(runner: Runner, week_start: dt.date) -> Plan:
     """The week's plan as the runner sees it in /plan and in their reminders: with an open
-    pain episode, as its restrictions allow (sore areas spared, running paused...)."""
-    if not runner.pain_areas:
-        return plan_week(
-            runner_profile(runner), runner_week(runner), week_start, level=runner.level
-        )
+    pain episode, as its restrictions allow (sore areas spared, running paused...).
+
+    The heavy block and the first week are counted from the week the runner joined, until
+    the runner's own block start and lifting experience are stored (docs/coaching.md)."""
+    joined = week_start_of(runner.created_at.date())
     restrictions = Restrictions.from_tags(runner.pain_areas)
     plan = plan_week(
         runner_profile(runner),
         runner_week(runner),
         week_start,
         level=runner.level,
-        avoid=restrictions.builder_avoid,
+        avoid=restrictions.builder_avoid if runner.pain_areas else frozenset(),
+        block_start=joined,
+        first_week=joined,
     )
-    return adapt_plan(plan, restrictions)
+    return adapt_plan(plan, restrictions) if runner.pain_areas else plan
 
 
 def restrictions_for(runner: Runner) -> Restrictions:

@@ -3,17 +3,23 @@
 The same Application and handlers as on Telegram run behind the in-process Bot API stand-in.
 Bot messages are printed as they would read on a phone; buttons are numbered, and typing a
 number presses one. Anything else is sent as a message. /quit or end of input leaves.
+
+The reminder jobs run as they do on Telegram, on the same outbox and the chat's clock (the
+real one unless a test injects another), so snoozes, post-run reminders and morning messages
+appear in the terminal when they are due. A file the coach sends (/export) is written into
+the data folder.
 """
 
 from __future__ import annotations
 
 import asyncio
-import getpass
+import re
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import build_application, shut_down, start_up
-from bot.runtime import App
+from bot.runtime import App, Clock, utc_now
 from bot.settings import Settings
 from bot.standin import TOKEN, BotApiStandIn
 
@@ -25,8 +31,11 @@ WIDTH = 72
 class Terminal:
     """Prints what the runner would see and remembers the buttons on screen."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, standin: BotApiStandIn, folder: Path) -> None:
         self.out = out
+        self.standin = standin
+        self.folder = folder  # where the files the coach sends are written
+        self.reading = False  # the runner's prompt is on screen: print it again after a message
         # (message_id, callback_data, label) of the buttons on screen, numbered from 1
         self.buttons: list[tuple[int, str, str]] = []
 
@@ -36,7 +45,7 @@ class Terminal:
         keyboard = BotApiStandIn.buttons(message)
         if event == "sent":
             self.show(
-                message["text"] if "text" in message else _document(message),
+                message["text"] if "text" in message else self.save_document(message),
                 keyboard,
                 message["message_id"],
             )
@@ -49,12 +58,27 @@ class Terminal:
             print(("coach ▸ " if i == 0 else "        ") + line, file=self.out)
         if keyboard:
             self.show_buttons(keyboard, message_id)
+        if self.reading:  # a reminder came while the runner was typing
+            self.out.write("\nyou ▸ ")
         self.out.flush()
+
+    def save_document(self, message: dict[str, Any]) -> str:
+        """Write a file the coach sent into the data folder; the line that says where."""
+        sent = next(
+            (d for d in self.standin.documents if d["message_id"] == message["message_id"]), None
+        )
+        caption = message.get("caption", "")
+        if sent is None:
+            return caption or "(a file)"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = (self.folder / Path(sent["filename"]).name).resolve()
+        path.write_bytes(sent["data"])
+        return f"{caption}\nSaved to {path}".lstrip()
 
     def choose(self, typed: str) -> tuple[int, str] | None:
         """The button a typed line presses: one whose label it is, else the one it numbers."""
         for message_id, data, label in self.buttons:
-            if typed.lower() == label.lower():
+            if typed.lower() in (label.lower(), _plain(label)):
                 return message_id, data
         if typed.isdigit() and 1 <= int(typed) <= len(self.buttons):
             message_id, data, _ = self.buttons[int(typed) - 1]
@@ -74,19 +98,29 @@ class Terminal:
         self.out.flush()
 
 
-def _document(message: dict[str, Any]) -> str:
-    name = message.get("document", {}).get("file_name", "a file")
-    return f"(sent you {name})"
+def _plain(label: str) -> str:
+    """A label without its emoji: "⏰ Snooze" is typed "snooze"."""
+    return re.sub(r"^\W+", "", label).lower()
 
 
-async def chat(settings: Settings, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
-    """Run the terminal chat until /quit or end of input."""
+async def chat(
+    settings: Settings,
+    *,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    clock: Clock = utc_now,
+    name: str = "",
+) -> int:
+    """Run the terminal chat until /quit or end of input.
+
+    `name` is what the coach calls the runner (none: "Hi there!"); `clock` is the time the
+    coach and its reminder jobs believe it is.
+    """
     standin = BotApiStandIn()
-    app = build_application(settings, token=TOKEN, request=standin)
-    terminal = Terminal(out)
+    app = build_application(settings, token=TOKEN, request=standin, clock=clock)
+    terminal = Terminal(out, standin, settings.data_dir)
     standin.add_listener(terminal.on_event)
     standin.bind(app)
-    name = _first_name()
     print(
         "runcoach in your terminal. Type as you would on Telegram; a number presses that "
         "button; /quit leaves.",
@@ -94,9 +128,11 @@ async def chat(settings: Settings, *, stdin: TextIO = sys.stdin, out: TextIO = s
     )
     async with app:
         await start_up(app)
+        await app.start()  # the job queue: the reminder dispatcher, as on Telegram
         try:
-            return await _converse(app, standin, terminal, name, stdin, out)
+            return await _converse(app, standin, terminal, name.strip(), stdin, out)
         finally:
+            await app.stop()
             await shut_down(app)
 
 
@@ -106,7 +142,11 @@ async def _converse(
     """Read the runner's lines and hand them to the bot until /quit or end of input."""
     await app.process_update(standin.text_update(CHAT_ID, "/start", CHAT_ID, name))
     while True:
-        line = await asyncio.to_thread(_read_line, stdin, out)
+        terminal.reading = True
+        try:
+            line = await asyncio.to_thread(_read_line, stdin, out)
+        finally:
+            terminal.reading = False
         if line is None or line.strip() in ("/quit", "/exit"):
             print("\nBye! Your answers are saved; `runcoach chat` carries on.", file=out)
             return 0
@@ -135,10 +175,3 @@ def _read_line(stdin: TextIO, out: TextIO) -> str | None:
     if not stdin.isatty():
         out.write(line if line.endswith("\n") else line + "\n")  # echo piped input
     return line
-
-
-def _first_name() -> str:
-    try:
-        return getpass.getuser().capitalize() or "Runner"
-    except Exception:  # no user name in this environment
-        return "Runner"

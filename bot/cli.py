@@ -76,10 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--week-of", type=_date, help="any date in the week to plan (default today)")
 
-    commands.add_parser(
+    chat_parser = commands.add_parser(
         "chat",
         help="try the whole coach in the terminal (no token needed)",
-        description="The coach in your terminal: the same conversation as on Telegram.",
+        description="The coach in your terminal: the same conversation as on Telegram, "
+        "reminders included (they appear when due while the chat is open).",
+    )
+    chat_parser.add_argument(
+        "--name", default="", help="what the coach calls you (default: no name)"
     )
     run = commands.add_parser(
         "run",
@@ -136,11 +140,11 @@ def _settings() -> Settings:
         raise SettingsError(f"{name}: {first['msg']}") from None
 
 
-def _chat() -> int:
+def _chat(name: str) -> int:
     settings = _settings()
     configure_logging(settings.log_level, quiet=True)
     with _only_process(settings):
-        return asyncio.run(chat(settings))
+        return asyncio.run(chat(settings, name=name))
 
 
 @contextlib.contextmanager
@@ -215,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "plan":
             return _plan(args)
         if args.command == "chat":
-            return _chat()
+            return _chat(args.name)
         if args.command == "run":
             return _run(args)
         if args.command == "db":

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
+import time
+from collections.abc import Callable
 
 from bot.chat import chat
 from bot.cli import main
 from bot.settings import Settings
-from tests.bot.conftest import WORKED_WEEK
+from tests.bot.conftest import WORKED_WEEK, Clock
 
 
 def test_plan_prints_the_worked_example_with_reasons(capsys):
@@ -70,3 +74,86 @@ async def test_terminal_chat_sets_up_a_plan_with_numbers_and_words(tmp_path):
     out2 = io.StringIO()
     assert await chat(settings, stdin=io.StringIO("/quit\n"), out=out2) == 0
     assert "You already have a plan" in out2.getvalue()
+
+
+class Typist:
+    """The runner at the keyboard: lines typed one by one; a callable in the script runs
+    instead of a line (move the clock, wait for the screen to show something)."""
+
+    def __init__(self, *script: str | Callable[[], None]) -> None:
+        self.script = list(script)
+
+    def readline(self) -> str:
+        while self.script:
+            step = self.script.pop(0)
+            if isinstance(step, str):
+                return step + "\n"
+            step()
+        return ""
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _until_shown(
+    out: io.StringIO, text: str, *, after: int = 0, clock: Clock | None = None
+) -> Callable[[], None]:
+    """A step that waits until the coach has printed `text` (past position `after`); with a
+    `clock`, a fast one: each look at the screen moves it a second on (the dispatcher puts
+    off a reminder to a chat that got a message less than a second ago)."""
+
+    def wait() -> None:
+        deadline = time.monotonic() + 20
+        while text not in out.getvalue()[after:]:
+            assert time.monotonic() < deadline, f"never shown: {text!r}"
+            if clock is not None:
+                clock.now += dt.timedelta(seconds=1)
+            time.sleep(0.01)
+
+    return wait
+
+
+async def test_terminal_chat_delivers_a_snoozed_reminder_when_it_is_due(tmp_path):
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        reminder_dispatch_seconds=0.05,  # the job ticks fast; the clock below decides what is due
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    clock = Clock(dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC))  # a Wednesday, after the run
+    out = io.StringIO()
+    marks: dict[str, int] = {}
+
+    def advance() -> None:
+        marks["snoozed"] = len(out.getvalue())
+        clock.now += dt.timedelta(minutes=31)
+
+    def due() -> None:
+        _until_shown(out, "Time for Strength", after=marks["snoozed"], clock=clock)()
+
+    typist = Typist(
+        *["6", WORKED_WEEK, "2", "25 min", "After easy runs", "1", "6", "8", "11", "1"],
+        "/today",
+        "Snooze",
+        "30 min",
+        _until_shown(out, "I'll remind you again at 12:30"),
+        advance,
+        due,
+        "/quit",
+    )
+    assert await chat(settings, stdin=typist, out=out, clock=clock) == 0  # type: ignore[arg-type]
+    screen = out.getvalue()
+    assert "Hi there!" in screen  # no name given: none made up
+    reminder = screen[marks["snoozed"] :]
+    assert "💪 Time for Strength" in reminder and "[1] ✅ Done" in reminder
+
+
+async def test_terminal_chat_greets_by_the_name_given_and_export_writes_a_file(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    out = io.StringIO()
+    typist = Typist("/export", "/quit")
+    assert await chat(settings, stdin=typist, out=out, name="Sam") == 0  # type: ignore[arg-type]
+    screen = out.getvalue()
+    assert "Hi Sam!" in screen
+    [path] = (tmp_path / "data").glob("runcoach-*.json")
+    assert f"Saved to {path.resolve()}" in screen
+    assert json.loads(path.read_text())

@@ -9,6 +9,8 @@ they are (`q:goal:5k`, `t:z30:2026-11-27`, ...). Telegram allows 64 bytes of dat
 |---|---|---|
 | `DialogAnswer` | `q:<step>:<value>` | `bot/handlers/setup.py` |
 | `TodayPress` | `t:<action>:<date>` | `bot/handlers/today.py` |
+| `ChangePress` | `c:<done, skipped or keep>:<date>` | `bot/handlers/today.py` |
+| `PlanDayPress` | `d:<date>` | `bot/handlers/today.py` |
 | `FollowupPress` | `f:<score, seen or new>:<date asked>` | `bot/handlers/pain.py` |
 | `ReminderSetting` | `m:<delay, morning, toggle>:<value>` | `bot/handlers/reminder_settings.py` |
 | `PausePress` | `p:<days or open>` | `bot/handlers/pause.py` |
@@ -83,6 +85,56 @@ class TodayPress:
         action, _, day = data[2:].partition(":")
         try:
             return cls(TodayAction(action), dt.date.fromisoformat(day))
+        except ValueError:
+            return None
+
+
+class Change(StrEnum):
+    """The answer to "change what you recorded?": the new status, or keep the old one."""
+
+    DONE = "done"
+    SKIPPED = "skipped"
+    KEEP = "keep"
+
+
+@dataclass(frozen=True)
+class ChangePress:
+    """A button of the question asked before a recorded session's status changes."""
+
+    change: Change
+    day: dt.date
+    pattern: ClassVar[re.Pattern[str]] = _prefix("c")
+
+    def encode(self) -> str:
+        return f"c:{self.change.value}:{self.day.isoformat()}"
+
+    @classmethod
+    def parse(cls, data: str) -> ChangePress | None:
+        if not cls.pattern.match(data):
+            return None
+        change, _, day = data[2:].partition(":")
+        try:
+            return cls(Change(change), dt.date.fromisoformat(day))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class PlanDayPress:
+    """A button under /plan's week overview: show that day's session in full."""
+
+    day: dt.date
+    pattern: ClassVar[re.Pattern[str]] = _prefix("d")
+
+    def encode(self) -> str:
+        return f"d:{self.day.isoformat()}"
+
+    @classmethod
+    def parse(cls, data: str) -> PlanDayPress | None:
+        if not cls.pattern.match(data):
+            return None
+        try:
+            return cls(dt.date.fromisoformat(data[2:]))
         except ValueError:
             return None
 

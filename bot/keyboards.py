@@ -8,11 +8,14 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import (
+    Change,
+    ChangePress,
     DeleteChoice,
     DeletePress,
     DialogAnswer,
     FollowupPress,
     PausePress,
+    PlanDayPress,
     ReminderSetting,
     Setting,
     TodayAction,
@@ -53,8 +56,20 @@ def _today(action: TodayAction, day: dt.date) -> str:
     return TodayPress(action, day).encode()
 
 
-def today(day: dt.date) -> InlineKeyboardMarkup:
-    """Under /today's session: done, skip, snooze, pain."""
+def today(day: dt.date, recorded: str | None = None) -> InlineKeyboardMarkup:
+    """Under /today's session: done, skip, snooze, pain; once it is `recorded` (done or
+    skipped), only what still makes sense: pain, or done after all."""
+    if recorded == "done":
+        return markup([[("🩹 Pain", _today(TodayAction.PAIN, day))]])
+    if recorded == "skipped":
+        return markup(
+            [
+                [
+                    ("✅ Done after all", _today(TodayAction.DONE, day)),
+                    ("🩹 Pain", _today(TodayAction.PAIN, day)),
+                ]
+            ]
+        )
     return markup(
         [
             [
@@ -67,6 +82,25 @@ def today(day: dt.date) -> InlineKeyboardMarkup:
             ],
         ]
     )
+
+
+def change_recorded(day: dt.date, to: str, recorded: str) -> InlineKeyboardMarkup:
+    """Before a recorded session's status changes: change it to `to`, or keep `recorded`."""
+    return markup(
+        [
+            [
+                (f"Yes, mark {to}", ChangePress(Change(to), day).encode()),
+                (f"No, keep {recorded}", ChangePress(Change.KEEP, day).encode()),
+            ]
+        ]
+    )
+
+
+def plan_days(days: Sequence[tuple[str, dt.date]]) -> InlineKeyboardMarkup | None:
+    """Under /plan's overview: a button per strength day, showing that day's exercises."""
+    if not days:
+        return None
+    return markup([[(label, PlanDayPress(day).encode()) for label, day in days]])
 
 
 def snooze(day: dt.date) -> InlineKeyboardMarkup:

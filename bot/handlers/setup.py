@@ -116,6 +116,10 @@ async def outside_dialog(turn: Turn, text: str) -> None:
     if kind == prompts.PAUSE:
         await pause.answer_pause(turn, text)
         return
+    typed = today.TYPED.get(text.strip().lower().rstrip("!."))
+    if typed is not None and turn.runner.onboarded:
+        await today.on_typed(turn, typed)  # "done" after /today: as its button
+        return
     word = norm(text).lstrip("/")
     handler = COMMAND_WORDS.get(word)
     if handler is not None and (turn.runner.onboarded or word in ("start", "help")):

@@ -3,12 +3,13 @@ and the reminders (done, skip, snooze, no pain, pain)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, pain, texts
-from bot.callbacks import TodayAction, TodayPress
+from bot.callbacks import Change, ChangePress, TodayAction, TodayPress
 from bot.dialog.engine import ask, start_pain
 from bot.handlers.filters import PRIVATE
 from bot.plans import plan_for, reminder_settings
@@ -17,6 +18,7 @@ from bot.runtime import App
 from bot.services import current_plan, runner_id
 from bot.turn import Turn, message_of, pressed, with_turn
 from core import pain_content as content
+from core.models import PlannedDay
 from core.planner import week_start_of
 from core.reminders import snooze_until
 from storage import repo
@@ -27,6 +29,39 @@ SNOOZES = {
     TodayAction.SNOOZE_2H: "120",
     TodayAction.SNOOZE_EVENING: "evening",
 }
+
+Status = Literal["done", "skipped"]
+# Typed after /today (or any time outside a question): the session button each one presses.
+TYPED = {
+    **dict.fromkeys(("done", "did it", "done it", "finished", "i did it"), TodayAction.DONE),
+    **dict.fromkeys(("skip", "skipped", "skip it", "skip today"), TodayAction.SKIP),
+    **dict.fromkeys(("snooze", "later", "remind me later"), TodayAction.SNOOZE),
+}
+
+
+async def recorded(turn: Turn, day: dt.date) -> tuple[Status, dt.datetime] | None:
+    """What the runner recorded for the day's session, and when (local time)."""
+    log = await repo.session_log(turn.db, runner_id=runner_id(turn.runner), day=day)
+    if log is None or log.status not in ("done", "skipped"):
+        return None
+    status: Status = "done" if log.status == "done" else "skipped"
+    return status, log.updated_at.astimezone(turn.zone)
+
+
+def recorded_text(status: Status, at: dt.datetime) -> str:
+    return f"done at {at:%H:%M}" if status == "done" else "skipped"
+
+
+async def status_line(turn: Turn, day: dt.date) -> str | None:
+    """The session's status as /today shows it: done at 18:40, skipped, snoozed until 20:00."""
+    found = await recorded(turn, day)
+    if found is not None:
+        status, at = found
+        return f"✅ Done at {at:%H:%M}." if status == "done" else "⏭ Skipped."
+    snoozed = await repo.pending_snooze(turn.db, runner_id=runner_id(turn.runner), local_date=day)
+    if snoozed is not None:
+        return f"⏰ Snoozed until {snoozed.astimezone(turn.zone):%H:%M}."
+    return None
 
 
 @with_turn(needs_plan=True)
@@ -55,9 +90,80 @@ async def on_today(turn: Turn) -> None:
     if entry.session is None:
         await turn.say(text)
         return
-    for chunk in pack([text])[:-1]:
+    status = await status_line(turn, today)
+    if status is not None:
+        text = f"{status}\n{text}"
+    found = await recorded(turn, today)
+    chunks = pack([text])
+    for chunk in chunks[:-1]:
         await turn.say(chunk)
-    await turn.say(pack([text])[-1], keyboards.today(today))
+    await turn.say(chunks[-1], keyboards.today(today, found[0] if found else None))
+
+
+async def on_typed(turn: Turn, action: TodayAction) -> None:
+    """ "done", "skip" or "snooze" typed: as the button under today's session."""
+    day = turn.today()
+    entry = await _entry(turn, day)
+    if entry is None:
+        await turn.say(texts.NO_SESSION_TODAY)
+        return
+    if action is TodayAction.SNOOZE:
+        await _offer_snooze(turn, day)
+        return
+    await _record(turn, entry, "done" if action is TodayAction.DONE else "skipped")
+
+
+async def _entry(turn: Turn, day: dt.date) -> PlannedDay | None:
+    """The day as planned, if it has a strength session."""
+    entry = next(d for d in plan_for(turn.runner, week_start_of(day)).days if d.date == day)
+    return entry if entry.session is not None else None
+
+
+async def _offer_snooze(turn: Turn, day: dt.date) -> None:
+    found = await recorded(turn, day)
+    if found is not None:  # nothing left to remind them of
+        await turn.say(texts.NO_SNOOZE_RECORDED.format(recorded=recorded_text(*found)))
+        return
+    await turn.say(texts.SNOOZE_CHOICES, keyboards.snooze(day))
+
+
+async def _record(turn: Turn, entry: PlannedDay, status: Status) -> None:
+    """Record the session as done or skipped; the same again says what was recorded, and
+    a change of a recorded answer is asked about first."""
+    assert entry.session is not None
+    found = await recorded(turn, entry.date)
+    if found is not None:
+        before, at = found
+        if before == status:
+            await turn.answer_query(f"Already noted as {status}.")
+            await turn.say(texts.ALREADY_RECORDED.format(recorded=recorded_text(before, at)))
+            return
+        await turn.answer_query()
+        await turn.say(
+            texts.CHANGE_RECORDED.format(
+                day="today" if entry.date == turn.today() else entry.weekday.title,
+                recorded=recorded_text(before, at),
+                to=status,
+            ),
+            keyboards.change_recorded(entry.date, status, before),
+        )
+        return
+    await _write(turn, entry, status)
+    note = texts.LOGGED_DONE if status == "done" else texts.LOGGED_SKIPPED
+    await turn.answer_query(note)
+    await turn.say(note)
+
+
+async def _write(turn: Turn, entry: PlannedDay, status: Status) -> None:
+    assert entry.session is not None
+    await repo.log_session(
+        turn.db,
+        runner_id=runner_id(turn.runner),
+        day=entry.date,
+        session_name=entry.session.name,
+        status=status,
+        now=turn.clock(),
+    )
 
 
 @with_turn()
@@ -93,9 +199,14 @@ async def on_today_button(turn: Turn) -> None:
         return
     if action is TodayAction.SNOOZE:
         await turn.answer_query()
-        await turn.say(texts.SNOOZE_CHOICES, keyboards.snooze(day))
+        await _offer_snooze(turn, day)
         return
     if action in SNOOZES:
+        found = await recorded(turn, day)
+        if found is not None:
+            await turn.answer_query()
+            await turn.say(texts.NO_SNOOZE_RECORDED.format(recorded=recorded_text(*found)))
+            return
         at = snooze_until(SNOOZES[action], turn.clock(), reminder_settings(turn.runner))
         await repo.snooze_reminder(
             turn.db, runner_id=runner_id(turn.runner), local_date=day, due_at=at
@@ -104,24 +215,36 @@ async def on_today_button(turn: Turn) -> None:
         await turn.answer_query(texts.SNOOZED.format(at=f"{local:%H:%M}"))
         await turn.say(texts.SNOOZED.format(at=f"{local:%H:%M}"))
         return
-    entry = next(d for d in plan_for(turn.runner, week_start_of(day)).days if d.date == day)
-    if entry.session is None:
+    entry = await _entry(turn, day)
+    if entry is None:
         await turn.answer_query("There's no strength session on that day any more.")
         return
-    status: Literal["done", "skipped"] = "done" if action is TodayAction.DONE else "skipped"
-    changed = await repo.log_session(
-        turn.db,
-        runner_id=runner_id(turn.runner),
-        day=day,
-        session_name=entry.session.name,
-        status=status,
-    )
-    if not changed:
-        await turn.answer_query(f"Already noted as {status}.")
+    await _record(turn, entry, "done" if action is TodayAction.DONE else "skipped")
+
+
+@with_turn()
+async def on_change_button(turn: Turn) -> None:
+    """The answer to "change what you recorded?"."""
+    query, press = pressed(turn, ChangePress)
+    message = message_of(query)
+    if press is None or not turn.runner.onboarded:
+        await turn.answer_query(texts.STALE_BUTTON)
         return
-    note = "Nice work! Logged as done. 💪" if status == "done" else "Noted as skipped. No stress."
-    await turn.answer_query(note)
-    await turn.say(note)
+    await turn.answer_query()
+    found = await recorded(turn, press.day)
+    if press.change is Change.KEEP:
+        await turn.close_prompt(message, "Kept")
+        kept = recorded_text(*found) if found else "as it was"
+        await turn.say(texts.KEPT_RECORDED.format(recorded=kept))
+        return
+    entry = await _entry(turn, press.day)
+    if entry is None:
+        await turn.close_prompt(message, "")
+        await turn.say("There's no strength session on that day any more.")
+        return
+    await _write(turn, entry, "done" if press.change is Change.DONE else "skipped")
+    await turn.close_prompt(message, f"Marked {press.change.value}")
+    await turn.say(texts.CHANGED_RECORDED.format(to=press.change.value))
 
 
 def register(app: App) -> None:
@@ -129,3 +252,4 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler(["plan", "week"], on_plan, filters=PRIVATE))
     app.add_handler(CommandHandler("today", on_today, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(on_today_button, pattern=TodayPress.pattern))
+    app.add_handler(CallbackQueryHandler(on_change_button, pattern=ChangePress.pattern))

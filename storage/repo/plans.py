@@ -66,13 +66,14 @@ async def log_session(
     day: dt.date,
     session_name: str,
     status: SessionStatus,
+    now: dt.datetime | None = None,
 ) -> bool:
     """Record the day's session as done or skipped; False if that was already recorded.
 
     A second press of the same button changes nothing; pressing the other one changes the
-    status (and returns True).
+    status (and returns True). `now` (the caller's clock) is when it was recorded.
     """
-    now = utcnow()
+    now = now or utcnow()
     statement = dialect_insert(session, SessionLog).values(
         runner_id=runner_id,
         date=day,
@@ -92,6 +93,14 @@ async def log_session(
     ).returning(col(SessionLog.id))
     result = await session.exec(statement)
     return result.first() is not None
+
+
+async def session_log(session: AsyncSession, *, runner_id: int, day: dt.date) -> SessionLog | None:
+    """What the runner recorded for the day's session, if anything."""
+    result = await session.exec(
+        select(SessionLog).where(SessionLog.runner_id == runner_id, SessionLog.date == day)
+    )
+    return result.first()
 
 
 async def session_logs(

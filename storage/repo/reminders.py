@@ -172,6 +172,21 @@ async def snooze_reminder(
     await session.exec(statement)
 
 
+async def pending_snooze(
+    session: AsyncSession, *, runner_id: int, local_date: dt.date
+) -> dt.datetime | None:
+    """When the day's snoozed reminder is due, if one is still to come."""
+    result = await session.exec(
+        select(Reminder.due_at).where(
+            Reminder.runner_id == runner_id,
+            col(Reminder.kind) == ReminderKind.SNOOZE.value,
+            Reminder.local_date == local_date,
+            col(Reminder.status) == ReminderStatus.PENDING,
+        )
+    )
+    return result.first()
+
+
 async def cancel_pending_reminders(session: AsyncSession, *, runner_id: int) -> None:
     """Nothing more goes to this runner (blocked the bot, paused, or left)."""
     await session.exec(

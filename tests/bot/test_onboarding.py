@@ -291,10 +291,8 @@ async def test_today_buttons_record_done_once(coach: Coach, clock):
             db, runner_id=runner.id, since=clock.now.date().replace(day=1)
         )
     assert [(log.date.day, log.status) for log in logs] == [(29, "done")]
-    await coach.tap("⏰ Snooze")
-    assert coach.last() == texts.SNOOZE_CHOICES
-    await coach.tap("30 min")
-    assert coach.last() == "OK, I'll remind you again at 11:30."
+    await coach.tap("⏰ Snooze")  # a done session has nothing left to remind of
+    assert coach.last().startswith("That session is already logged (done at 11:00)")
 
 
 async def test_today_on_a_day_without_strength(coach: Coach, clock):

@@ -927,10 +927,13 @@ async def test_reminders_shows_whats_coming_and_its_buttons_move_the_next_ones(d
 
         await coach.tap("+30 min", 42)
         assert (await stored(coach, 42)).delay_minutes == 30
-        assert "• Sun 29 Nov 10:10: strength reminder" in coach.last(42)  # 09:00 + 40 + 30
+        # The /reminders message edited in place, and a line that says what changed.
+        assert "• Sun 29 Nov 10:10: strength reminder" in coach.texts(42)[-2]  # 09:00 + 40 + 30
+        assert coach.last(42) == "✓ Strength reminders now come 30 min after your run ends."
         await coach.tap("06:00", 42)
         assert (await stored(coach, 42)).morning_time == "06:00"
-        shown = coach.last(42)  # the same message, edited in place
+        assert coach.last(42) == "✓ Morning message now at 06:00."
+        shown = coach.texts(42)[-3]  # the same message, edited in place
         assert "• Sat 28 Nov 06:00: morning message" in shown
         assert "30 min after your run ends. Morning message at 06:00" in shown
         watch.skip()
@@ -954,7 +957,9 @@ async def test_reminders_shows_whats_coming_and_its_buttons_move_the_next_ones(d
         clock.now = sunday_night
         await coach.send("/reminders", 42)
         await coach.tap("🔔 Morning messages", 42)
-        assert "🔕 Morning messages" in coach.labels(42)
+        assert coach.last(42) == "✓ Morning messages off."
+        edited = coach.standin.sent_to(42)[-2]  # /reminders, its buttons redrawn
+        assert ("🔕 Morning messages", "m:toggle:morning") in coach.standin.buttons(edited)[2]
         assert (await stored(coach, 42)).reminders_off == ["morning"]
         watch.skip()
         end = at(THU, "12:00")

@@ -59,6 +59,22 @@ def plan_header(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+def overview_line(day: PlannedDay) -> str:
+    """One day of the week overview: the run, the session's name and minutes."""
+    line = f"{day.weekday.title[:3]} {day.date:%d} · {run_label(day)}"
+    if day.session is not None:
+        line += f" · 💪 {day.session.name}, {day.session.minutes} min"
+    return line
+
+
+def render_overview(plan: Plan) -> str:
+    """The week in one short message, a line a day (each strength day's button shows it)."""
+    lines = [plan_header(plan), "", *(overview_line(d) for d in plan.days)]
+    if plan.sessions:
+        lines += ["", "Tap a strength day for its exercises."]
+    return "\n".join(lines)
+
+
 def render_plan(plan: Plan) -> list[str]:
     """The whole week as messages, each within Telegram's limit."""
     return pack([plan_header(plan), *(day_entry(d) for d in plan.days)])

@@ -9,11 +9,11 @@ from typing import Literal
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, pain, texts
-from bot.callbacks import Change, ChangePress, TodayAction, TodayPress
+from bot.callbacks import Change, ChangePress, PlanDayPress, TodayAction, TodayPress
 from bot.dialog.engine import ask, start_pain
 from bot.handlers.filters import PRIVATE
 from bot.plans import plan_for, reminder_settings
-from bot.render import day_entry, pack, render_plan
+from bot.render import day_entry, pack, render_overview
 from bot.runtime import App
 from bot.services import current_plan, runner_id
 from bot.turn import Turn, message_of, pressed, with_turn
@@ -73,7 +73,22 @@ async def on_plan(turn: Turn) -> None:
     # /plan is this week, /week and /week next the next one; "this" and "next" pick either.
     ahead = 1 if args[:1] == ["next"] or (command == "week" and args[:1] != ["this"]) else 0
     plan = await current_plan(turn.db, turn.runner, today=turn.today(), weeks_ahead=ahead)
-    for chunk in render_plan(plan):
+    days = [(f"💪 {d.weekday.title[:3]} {d.date:%d}", d.date) for d in plan.days if d.session]
+    await turn.say(render_overview(plan), keyboards.plan_days(days))
+
+
+@with_turn()
+async def on_plan_day(turn: Turn) -> None:
+    """A strength day's button under /plan: that day's session in full."""
+    _, press = pressed(turn, PlanDayPress)
+    if press is None or not turn.runner.onboarded:
+        await turn.answer_query(texts.STALE_BUTTON)
+        return
+    await turn.answer_query()
+    entry = next(
+        d for d in plan_for(turn.runner, week_start_of(press.day)).days if d.date == press.day
+    )
+    for chunk in pack([day_entry(entry)]):
         await turn.say(chunk)
 
 
@@ -253,3 +268,4 @@ def register(app: App) -> None:
     app.add_handler(CommandHandler("today", on_today, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(on_today_button, pattern=TodayPress.pattern))
     app.add_handler(CallbackQueryHandler(on_change_button, pattern=ChangePress.pattern))
+    app.add_handler(CallbackQueryHandler(on_plan_day, pattern=PlanDayPress.pattern))

@@ -226,11 +226,14 @@ async def test_plan_for_the_worked_example_places_wednesday_and_sunday_only(coac
     await coach.onboard_typing()
     coach.standin.clear()
     await coach.send("/plan")
-    messages = coach.texts()
-    assert strength_days(messages) == ["Wednesday", "Sunday"]
-    entries = day_entries(messages)
-    assert list(entries) == list(DAYS)  # one entry per day, starting with its name
-    wednesday = entries["Wednesday"]
+    [overview] = coach.texts()  # the week in one message, a line a day
+    days = [line for line in overview.splitlines() if " · " in line]
+    assert [line[:3] for line in days] == [d[:3] for d in DAYS]
+    assert [line[:3] for line in days if "💪" in line] == ["Wed", "Sun"]
+    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29"]  # a button per strength day
+    await coach.tap("💪 Wed 25")
+    messages = coach.texts()[1:]
+    wednesday = day_entries(messages)["Wednesday"]
     assert re.search(r"Strength A.* · \d+ min", wednesday)
     assert re.search(r"• .+: \d+ × \d+", wednesday)  # exercises with their dose
     assert "Why here:" in wednesday

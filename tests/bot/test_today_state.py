@@ -103,3 +103,15 @@ async def test_reminders_buttons_confirm_and_a_pause_is_mentioned(coach, clock):
     await coach.send("/resume")
     await coach.send("/reminders")
     assert not coach.last().startswith("⏸")
+
+
+async def test_plan_is_a_short_week_overview_with_a_button_per_strength_day(coach, clock):
+    await coach.onboard_typing()
+    await coach.send("/plan")
+    overview = coach.last()
+    assert len(overview) < 1200, len(overview)
+    assert "Sun 29 · easy run 09:00 · 💪 Strength B, 25 min" in overview
+    assert "•" not in overview  # no exercises: they are a tap away
+    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29"]
+    await coach.tap("💪 Sun 29")
+    assert "•" in coach.last() and "Why here" in coach.last()

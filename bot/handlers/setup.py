@@ -18,8 +18,10 @@ from bot.dialog.engine import (
 )
 from bot.dialog.question import norm
 from bot.dialog.state import EDIT, SETTINGS, Dialog, Flow
-from bot.handlers import data, pause, today
+from bot.handlers.data import answer_delete
 from bot.handlers.filters import PRIVATE
+from bot.handlers.pause import answer_pause
+from bot.handlers.today import TYPED, on_plan, on_today, on_typed
 from bot.runtime import App
 from bot.turn import Turn, TurnHandler, message_of, pressed, with_turn
 from core.answers import yes_no
@@ -111,14 +113,14 @@ async def outside_dialog(turn: Turn, text: str) -> None:
     without its slash ("plan"), or a pointer to what works."""
     kind = await prompts.take_prompt(turn)
     if kind == prompts.DELETE:
-        await data.answer_delete(turn, yes_no(text))
+        await answer_delete(turn, yes_no(text))
         return
     if kind == prompts.PAUSE:
-        await pause.answer_pause(turn, text)
+        await answer_pause(turn, text)
         return
-    typed = today.TYPED.get(text.strip().lower().rstrip("!."))
+    typed = TYPED.get(text.strip().lower().rstrip("!."))
     if typed is not None and turn.runner.onboarded:
-        await today.on_typed(turn, typed)  # "done" after /today: as its button
+        await on_typed(turn, typed)  # "done" after /today: as its button
         return
     word = norm(text).lstrip("/")
     handler = COMMAND_WORDS.get(word)
@@ -153,9 +155,9 @@ def _inner(handler: object) -> TurnHandler:
 
 COMMAND_WORDS.update(
     {
-        "plan": _inner(today.on_plan),
-        "week": _inner(today.on_plan),
-        "today": _inner(today.on_today),
+        "plan": _inner(on_plan),
+        "week": _inner(on_plan),
+        "today": _inner(on_today),
         "settings": _inner(on_settings),
         "start": _inner(on_start),
         "help": _inner(on_help),

@@ -488,7 +488,14 @@ def _sessions(
         elif f.phase is Phase.TAPER:
             kind = SessionKind.TAPER
             note = "taper: the usual exercises at about half the volume"
-        elif heavy_on and block is not None and block.stage is not None and not after_hard_run:
+        elif (
+            heavy_on
+            and f.phase
+            is Phase.OFF_SEASON  # a week that crosses into the build: build days stay light
+            and block is not None
+            and block.stage is not None
+            and not after_hard_run
+        ):
             if heavy_count >= MAX_HEAVY_PER_WEEK:
                 note = (
                     "two heavy sessions a week are plenty, so this one is the in-season "

@@ -291,3 +291,23 @@ def test_recovery_after_the_race_scales_with_the_distance(goal: Goal, days: int)
                 assert d.session.kind is not SessionKind.MOBILITY, (goal, d.date)
                 seen_other = True
     assert seen_mobility and seen_other
+
+
+def test_a_week_that_crosses_into_the_build_keeps_its_build_days_off_the_heavy_block():
+    # Found by the placement property: the Monday is 16 weeks and a day before the race
+    # (off-season), the only free day, Sunday, is in the build, and it got a heavy session.
+    profile = Profile(
+        race_date=dt.date(2027, 1, 19),
+        sessions_per_week=2,
+        minutes=10,
+        placement=PlacementPreference.AFTER_RUNS,
+        equipment=frozenset({Equipment.NONE, Equipment.BAND, Equipment.DUMBBELLS}),
+        niggles=frozenset(),
+        goal=Goal.FIVE_K,
+    )
+    week = Week(days=(*[Day(kind=DayKind.REST)] * 6, Day(kind=DayKind.OFF)))
+    plan = plan_week(profile, week, dt.date(2026, 9, 28))
+    (sunday,) = plan.sessions
+    assert sunday.date == dt.date(2026, 10, 4)
+    assert sunday.session is not None
+    assert sunday.session.kind is not SessionKind.HEAVY

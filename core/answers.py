@@ -40,13 +40,10 @@ NO_WORDS = frozenset(
     | {"no way", "wrong", "that's wrong"}
 )
 
-_UNITS = {
-    "zero": 0,
+# The numbers a clock shows in words ("at seven"); the week reader uses these alone.
+CLOCK_HOURS = {
     "one": 1,
-    "a": 1,
-    "an": 1,
     "two": 2,
-    "couple": 2,
     "three": 3,
     "four": 4,
     "five": 5,
@@ -57,6 +54,13 @@ _UNITS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+}
+_UNITS = {
+    "zero": 0,
+    "a": 1,
+    "an": 1,
+    "couple": 2,
+    **CLOCK_HOURS,
     "thirteen": 13,
     "fourteen": 14,
     "fifteen": 15,

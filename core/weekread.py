@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from core import weekparse as wp
-from core.answers import yes_no
+from core.answers import CLOCK_HOURS, yes_no
 from core.fuzzy import guess
 from core.models import WEEKDAY_NAMES, Day, DayKind, Frozen, Week, Weekday
 
@@ -240,21 +240,6 @@ _KNOWN = (
 )
 _DAY_NAMES = tuple(n.lower() for n in WEEKDAY_NAMES)
 
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
-
 _ACTIVITIES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
         re.compile(
@@ -374,13 +359,13 @@ def _read_times(part: _Part, table: Mapping[str, dt.time], day_label: str) -> No
         elif colon and nxt not in ("am", "pm") and evening and 1 <= int(colon[1]) <= 11:
             out.append(f"{int(colon[1]) + 12}:{colon[2]}")  # "6:30 in the evening"
             found = True
-        elif word == "at" and (_RE_BARE.fullmatch(nxt) or nxt in _NUMBER_WORDS):
+        elif word == "at" and (_RE_BARE.fullmatch(nxt) or nxt in CLOCK_HOURS):
             after = words[i + 2] if i + 2 < len(words) else ""
             if after in _UNIT_WORDS:
                 out.append(word)
                 i += 1
                 continue
-            hour = int(nxt) if nxt.isdigit() else _NUMBER_WORDS[nxt]
+            hour = int(nxt) if nxt.isdigit() else CLOCK_HOURS[nxt]
             shown = f"at {nxt}"
             if after in ("am", "pm"):
                 out.append(f"{hour}{after}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from core.models import Plan
 from core.pain import Restrictions, adapt_plan
@@ -16,8 +17,10 @@ def plan_for(runner: Runner, week_start: dt.date) -> Plan:
     pain episode, as its restrictions allow (sore areas spared, running paused...).
 
     The heavy block and the first week are counted from the week the runner joined, until
-    the runner's own block start and lifting experience are stored (docs/coaching.md)."""
-    joined = week_start_of(runner.created_at.date())
+    the runner's own block start and lifting experience are stored (docs/coaching.md). The
+    week they joined starts on their joining day: the days before it are not planned."""
+    joined_on = joining_day(runner)
+    joined = week_start_of(joined_on)
     restrictions = Restrictions.from_tags(runner.pain_areas)
     plan = plan_week(
         runner_profile(runner),
@@ -27,8 +30,14 @@ def plan_for(runner: Runner, week_start: dt.date) -> Plan:
         avoid=restrictions.builder_avoid if runner.pain_areas else frozenset(),
         block_start=joined,
         first_week=joined,
+        starts_on=joined_on,
     )
     return adapt_plan(plan, restrictions) if runner.pain_areas else plan
+
+
+def joining_day(runner: Runner) -> dt.date:
+    """The day the runner joined, in their own time zone."""
+    return runner.created_at.astimezone(ZoneInfo(runner.time_zone)).date()
 
 
 def restrictions_for(runner: Runner) -> Restrictions:

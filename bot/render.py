@@ -50,7 +50,7 @@ def day_entry(day: PlannedDay, *, full: bool = True) -> str:
 def plan_header(plan: Plan) -> str:
     count = len(plan.sessions)
     lines = [
-        f"Your week from {plan.week_start:%A %d %B}: "
+        f"Your week from {plan.first_day:%A %d %B}: "
         f"{count} strength session{'s' if count != 1 else ''}."
     ]
     lines.extend(plan.notes)

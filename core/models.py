@@ -343,6 +343,14 @@ class Plan(Frozen):
     sessions_requested: int
     shortfall: str | None = None  # why fewer sessions than asked, when that happens
     notes: tuple[str, ...] = ()
+    # The runner's first day, when they joined after this week's Monday: days before it
+    # are not planned (docs/coaching.md, the partial first week).
+    starts_on: dt.date | None = None
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first planned day of the week."""
+        return self.starts_on or self.week_start
 
     @property
     def sessions(self) -> tuple[PlannedDay, ...]:

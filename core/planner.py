@@ -83,18 +83,23 @@ def plan_week(
     block_start: dt.date | None = None,
     first_week: dt.date | None = None,
     changes: WeekChanges | None = None,
+    starts_on: dt.date | None = None,
 ) -> Plan:
     """Place the runner's strength sessions in the week starting on Monday `week_start`.
 
     `block_start` is the Monday the off-season heavy block began (None: this week);
     `first_week` the Monday of the runner's first week with the coach (None: long ago);
-    `changes` this week's changes to the usual week, used only for the week they name.
+    `changes` this week's changes to the usual week, used only for the week they name;
+    `starts_on` the day the runner joined: the days before it are not planned (the partial
+    first week, docs/coaching.md), the placement rules hold for the rest.
     """
     if week_start.weekday() != 0:
         raise ValueError(f"week_start must be a Monday, got {week_start:%A %Y-%m-%d}")
     if changes is not None and not changes.applies_to(week_start):
         changes = None
-    facts = _day_facts(profile, week, week_start, changes)
+    if starts_on is not None and starts_on <= week_start:
+        starts_on = None  # the whole week is planned
+    facts = _day_facts(profile, week, week_start, changes, starts_on)
     context = _context(profile, week_start, level, avoid, block_start, first_week)
     chosen = _choose_days(facts, profile, heavy=_heavy_applies(facts, context))
     moved: dict[int, int] = {}
@@ -119,8 +124,8 @@ def plan_week(
         consenting = None
         if not profile.hard_day_sessions:
             agreed = profile.model_copy(update={"hard_day_sessions": True})
-            consenting = _day_facts(agreed, week, week_start, changes)
-        shortfall = _shortfall_reason(facts, profile, len(chosen), consenting)
+            consenting = _day_facts(agreed, week, week_start, changes, starts_on)
+        shortfall = _shortfall_reason(facts, profile, len(chosen), consenting, starts_on)
     phase = phase_on(week_start, profile.race_date, recovery_days(profile.goal))
     # A week can span two phases (taper into race week, race into recovery): name each one.
     phases = list(dict.fromkeys(f.phase for f in facts))
@@ -145,6 +150,7 @@ def plan_week(
             "sessions_requested": requested,
             "shortfall": shortfall,
             "notes": tuple(notes),
+            "starts_on": starts_on,
         }
     )
 
@@ -185,7 +191,11 @@ def _heavy_applies(facts: Sequence[_DayFacts], context: _Context) -> bool:
 
 
 def _day_facts(
-    profile: Profile, week: Week, week_start: dt.date, changes: WeekChanges | None = None
+    profile: Profile,
+    week: Week,
+    week_start: dt.date,
+    changes: WeekChanges | None = None,
+    starts_on: dt.date | None = None,
 ) -> list[_DayFacts]:
     race = profile.race_date
     recovery = recovery_days(profile.goal)
@@ -213,15 +223,20 @@ def _day_facts(
         # every week (a weekly parkrun) and is a hard day like any other.
         before_race = (i + 1) in races or to_race == 1
         after_race = (i - 1) in races or to_race == -1
-        if i in ill:
-            blocked: str | None = ILL_REASON
+        date = week_start + _OFFSETS[i]
+        joining = starts_on is not None and date < starts_on
+        if joining:
+            blocked: str | None = BEFORE_JOINING_REASON
+        elif i in ill:
+            blocked = ILL_REASON
         elif day.kind is DayKind.RACE and i not in races:
             blocked = "your weekly race is a hard day, so it stays free of strength"
         else:
             blocked = _blocked_reason(day.kind, before_race=before_race, after_race=after_race)
         phase = Phase.OFF_SEASON if to_race is None else phase_to_race(to_race, recovery)
         hard_day = (
-            profile.hard_day_sessions
+            not joining
+            and profile.hard_day_sessions
             and day.kind in _HARD_DAY_KINDS
             and i not in races
             and i not in ill
@@ -233,7 +248,7 @@ def _day_facts(
         facts.append(
             _DayFacts(
                 index=i,
-                date=week_start + _OFFSETS[i],
+                date=date,
                 day=day,
                 phase=phase,
                 blocked=blocked,
@@ -245,6 +260,7 @@ def _day_facts(
     return facts
 
 
+BEFORE_JOINING_REASON = "before you joined"  # shown as "Before you joined."
 ILL_REASON = "you said you are unwell: no training today, rest comes first"
 _HARD_OR_LONG = HARD_KINDS | HIGH_VOLUME_KINDS  # a day before one of these is "before hard"
 _OFFSETS = tuple(dt.timedelta(days=i) for i in range(7))
@@ -581,6 +597,7 @@ def _shortfall_reason(
     profile: Profile,
     placed: int,
     consenting: Sequence[_DayFacts] | None = None,
+    starts_on: dt.date | None = None,
 ) -> str:
     """Why fewer sessions than asked (P6), naming the free days; `consenting` (the week's
     facts as if the runner agreed to sessions after hard runs) adds the coaches' offer."""
@@ -598,6 +615,17 @@ def _shortfall_reason(
                 f" With your OK, a short session after a hard run (hard days hard) would make "
                 f"it {with_hard}: never after the long run, never the day before a race."
             )
+    if starts_on is not None:
+        first = f"{starts_on:%A}"
+        if placed == 0:
+            return (
+                f"Your first week starts on {first}, and no day left in it can take a session: "
+                f"{rules}. Your full plan starts next week."
+            )
+        return (
+            f"Your first week starts on {first}, so {placed} of your {requested} sessions fit "
+            f"in the days left: {rules}. Your full plan starts next week."
+        )
     if not free and placed == 0:
         return (
             f"You asked for {requested} sessions, but no day this week can take one: {rules}. "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -14,6 +15,9 @@ from storage.tables import Runner, runner_profile, runner_week
 from tests.bot.conftest import WORKED_WEEK, Coach
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# The runner joins on the Monday, so their first week is whole (the clock is Friday).
+JOINED_MONDAY = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 def day_entries(messages: list[str]) -> dict[str, str]:
@@ -38,7 +42,8 @@ async def stored_runner(coach: Coach, chat_id: int = 42) -> Runner:
         return runner
 
 
-async def test_onboarding_by_buttons_only(coach: Coach):
+async def test_onboarding_by_buttons_only(coach: Coach, clock):
+    clock.now = JOINED_MONDAY  # a whole first week (tests/bot/test_first_week.py: mid-week)
     await coach.send("/start")
     assert "Hi Runner" in coach.texts()[0]
     assert coach.last() == texts.ASK_GOAL
@@ -86,7 +91,8 @@ async def test_onboarding_by_buttons_only(coach: Coach):
     assert {n.value for n in profile.niggles} == {"achilles"}
 
 
-async def test_onboarding_by_typing_only_with_the_week_in_one_message(coach: Coach):
+async def test_onboarding_by_typing_only_with_the_week_in_one_message(coach: Coach, clock):
+    clock.now = JOINED_MONDAY  # a whole first week (tests/bot/test_first_week.py: mid-week)
     await coach.onboard_typing()
     assert strength_days(coach.texts()) == ["Wednesday", "Sunday"]
     entries = day_entries(coach.texts())
@@ -222,7 +228,8 @@ async def test_restart_mid_onboarding_carries_on(db_url, clock):
         assert runner.sessions_per_week == 3 and runner.goal == "10k"
 
 
-async def test_plan_for_the_worked_example_places_wednesday_and_sunday_only(coach: Coach):
+async def test_plan_for_the_worked_example_places_wednesday_and_sunday_only(coach: Coach, clock):
+    clock.now = JOINED_MONDAY  # a whole first week (tests/bot/test_first_week.py: mid-week)
     await coach.onboard_typing()
     coach.standin.clear()
     await coach.send("/plan")
@@ -240,7 +247,8 @@ async def test_plan_for_the_worked_example_places_wednesday_and_sunday_only(coac
     assert all(len(m) <= 4096 for m in messages)
 
 
-async def test_three_sessions_asked_shows_two_and_says_why(coach: Coach):
+async def test_three_sessions_asked_shows_two_and_says_why(coach: Coach, clock):
+    clock.now = JOINED_MONDAY  # a whole first week (tests/bot/test_first_week.py: mid-week)
     for answer in (
         "/start",
         "no race",
@@ -264,8 +272,9 @@ async def test_week_next_shows_next_week(coach: Coach):
     await coach.send("/week next")
     assert "Your week from Monday 30 November" in coach.texts()[0]
     await coach.send("/plan")
-    assert "Your week from Monday 23 November" in coach.texts()[-1] or any(
-        "Monday 23 November" in t for t in coach.texts()
+    # Joined on Friday: the first week starts that day.
+    assert "Your week from Friday 27 November" in coach.texts()[-1] or any(
+        "Friday 27 November" in t for t in coach.texts()
     )
 
 
@@ -306,7 +315,8 @@ async def test_today_on_a_day_without_strength(coach: Coach, clock):
     assert coach.labels() == []
 
 
-async def test_settings_change_rebuilds_the_plan_and_says_what_changed(coach: Coach):
+async def test_settings_change_rebuilds_the_plan_and_says_what_changed(coach: Coach, clock):
+    clock.now = JOINED_MONDAY  # a whole first week (tests/bot/test_first_week.py: mid-week)
     await coach.onboard_typing()
     await coach.send("/settings")
     assert coach.last() == texts.ASK_SETTINGS

@@ -4,6 +4,8 @@ press says what was recorded, a change is asked about first, a done session is n
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot import texts
 from tests.bot.conftest import Clock, Coach
 
@@ -106,7 +108,10 @@ async def test_reminders_buttons_confirm_and_a_pause_is_mentioned(coach, clock):
 
 
 async def test_plan_is_a_short_week_overview_with_a_button_per_strength_day(coach, clock):
+    friday = clock.now
+    clock.now = friday - dt.timedelta(days=4)  # joined on Monday: a whole first week
     await coach.onboard_typing()
+    clock.now = friday
     await coach.send("/plan")
     overview = coach.last()
     assert len(overview) < 1200, len(overview)

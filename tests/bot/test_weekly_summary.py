@@ -18,9 +18,10 @@ WEEKS = 12  # weeks in a row with every planned session done, this one included
 
 
 async def test_a_long_streak_reads_the_session_log_once(db_url: str) -> None:
-    clock = Clock(START)
+    clock = Clock(START - dt.timedelta(weeks=WEEKS))  # joined before the streak began
     async with coach_at(db_url, clock) as coach:
         await onboard(coach, 42, LONDON)
+        clock.now = START
         runner = await stored(coach, 42)
         assert runner.id is not None
         rt = coach.app.bot_data["runtime"]

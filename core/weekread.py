@@ -40,9 +40,14 @@ __all__ = [
     "PACE_MIN_PER_KM",
     "TIME_OF_DAY",
     "DayReading",
+    "Move",
+    "MoveRefused",
+    "Moved",
     "Problem",
     "WeekReading",
     "answer_problem",
+    "apply_move",
+    "read_move",
     "read_week",
 ]
 
@@ -759,3 +764,207 @@ def answer_problem(
     kept = tuple(d for d in reading.days if d.weekday not in replaced)
     days = tuple(sorted((*kept, *again_read.days), key=lambda d: d.weekday))
     return WeekReading(days=days, problems=(*again_read.problems, *others))
+
+
+# --------------------------------------------------------------------------------------------
+# Moving runs in the usual week ("move long run to sunday", "swap tue and thu")
+
+
+class Move(Frozen):
+    """A change to the usual week typed as a move (docs/understanding.md, "Moves").
+
+    `kind` is the run moved ("long run"; None: whatever is on `source`), `source` the day it
+    is on (None: the week's only run of that kind), `target` where it goes; with `swap`, the
+    two days trade places.
+    """
+
+    kind: DayKind | None = None
+    source: Weekday | None = None
+    target: Weekday
+    swap: bool = False
+
+
+class MoveRefused(ValueError):
+    """A move that cannot be made on this week; the message says why, for the runner."""
+
+
+class Moved(Frozen):
+    """A move made: the new week and what changed, in one sentence."""
+
+    week: Week
+    said: str
+
+
+_MOVE_VERBS = frozenset({"move", "moving", "shift", "put", "push", "bring", "change", "switch"})
+_SWAP_VERBS = frozenset({"swap", "switch", "exchange", "trade", "flip"})
+_MOVE_FILLERS = frozenset(
+    {"my", "the", "a", "please", "can", "you", "could", "i", "want", "to", "like", "would"}
+    | {"run", "session", "workout", "day", "from", "usual", "usually", "instead", "now"}
+    | {"let's", "lets", "me", "do", "over", "around", "round", "and", "with", "for"}
+)
+_MOVE_POOL: dict[str, str] = {
+    **{n.lower(): n.lower() for n in WEEKDAY_NAMES},
+    **{w: w for w in _MOVE_VERBS | _SWAP_VERBS if len(w) >= 4},
+    **_FUZZY_POOL,
+}
+_RE_MOVE_WORD = re.compile(r"[a-z]+(?:'s)?|[0-9]+\S*")
+
+
+def _move_words(text: str) -> list[str] | None:
+    """The message's words, typos of days, kinds and verbs fixed ("lnog" → "long"), or None
+    when something in it is not a word a move uses (a time, a distance)."""
+    words: list[str] = []
+    for raw in _RE_MOVE_WORD.findall(text.lower().replace("’", "'")):
+        if raw[0].isdigit():
+            return None  # "tempo at 6", "8x400 to friday": a day's details, not a move
+        word = raw.removesuffix("'s")
+        if word not in _MOVE_POOL and wp.parse_weekday(word) is None and word not in _KNOWN:
+            found = guess(word, _MOVE_POOL)
+            if found is not None and found.sure:
+                word = found.word
+        words.append(word)
+    return words
+
+
+def _move_day(word: str) -> Weekday | None:
+    return wp.parse_weekday(word) if len(word) >= 3 else None
+
+
+def _move_what(words: list[str]) -> tuple[DayKind | None, Weekday | None] | None:
+    """The run named ("long run", "thursday's tempo", "the tempo on thursday"): its kind and
+    day, or None when other words are in the way."""
+    kind_words = [w for w in words if w in _KIND_WORDS and w not in _MOVE_FILLERS]
+    days = [d for d in (_move_day(w) for w in words) if d is not None]
+    others = [
+        w
+        for w in words
+        if w not in _KIND_WORDS
+        and _move_day(w) is None
+        and w not in _MOVE_FILLERS
+        and w not in {"on", "of", "in"}
+    ]
+    if others or len(days) > 1:
+        return None
+    kind = None
+    if kind_words:
+        kind = wp.parse_day_kind(" ".join(kind_words)) or wp.parse_day_kind(kind_words[0])
+        if kind is None or kind in (DayKind.REST, DayKind.OFF):
+            return None
+    source = days[0] if days else None
+    if kind is None and source is None:
+        return None
+    return kind, source
+
+
+def read_move(text: str) -> Move | None:
+    """A move of runs in the usual week, or None when the message is not one.
+
+    Reads "move long run to sunday", "long run on sunday", "swap tue and thu", "move
+    thursday's tempo to friday", "put the tempo on friday", with typos ("lnog run",
+    "thrusday"). Without a verb only the long run (the week's one) is moved by "on"; other
+    runs need "to" ("tempo to friday") or a verb, so "Fri tempo" stays a day typed. A message
+    that mentions pain or another symptom is never a move: the pain check reads it.
+    """
+    from core.pain import mentions_pain  # here: core.pain is heavy, moves are rare
+    from core.symptoms import Recognised, read_symptoms
+
+    if mentions_pain(text) or read_symptoms(text).kind is not Recognised.NONE:
+        return None
+    words = _move_words(text)
+    if not words:
+        return None
+    while words and words[0] in {"please", "can", "could", "you", "i", "want", "to", "lets"}:
+        words = words[1:]
+    if not words:
+        return None
+    if words[0] in _SWAP_VERBS:
+        days = [d for d in (_move_day(w) for w in words[1:]) if d is not None]
+        rest = [w for w in words[1:] if _move_day(w) is None]
+        joined = "and" in words or "with" in words or "for" in words
+        fillers = _MOVE_FILLERS | _KIND_WORDS | {"on"}
+        if len(days) == 2 and joined and all(w in fillers for w in rest):
+            return Move(source=days[0], target=days[1], swap=True)
+        if words[0] != "switch":
+            return None
+    verb = words[0] in _MOVE_VERBS
+    body = words[1:] if verb else words
+    for i in range(len(body) - 1, 0, -1):  # the last "to"/"on": where it goes
+        if body[i] in {"to", "on", "onto"}:
+            break
+    else:
+        return None
+    preposition, tail = body[i], [w for w in body[i + 1 :] if w not in {"a", "the"}]
+    if len(tail) != 1 or (target := _move_day(tail[0])) is None:
+        return None
+    what = _move_what(body[:i])
+    if what is None:
+        return None
+    kind, source = what
+    if not verb and preposition == "on" and kind is not DayKind.LONG:
+        return None  # "tempo on friday" is a day typed, not a move
+    return Move(kind=kind, source=source, target=target)
+
+
+def _run_text(day: Day) -> str:
+    return wp._format_day(Weekday.MON, day).split(" ", 1)[1]
+
+
+def apply_move(week: Week, move: Move) -> Moved:
+    """The week after `move`, and what changed ("Moved your long run from Saturday to Sunday;
+    Saturday is now a rest day."). Raises `MoveRefused` with the reason when it cannot be
+    made (no long run in the week, the same day, two tempo runs and no day said)."""
+    target = move.target
+    to_name = WEEKDAY_NAMES[target]
+    if move.swap:
+        assert move.source is not None
+        first = move.source
+        if first == target:
+            raise MoveRefused("That's the same day twice: which two days should swap?")
+        a, b = week[first], week[target]
+        if a == b:
+            raise MoveRefused(
+                f"{WEEKDAY_NAMES[first]} and {to_name} are the same already "
+                f"({_run_text(a)}), so swapping changes nothing."
+            )
+        days = list(week.days)
+        days[first], days[target] = b, a
+        return Moved(
+            week=Week(days=tuple(days)),
+            said=(
+                f"Swapped {WEEKDAY_NAMES[first]} and {to_name}: {WEEKDAY_NAMES[first]} is "
+                f"now {_run_text(b)}, {to_name} {_run_text(a)}."
+            ),
+        )
+    source = move.source
+    if source is None:
+        assert move.kind is not None  # read_move names a kind or a day
+        found = [w for w in Weekday if week[w].kind is move.kind]
+        label = move.kind.label
+        if not found:
+            raise MoveRefused(f"There's no {label} in your week to move.")
+        if len(found) > 1:
+            names = _short_names(found)
+            raise MoveRefused(
+                f"You have a {label} on {names}: which one? For example, "
+                f'"move {WEEKDAY_NAMES[found[0]]}\'s {label} to {to_name}".'
+            )
+        source = found[0]
+    moving = week[source]
+    from_name = WEEKDAY_NAMES[source]
+    if moving.kind in (DayKind.REST, DayKind.OFF):
+        raise MoveRefused(f"{from_name} has no run to move (it's a {moving.kind.label}).")
+    if move.kind is not None and moving.kind is not move.kind:
+        raise MoveRefused(
+            f"{from_name} is your {moving.kind.label}, not a {move.kind.label}: "
+            f"which run should go to {to_name}?"
+        )
+    label = moving.kind.label
+    if source == target:
+        raise MoveRefused(f"Your {label} is already on {to_name}.")
+    replaced = week[target]
+    days = list(week.days)
+    days[target], days[source] = moving, Day(kind=DayKind.REST)
+    said = f"Moved your {label} from {from_name} to {to_name}; {from_name} is now a rest day."
+    if replaced.kind not in (DayKind.REST, DayKind.OFF):
+        said += f" It takes the place of {to_name}'s {replaced.kind.label}."
+    return Moved(week=Week(days=tuple(days)), said=said)

@@ -905,6 +905,10 @@ def read_move(text: str) -> Move | None:
     return Move(kind=kind, source=source, target=target)
 
 
+def _a(label: str) -> str:
+    return f"an {label}" if label[0] in "aeiou" else f"a {label}"
+
+
 def _run_text(day: Day) -> str:
     return wp._format_day(Weekday.MON, day).split(" ", 1)[1]
 
@@ -945,17 +949,17 @@ def apply_move(week: Week, move: Move) -> Moved:
         if len(found) > 1:
             names = _short_names(found)
             raise MoveRefused(
-                f"You have a {label} on {names}: which one? For example, "
+                f"You have {_a(label)} on {names}: which one? For example, "
                 f'"move {WEEKDAY_NAMES[found[0]]}\'s {label} to {to_name}".'
             )
         source = found[0]
     moving = week[source]
     from_name = WEEKDAY_NAMES[source]
     if moving.kind in (DayKind.REST, DayKind.OFF):
-        raise MoveRefused(f"{from_name} has no run to move (it's a {moving.kind.label}).")
+        raise MoveRefused(f"{from_name} has no run to move (it's {_a(moving.kind.label)}).")
     if move.kind is not None and moving.kind is not move.kind:
         raise MoveRefused(
-            f"{from_name} is your {moving.kind.label}, not a {move.kind.label}: "
+            f"{from_name} is your {moving.kind.label}, not {_a(move.kind.label)}: "
             f"which run should go to {to_name}?"
         )
     label = moving.kind.label

@@ -28,7 +28,15 @@ from core.weekparse import (
     parse_time,
     parse_weekday,
 )
-from core.weekread import WeekReading, answer_problem, read_week
+from core.weekread import (
+    Move,
+    MoveRefused,
+    WeekReading,
+    answer_problem,
+    apply_move,
+    read_move,
+    read_week,
+)
 from storage.tables import day_from_json, day_to_json
 
 DAY_BY_DAY = "days"
@@ -93,6 +101,8 @@ def accept_week(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
         new = {k: v for k, v in a.items() if k != READING}
         return Accepted({**new, "week_mode": DAY_BY_DAY, "week_days": []}, "Day by day")
     before = _reading(a)
+    if before is None and (move := read_move(raw)) is not None:
+        return _accept_move(move, a, base)
     if before is not None:
         reading = answer_problem(before, raw)
         if reading == before:
@@ -105,6 +115,24 @@ def accept_week(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
         raise Invalid("", keep={**a, READING: reading.model_dump(mode="json")})
     week = reading.week(base=base)
     return Accepted(_set_week(a, week), format_week(week), note=_week_note(reading, base))
+
+
+NO_WEEK_TO_MOVE = "I can move runs once I know your week. Type it first, for example: {example}"
+
+
+def _accept_move(move: Move, a: Answers, base: Week | None) -> Accepted:
+    """A move typed at the week question ("move long run to sunday"): the week it gives, and
+    what changed; an impossible move gets the reason and the question again."""
+    week = base
+    if week is None and a.get("week"):
+        week = Week(days=tuple(day_from_json(d) for d in a["week"]))
+    if week is None:
+        raise Invalid(NO_WEEK_TO_MOVE.format(example=EXAMPLE_WEEK))
+    try:
+        moved = apply_move(week, move)
+    except MoveRefused as refused:
+        raise Invalid(str(refused)) from None
+    return Accepted(_set_week(a, moved.week), format_week(moved.week), note=moved.said)
 
 
 def _week_note(reading: WeekReading, base: Week | None) -> str:

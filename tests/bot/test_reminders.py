@@ -3,6 +3,7 @@ SQLite and PostgreSQL, with the clock moved by hand (never slept on)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -996,13 +997,16 @@ async def test_a_backlog_drains_batch_after_batch_in_one_pass(db_url):
         assert (report.claimed, report.sent) == (7, 7)
 
 
-def _slow_first_send(clock: Clock, chat_id: int) -> Callable[[str, dict[str, object]], None]:
+def _slow_first_send(
+    clock: Clock, chat_id: int, sent: asyncio.Event
+) -> Callable[[str, dict[str, object]], None]:
     """A stand-in listener: the batch's send to `chat_id` takes 30 s of the clock."""
 
     def listener(event: str, message: dict[str, object]) -> None:
         chat = message.get("chat")
         if event == "sent" and isinstance(chat, dict) and chat.get("id") == chat_id:
             clock.now += dt.timedelta(seconds=30)
+            sent.set()
 
     return listener
 
@@ -1019,7 +1023,15 @@ async def test_a_wait_counts_from_when_telegram_answered_not_from_the_batch_star
     clock = Clock(START)
     async with coach_at(db_url, clock) as coach:
         watch = await runners(coach, london(1001, 1002))
-        coach.standin.add_listener(_slow_first_send(clock, 1001))
+        first_sent = asyncio.Event()
+        coach.standin.add_listener(_slow_first_send(clock, 1001, first_sent))
+
+        async def slot_wait(_seconds: float) -> None:
+            # The second send's slot opens once the first was answered: under load the two
+            # sends in flight could otherwise reach the stand-in in either order.
+            await first_sent.wait()
+
+        coach.app.bot_data["runtime"].pace = Pace(30, clock=lambda: 0.0, sleep=slot_wait)
         coach.standin.fail_next("sendMessage", kind=fault, chat_id=1002, retry_after=wait)
         report = await watch.dispatch(SAT_MORNING)
         until = SAT_MORNING + dt.timedelta(seconds=30 + wait)

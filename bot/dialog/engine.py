@@ -24,7 +24,7 @@ from bot.dialog.setup import (
     week_of,
 )
 from bot.dialog.state import EDIT, RESTART, SETTINGS, SUMMARY, Dialog, Flow
-from bot.render import render_plan
+from bot.render import plan_day_buttons, render_overview, render_plan
 from bot.services import current_plan, save_and_reschedule
 from bot.turn import Turn
 from core import pain_content as content
@@ -199,8 +199,11 @@ async def finish_onboarding(turn: Turn) -> None:
     await turn.save_dialog()
     plan = await current_plan(turn.db, turn.runner, today=turn.today())
     await turn.say(texts.SETUP_DONE)
-    for chunk in render_plan(plan):
-        await turn.say(chunk)
+    # The week overview, as /plan shows it, with the shortfall's full reason this once.
+    await turn.say(
+        render_overview(plan, full_shortfall=True),
+        keyboards.plan_days(plan_day_buttons(plan)),
+    )
 
 
 async def apply_settings(turn: Turn) -> None:

@@ -28,6 +28,12 @@ def day_entries(messages: list[str]) -> dict[str, str]:
 
 
 def strength_days(messages: list[str]) -> list[str]:
+    """The strength days, from a week overview (a line a day) or a day's entries."""
+    names = {day[:3]: day for day in DAYS}
+    for message in reversed(messages):
+        lines = [line for line in message.splitlines() if line[:3] in names and " · " in line]
+        if len(lines) == 7:
+            return [names[line[:3]] for line in lines if "💪" in line]
     return [day for day, entry in day_entries(messages).items() if "Strength" in entry]
 
 
@@ -89,6 +95,9 @@ async def test_onboarding_by_buttons_only(coach: Coach):
 async def test_onboarding_by_typing_only_with_the_week_in_one_message(coach: Coach):
     await coach.onboard_typing()
     assert strength_days(coach.texts()) == ["Wednesday", "Sunday"]
+    # The end of setup is the overview, with a button per strength day for its exercises.
+    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29"]
+    await coach.tap("💪 Wed 25")
     entries = day_entries(coach.texts())
     assert "easy run in the morning, so strength goes after it" in entries["Wednesday"]
     runner = await stored_runner(coach)

@@ -106,8 +106,10 @@ SETUP_DONE = (
     "anything with /settings."
 )
 SETTINGS_SAVED = "Saved."
-PLAN_CHANGED = "Your plan changed:"
-PLAN_UNCHANGED = "Your strength days stay the same."
+PLAN_UNCHANGED = "Nothing in your plan changes."
+ZONE_CHANGED = "Your time zone is now {zone} (it's {now} there)."
+ZONE_NEXT_REMINDER = "Next: {name}, {at}."
+ZONE_NO_REMINDER = "No reminders are coming up."
 
 HELP = """Here's what I can do:
 

@@ -323,11 +323,13 @@ async def test_settings_change_rebuilds_the_plan_and_says_what_changed(coach: Co
     # Only the days typed change (a partial week): Wed and Sun made rest, Mon an easy run.
     await coach.send("Mon easy 7am, Wed rest, Sun rest")
     changed = next(t for t in coach.texts() if t.startswith(texts.SETTINGS_SAVED))
-    assert "strength now on Monday" in changed
-    assert "no longer on Wednesday, Sunday" in changed
-    assert strength_days(coach.texts()[-2:]) == ["Monday"] or "Monday" in strength_days(
-        coach.texts()
-    )
+    assert "Strength now on Monday (Strength A" in changed
+    assert "No strength on Wednesday and Sunday any more." in changed
+    assert "1 strength session this week (was 2)." in changed
+    assert "Why here" not in changed and "•" not in changed  # what changed, not the week
+    # The days changed: then the new week's overview, with Monday's button.
+    assert strength_days(coach.texts()[-1:]) == ["Monday"]
+    assert coach.labels() == ["💪 Mon 23"]
     runner = await stored_runner(coach)
     assert runner_week(runner).days[0].kind.value == "easy"
 
@@ -338,7 +340,10 @@ async def test_settings_time_zone_and_sessions(coach: Coach):
     await coach.send("time zone")
     await coach.send("Sydney")
     assert (await stored_runner(coach)).time_zone == "Australia/Sydney"
-    assert texts.PLAN_UNCHANGED in next(t for t in coach.texts() if t.startswith("Saved."))
+    saved = coach.last()  # one message: no week reprinted
+    assert saved.startswith(f"Saved. {texts.PLAN_UNCHANGED}")
+    assert "Your time zone is now Australia/Sydney" in saved
+    assert re.search(r"Next: [A-Z][a-z ]+, \w{3} \d\d \w{3} \d\d:\d\d\.", saved)
 
 
 async def test_start_again_offers_to_change_rather_than_wipe(coach: Coach):

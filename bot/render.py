@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable
 from core.models import DayKind, Plan, PlannedDay, Prescription, Session
 
 TELEGRAM_LIMIT = 4096
+TAP_A_DAY = "Tap a strength day for its exercises."
 FINISH = "Finish with "  # the session's mobility note (core/sessions.py), folded into one line
 
 
@@ -94,16 +95,16 @@ def overview_line(day: PlannedDay) -> str:
     return line
 
 
-def render_overview(plan: Plan, *, full_shortfall: bool = False) -> str:
+def render_overview(plan: Plan, *, full_shortfall: bool = False, hint: str = TAP_A_DAY) -> str:
     """The week in one short message, a line a day (each strength day's button shows it).
-    The shortfall is one line unless `full_shortfall` (the end of setup, a changed setting)."""
+    The shortfall is one line unless `full_shortfall` (the end of setup, the terminal)."""
     lines = [
         plan_header(plan, full_shortfall=full_shortfall),
         "",
         *(overview_line(d) for d in plan.days),
     ]
     if plan.sessions:
-        lines += ["", "Tap a strength day for its exercises."]
+        lines += ["", hint]
     return "\n".join(lines)
 
 

@@ -343,6 +343,8 @@ async def test_a_fortnight_of_reminders_arrives_at_the_right_local_minutes(
             assert (texts.CHECKIN_QUESTION in text) == got.checkin
         else:
             assert texts.WEEKLY_NEXT in text and buttons == []
+            # Next week as the overview, a line a day: no exercise lists in the summary.
+            assert "Wed " in text and "💪 Strength" in text and "•" not in text
     sent = [r for r in rows if r.status == repo.SENT]
     assert len(sent) == len(wanted)  # each message from one row, each row sent once
     assert not [r for r in rows if r.status not in (repo.SENT, repo.PENDING)]
@@ -382,6 +384,11 @@ async def test_a_new_time_zone_rebuilds_the_reminders_and_the_old_ones_never_arr
             await coach.send(text, 42)
         assert (await stored(coach, 42)).time_zone == SYDNEY
         new = await pending_times(coach, 42)
+        # The answer names the new zone and the next reminder, at its time in Sydney.
+        soonest = min(t for t in new if t > changed).astimezone(ZoneInfo(SYDNEY))
+        said = coach.texts(42)[-1]
+        assert "Your time zone is now Australia/Sydney" in said
+        assert f"{soonest:%a %d %b %H:%M}." in said and "Why here" not in said
         end = changed + dt.timedelta(days=3)  # Sydney's Saturday to Monday
         expected = WORKED.between(42, SYDNEY, changed, end)
         assert {t for t in new if t <= end} == set(expected)
@@ -418,7 +425,8 @@ async def test_a_new_week_cancels_the_old_reminders_and_they_never_arrive(db_url
         await coach.send("/settings", 42)
         await coach.tap("Running week", 42)
         await coach.send(NEW_WEEK, 42)
-        assert "no longer on Wednesday, Sunday" in "".join(coach.texts(42)[-3:])
+        said = "".join(coach.texts(42)[-3:])
+        assert "No strength on Wednesday and Sunday any more." in said
         end = changed + dt.timedelta(days=9)
         expected = NEW.between(42, LONDON, changed, end)
         watch = Watch(coach, clock, {42: LONDON})

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 
 from core.models import DayKind, Plan, PlannedDay, Prescription, Session
 
 TELEGRAM_LIMIT = 4096
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
 TAP_A_DAY = "Tap a strength day for its exercises."
 FINISH = "Finish with "  # the session's mobility note (core/sessions.py), folded into one line
 
@@ -25,8 +27,11 @@ def session_lines(session: Session, *, said: Collection[str] = ()) -> list[str]:
     """A session's exercises and its notes; notes in `said` (already given in the same
     message) are left out, so that a note is said once (docs/architecture.md, "Rendering")."""
     lines = [f"💪 {session.name} · {session.minutes} min"]
+    cued: set[str] = set()  # a cue's sentence shared by lifts (the load) is said at the first
     for p in session.exercises:
-        lines.append(f"  • {p.exercise.name}: {dose(p)}. {p.cue}")
+        cue = " ".join(c for c in SENTENCE.split(p.cue) if c not in cued)
+        cued.update(SENTENCE.split(p.cue))
+        lines.append(f"  • {p.exercise.name}: {dose(p)}. {cue}".rstrip())
     notes = [n for n in dict.fromkeys(session.notes) if n not in said]
     finish = next((n for n in notes if n.startswith(FINISH)), None)
     if finish is not None:  # the mobility line names the drills: one line, not two
@@ -34,7 +39,7 @@ def session_lines(session: Session, *, said: Collection[str] = ()) -> list[str]:
         lines.append(f"  • then {finish[len(FINISH) :]}")
     elif session.mobility_minutes:
         lines.append(f"  • then {session.mobility_minutes} min of hip and calf mobility")
-    lines.extend(f"  ℹ️ {note}" for note in notes)
+    lines.extend(f"ℹ️ {note}" for note in notes)
     return lines
 
 

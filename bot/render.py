@@ -78,14 +78,14 @@ def shortfall_line(plan: Plan) -> str | None:
     return f"ℹ️ {len(plan.sessions)} of the {plan.sessions_requested} sessions you asked for fit."
 
 
-def plan_header(plan: Plan, *, full_shortfall: bool = True, notes: bool = True) -> str:
+def plan_header(plan: Plan, *, full_shortfall: bool = True) -> str:
+    """The week's title, its notes said once, and the shortfall (in full or in one line)."""
     count = len(plan.sessions)
     lines = [
         f"Your week from {plan.week_start:%A %d %B}: "
         f"{count} strength session{'s' if count != 1 else ''}."
     ]
-    if notes:
-        lines.extend(dict.fromkeys((*plan.notes, *shared_notes(plan))))
+    lines.extend(dict.fromkeys((*plan.notes, *shared_notes(plan))))
     shortfall = plan.shortfall if full_shortfall else shortfall_line(plan)
     if shortfall:
         lines.append(shortfall)

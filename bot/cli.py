@@ -14,11 +14,12 @@ from typing import Any
 from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
 
+from bot import texts
 from bot.app import build_application
 from bot.chat import chat
 from bot.logs import configure_logging, safe_url
 from bot.polling import serve_polling
-from bot.render import render_plan
+from bot.render import render_overview, render_plan
 from bot.settings import Settings, SettingsError
 from bot.web import serve_webhook
 from core.models import BodyArea, Equipment, Goal, PlacementPreference, Profile
@@ -44,8 +45,9 @@ def _parser() -> argparse.ArgumentParser:
 
     plan = commands.add_parser(
         "plan",
-        help="print the strength plan for a week, with the reasons",
-        description="Print this week's plan for a runner's usual week, typed in one line.",
+        help="print the strength plan for a week: an overview, or --full with the reasons",
+        description="Print this week's plan for a runner's usual week, typed in one line: "
+        "a line a day, or with --full every session's exercises and the reasons.",
     )
     plan.add_argument("week", help='e.g. "Mon rest, Tue intervals 18:00, Wed easy 7am, ..."')
     plan.add_argument("--sessions", type=int, default=2, help="strength sessions a week (2-4)")
@@ -75,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         help="sore areas to keep load off",
     )
     plan.add_argument("--week-of", type=_date, help="any date in the week to plan (default today)")
+    plan.add_argument(
+        "--full", action="store_true", help="the whole week: exercises, notes and reasons"
+    )
 
     chat_parser = commands.add_parser(
         "chat",
@@ -127,7 +132,10 @@ def _plan(args: argparse.Namespace) -> int:
         return 2
     start = week_start_of(args.week_of or dt.date.today())
     plan = plan_week(profile, week, start)
-    print("\n\n".join(render_plan(plan)))
+    if args.full:
+        print("\n\n".join(render_plan(plan)))
+    else:
+        print(render_overview(plan, full_shortfall=True, hint=texts.CLI_FULL_HINT))
     return 0
 
 

@@ -49,6 +49,7 @@ WEEKLY_SUMMARY = (
     "{pain} pain reports. Streak: {streak} {weeks} in a row with every planned session done."
 )
 WEEKLY_NEXT = "Here's next week:"
+WEEKLY_DAYS_HINT = "Send /week for each strength day's exercises."
 SNOOZE_CHOICES = "Snooze until when?"
 SNOOZED = "OK, I'll remind you again at {at}."
 LOGGED_DONE = "Nice work! Logged as done. 💪"
@@ -106,8 +107,11 @@ SETUP_DONE = (
     "anything with /settings."
 )
 SETTINGS_SAVED = "Saved."
-PLAN_CHANGED = "Your plan changed:"
-PLAN_UNCHANGED = "Your strength days stay the same."
+CLI_FULL_HINT = "Add --full for each session's exercises and the reasons."
+PLAN_UNCHANGED = "Nothing in your plan changes."
+ZONE_CHANGED = "Your time zone is now {zone} (it's {now} there)."
+ZONE_NEXT_REMINDER = "Next: {name}, {at}."
+ZONE_NO_REMINDER = "No reminders are coming up."
 
 HELP = """Here's what I can do:
 

@@ -24,13 +24,14 @@ from bot.dialog.setup import (
     week_of,
 )
 from bot.dialog.state import EDIT, RESTART, SETTINGS, SUMMARY, Dialog, Flow
-from bot.render import render_plan
-from bot.services import current_plan, save_and_reschedule
+from bot.plan_changes import days_changed, describe_change, zone_change
+from bot.render import plan_day_buttons, render_overview
+from bot.services import current_plan, runner_id, save_and_reschedule
 from bot.turn import Turn
 from core import pain_content as content
 from core.answers import yes_no
 from core.flags import RedFlag
-from core.models import Plan
+from storage import repo
 from storage.tables import Runner, apply_profile, apply_week, runner_profile, runner_week
 
 CONFIRM, CHANGE, KEEP = "confirm", "change", "keep"
@@ -199,38 +200,39 @@ async def finish_onboarding(turn: Turn) -> None:
     await turn.save_dialog()
     plan = await current_plan(turn.db, turn.runner, today=turn.today())
     await turn.say(texts.SETUP_DONE)
-    for chunk in render_plan(plan):
-        await turn.say(chunk)
+    # The week overview, as /plan shows it, with the shortfall's full reason this once.
+    await turn.say(
+        render_overview(plan, full_shortfall=True),
+        keyboards.plan_days(plan_day_buttons(plan)),
+    )
 
 
 async def apply_settings(turn: Turn) -> None:
-    """A changed setting: store it, and say what moved in the plan."""
+    """A changed setting: store it, and say what changed in the plan (not the whole week);
+    a new time zone says so, with the next reminder in it."""
     answers = _dialog(turn).answers
     before = await current_plan(turn.db, turn.runner, today=turn.today())
+    old_zone = turn.runner.time_zone
     _store_answers(turn.runner, answers)
     await save_and_reschedule(turn.db, turn.runner, now=turn.clock())
     turn.dialog = None
     await turn.save_dialog()
     after = await current_plan(turn.db, turn.runner, today=turn.today())
-    await turn.say(f"{texts.SETTINGS_SAVED} {describe_change(before, after)}")
-    for chunk in render_plan(after):
-        await turn.say(chunk)
+    lines = [f"{texts.SETTINGS_SAVED} {describe_change(before, after)}"]
+    if turn.runner.time_zone != old_zone:
+        lines.append(await _zone_line(turn))
+    await turn.say("\n".join(lines))
+    if days_changed(before, after):  # the new week at a glance, its days a tap away
+        await turn.say(render_overview(after), keyboards.plan_days(plan_day_buttons(after)))
 
 
-def describe_change(before: Plan, after: Plan) -> str:
-    """What the runner will notice: which strength days moved."""
-    old = [d.weekday.title for d in before.sessions]
-    new = [d.weekday.title for d in after.sessions]
-    if old == new:
-        return texts.PLAN_UNCHANGED
-    gone = [d for d in old if d not in new]
-    added = [d for d in new if d not in old]
-    parts = []
-    if added:
-        parts.append("strength now on " + ", ".join(added))
-    if gone:
-        parts.append("no longer on " + ", ".join(gone))
-    return f"{texts.PLAN_CHANGED} {'; '.join(parts)}."
+async def _zone_line(turn: Turn) -> str:
+    now = turn.clock()
+    rows = await repo.upcoming_reminders(
+        turn.db, runner_id=runner_id(turn.runner), now=now, limit=1
+    )
+    due, kind = (rows[0].due_at.astimezone(turn.zone), rows[0].kind) if rows else (None, "")
+    return zone_change(turn.runner.time_zone, now.astimezone(turn.zone), due, kind)
 
 
 async def ask_pain_check(turn: Turn) -> None:

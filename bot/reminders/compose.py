@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup
 from bot import keyboards, texts
 from bot.episodes import followup_prompt, load_episode
 from bot.plans import plan_for, reminder_settings, restrictions_for
-from bot.render import TELEGRAM_LIMIT, render_plan, run_label, session_lines
+from bot.render import TELEGRAM_LIMIT, render_overview, run_label, session_lines
 from bot.runtime import App, runtime
 from core import pain_content
 from core.planner import week_start_of
@@ -112,7 +112,10 @@ async def _weekly(app: App, runner: Runner, sunday: dt.date) -> str:
         streak=streak,
         weeks="week" if streak == 1 else "weeks",
     )
-    upcoming = render_plan(plan_for(runner, monday + dt.timedelta(days=7)))[0]
+    # Next week at a glance (the shortfall in one line); /week shows it with its buttons.
+    upcoming = render_overview(
+        plan_for(runner, monday + dt.timedelta(days=7)), hint=texts.WEEKLY_DAYS_HINT
+    )
     return _fit(f"{summary}\n\n{texts.WEEKLY_NEXT}\n\n{upcoming}")
 
 

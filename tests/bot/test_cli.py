@@ -14,8 +14,19 @@ from bot.settings import Settings
 from tests.bot.conftest import WORKED_WEEK, Clock
 
 
-def test_plan_prints_the_worked_example_with_reasons(capsys):
+def test_plan_prints_the_worked_example_as_an_overview(capsys):
     assert main(["plan", WORKED_WEEK, "--prefer", "after-runs", "--week-of", "2026-11-30"]) == 0
+    out = capsys.readouterr().out
+    days = [line for line in out.splitlines() if " · " in line]
+    assert [line[:3] for line in days] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert [line[:3] for line in days if "💪" in line] == ["Wed", "Sun"]
+    assert "Wed 02 · easy run 07:00 · 💪 Strength A (light), 25 min" in out
+    assert "•" not in out and "--full" in out and len(out) <= 1200
+
+
+def test_plan_full_prints_the_worked_example_with_reasons(capsys):
+    argv = ["plan", WORKED_WEEK, "--prefer", "after-runs", "--week-of", "2026-11-30", "--full"]
+    assert main(argv) == 0
     out = capsys.readouterr().out
     entries = [block for block in out.split("\n\n") if block.split(" ", 1)[0].endswith("day")]
     assert [e.split(" ", 1)[0] for e in entries] == [
@@ -39,7 +50,8 @@ def test_plan_with_three_sessions_says_why_only_two(capsys):
 
 def test_plan_in_race_week_is_mobility_only(capsys):
     week = "Mon easy, Tue easy, Wed easy, Thu easy, Fri easy, Sat easy, Sun race 09:00"
-    assert main(["plan", week, "--race", "2026-12-06", "--week-of", "2026-11-30"]) == 0
+    argv = ["plan", week, "--race", "2026-12-06", "--week-of", "2026-11-30", "--full"]
+    assert main(argv) == 0
     out = capsys.readouterr().out
     assert "Race week" in out and "(mobility)" in out
     assert "Saturday 05 Dec — easy run\n  The day before your race" in out
@@ -68,7 +80,7 @@ async def test_terminal_chat_sets_up_a_plan_with_numbers_and_words(tmp_path):
     assert "coach ▸ What are you training for?" in screen
     assert "[1] 5k  [2] 10k  [3] Half marathon" in screen
     assert "All set! Here is your week." in screen
-    assert "Wednesday" in screen and "Strength A" in screen
+    assert "easy run 07:00 · 💪 Strength A" in screen  # the week overview, a line a day
     assert "Bye!" in screen
     # The answers are kept: a second session knows the runner and offers to change things.
     out2 = io.StringIO()

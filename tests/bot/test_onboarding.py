@@ -32,6 +32,12 @@ def day_entries(messages: list[str]) -> dict[str, str]:
 
 
 def strength_days(messages: list[str]) -> list[str]:
+    """The strength days, from a week overview (a line a day) or a day's entries."""
+    names = {day[:3]: day for day in DAYS}
+    for message in reversed(messages):
+        lines = [line for line in message.splitlines() if line[:3] in names and " · " in line]
+        if len(lines) == 7:
+            return [names[line[:3]] for line in lines if "💪" in line]
     return [day for day, entry in day_entries(messages).items() if "Strength" in entry]
 
 
@@ -95,6 +101,9 @@ async def test_onboarding_by_typing_only_with_the_week_in_one_message(coach: Coa
     clock.now = JOINED_MONDAY  # a whole first week (tests/bot/test_first_week.py: mid-week)
     await coach.onboard_typing()
     assert strength_days(coach.texts()) == ["Wednesday", "Sunday"]
+    # The end of setup is the overview, with a button per strength day for its exercises.
+    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29"]
+    await coach.tap("💪 Wed 25")
     entries = day_entries(coach.texts())
     assert "easy run in the morning, so strength goes after it" in entries["Wednesday"]
     runner = await stored_runner(coach)
@@ -324,11 +333,13 @@ async def test_settings_change_rebuilds_the_plan_and_says_what_changed(coach: Co
     # Only the days typed change (a partial week): Wed and Sun made rest, Mon an easy run.
     await coach.send("Mon easy 7am, Wed rest, Sun rest")
     changed = next(t for t in coach.texts() if t.startswith(texts.SETTINGS_SAVED))
-    assert "strength now on Monday" in changed
-    assert "no longer on Wednesday, Sunday" in changed
-    assert strength_days(coach.texts()[-2:]) == ["Monday"] or "Monday" in strength_days(
-        coach.texts()
-    )
+    assert "Strength now on Monday (Strength A" in changed
+    assert "No strength on Wednesday and Sunday any more." in changed
+    assert "1 strength session this week (was 2)." in changed
+    assert "Why here" not in changed and "•" not in changed  # what changed, not the week
+    # The days changed: then the new week's overview, with Monday's button.
+    assert strength_days(coach.texts()[-1:]) == ["Monday"]
+    assert coach.labels() == ["💪 Mon 23"]
     runner = await stored_runner(coach)
     assert runner_week(runner).days[0].kind.value == "easy"
 
@@ -339,7 +350,10 @@ async def test_settings_time_zone_and_sessions(coach: Coach):
     await coach.send("time zone")
     await coach.send("Sydney")
     assert (await stored_runner(coach)).time_zone == "Australia/Sydney"
-    assert texts.PLAN_UNCHANGED in next(t for t in coach.texts() if t.startswith("Saved."))
+    saved = coach.last()  # one message: no week reprinted
+    assert saved.startswith(f"Saved. {texts.PLAN_UNCHANGED}")
+    assert "Your time zone is now Australia/Sydney" in saved
+    assert re.search(r"Next: [A-Z][a-z ]+, \w{3} \d\d \w{3} \d\d:\d\d\.", saved)
 
 
 async def test_start_again_offers_to_change_rather_than_wipe(coach: Coach):

@@ -3,6 +3,7 @@ SQLite and PostgreSQL, with the clock moved by hand (never slept on)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -347,6 +348,8 @@ async def test_a_fortnight_of_reminders_arrives_at_the_right_local_minutes(
             assert (texts.CHECKIN_QUESTION in text) == got.checkin
         else:
             assert texts.WEEKLY_NEXT in text and buttons == []
+            # Next week as the overview, a line a day: no exercise lists in the summary.
+            assert "Wed " in text and "💪 Strength" in text and "•" not in text
     sent = [r for r in rows if r.status == repo.SENT]
     assert len(sent) == len(wanted)  # each message from one row, each row sent once
     assert not [r for r in rows if r.status not in (repo.SENT, repo.PENDING)]
@@ -386,6 +389,11 @@ async def test_a_new_time_zone_rebuilds_the_reminders_and_the_old_ones_never_arr
             await coach.send(text, 42)
         assert (await stored(coach, 42)).time_zone == SYDNEY
         new = await pending_times(coach, 42)
+        # The answer names the new zone and the next reminder, at its time in Sydney.
+        soonest = min(t for t in new if t > changed).astimezone(ZoneInfo(SYDNEY))
+        said = coach.texts(42)[-1]
+        assert "Your time zone is now Australia/Sydney" in said
+        assert f"{soonest:%a %d %b %H:%M}." in said and "Why here" not in said
         end = changed + dt.timedelta(days=3)  # Sydney's Saturday to Monday
         expected = WORKED.between(42, SYDNEY, changed, end)
         assert {t for t in new if t <= end} == set(expected)
@@ -422,8 +430,9 @@ async def test_a_new_week_cancels_the_old_reminders_and_they_never_arrive(db_url
         await coach.send("/settings", 42)
         await coach.tap("Running week", 42)
         await coach.send(NEW_WEEK, 42)
+        said = "".join(coach.texts(42)[-3:])
         # Joined on Friday: Sunday was the only strength day of the first week.
-        assert "no longer on Sunday" in "".join(coach.texts(42)[-3:])
+        assert "No strength on Sunday any more." in said
         end = changed + dt.timedelta(days=9)
         expected = NEW.between(42, LONDON, changed, end)
         watch = Watch(coach, clock, {42: LONDON})
@@ -1002,13 +1011,16 @@ async def test_a_backlog_drains_batch_after_batch_in_one_pass(db_url):
         assert (report.claimed, report.sent) == (7, 7)
 
 
-def _slow_first_send(clock: Clock, chat_id: int) -> Callable[[str, dict[str, object]], None]:
+def _slow_first_send(
+    clock: Clock, chat_id: int, sent: asyncio.Event
+) -> Callable[[str, dict[str, object]], None]:
     """A stand-in listener: the batch's send to `chat_id` takes 30 s of the clock."""
 
     def listener(event: str, message: dict[str, object]) -> None:
         chat = message.get("chat")
         if event == "sent" and isinstance(chat, dict) and chat.get("id") == chat_id:
             clock.now += dt.timedelta(seconds=30)
+            sent.set()
 
     return listener
 
@@ -1025,7 +1037,15 @@ async def test_a_wait_counts_from_when_telegram_answered_not_from_the_batch_star
     clock = Clock(START)
     async with coach_at(db_url, clock) as coach:
         watch = await runners(coach, london(1001, 1002))
-        coach.standin.add_listener(_slow_first_send(clock, 1001))
+        first_sent = asyncio.Event()
+        coach.standin.add_listener(_slow_first_send(clock, 1001, first_sent))
+
+        async def slot_wait(_seconds: float) -> None:
+            # The second send's slot opens once the first was answered: under load the two
+            # sends in flight could otherwise reach the stand-in in either order.
+            await first_sent.wait()
+
+        coach.app.bot_data["runtime"].pace = Pace(30, clock=lambda: 0.0, sleep=slot_wait)
         coach.standin.fail_next("sendMessage", kind=fault, chat_id=1002, retry_after=wait)
         report = await watch.dispatch(SAT_MORNING)
         until = SAT_MORNING + dt.timedelta(seconds=30 + wait)

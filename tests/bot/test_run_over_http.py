@@ -123,7 +123,7 @@ class Runner:
         self.api.queue_update(self.api.press_data(RUNNER, message["message_id"], data))
 
     async def onboard(self) -> list[str]:
-        """The whole onboarding; returns the blocks of the plan the bot shows at the end."""
+        """The whole onboarding; returns the lines of the week overview shown at the end."""
         self.type("/start")
         await self.question(texts.WELCOME.format(name="Runner")[:30])
         await self.tap(texts.ASK_GOAL, "No race")
@@ -149,11 +149,14 @@ class Runner:
         done = await self.question(texts.SETUP_DONE)
 
         def plan() -> list[str] | None:
+            """The week overview's day lines, once the bot has sent it."""
             after = [m["text"] for m in self.messages() if m["message_id"] > done["message_id"]]
-            blocks = "\n\n".join(after).split("\n\n")
-            if sum(block.startswith(DAYS) for block in blocks) < 7:
-                return None
-            return blocks
+            lines = [
+                line
+                for line in "\n".join(after).splitlines()
+                if line.startswith(tuple(d[:3] for d in DAYS)) and " · " in line
+            ]
+            return lines if len(lines) >= 7 else None
 
         blocks: list[str] = await self.wait_for("the plan", plan)
         return blocks
@@ -199,14 +202,11 @@ async def _run_onboarding(
     return runner, blocks, code
 
 
-def _strength_days(blocks: list[str]) -> list[str]:
-    days = [block for block in blocks if block.startswith(DAYS)]
-    assert [next(d for d in DAYS if block.startswith(d)) for block in days] == list(DAYS)
-    return [
-        block.split()[0]
-        for block in days
-        if any("Strength" in line for line in block.splitlines()[1:])
-    ]
+def _strength_days(lines: list[str]) -> list[str]:
+    """The strength days, from the week overview's lines (a line a day, Monday first)."""
+    names = {d[:3]: d for d in DAYS}
+    assert [names[line[:3]] for line in lines] == list(DAYS)
+    return [names[line[:3]] for line in lines if "💪 Strength" in line]
 
 
 async def test_onboarding_over_http_puts_strength_after_easy_runs(

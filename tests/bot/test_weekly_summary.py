@@ -48,5 +48,10 @@ async def test_a_long_streak_reads_the_session_log_once(db_url: str) -> None:
         finally:
             sa.event.remove(rt.engine.sync_engine, "before_cursor_execute", seen)
     assert f"Streak: {WEEKS} weeks in a row" in summary
+    # Next week as its overview: a line a day, the strength days marked, no exercise lists.
+    days = [line for line in summary.splitlines() if " · " in line]
+    assert [line[:3] for line in days] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert [line[:3] for line in days if "💪" in line] == ["Wed", "Sun"]
+    assert "•" not in summary and len(summary) <= 1600
     reads = [s for s in statements if "session_log" in s.lower()]
     assert len(reads) == 2, reads  # this week's numbers, and the done count of each week

@@ -309,6 +309,18 @@ def first_missing(a: Answers) -> str | None:
     return None
 
 
+def questions_left(a: Answers) -> int:
+    """How many of setup's questions are still to answer, the current one included (a race
+    date counts once a race is chosen)."""
+    left = 0
+    for key in TOP_LEVEL:
+        if key == "race_date" and a.get("goal") in (None, Goal.NONE.value):
+            continue
+        if key not in a:
+            left += 1
+    return left
+
+
 def summary(a: Answers) -> str:
     lines = [texts.SUMMARY_TITLE]
     for key in TOP_LEVEL:

@@ -17,6 +17,7 @@ from bot.dialog.multiselect import (
     show_equipment,
     show_niggles,
 )
+from bot.dialog.placement import FREE_DAYS, needs_free_days
 from bot.dialog.question import (
     Accepted,
     Answers,
@@ -306,6 +307,8 @@ def first_missing(a: Answers) -> str | None:
             return f"day{len(days)}"
         if key not in a:
             return key
+        if key == "placement" and needs_free_days(a):
+            return FREE_DAYS  # every day without a run is a rest day: is one free?
     return None
 
 
@@ -340,6 +343,8 @@ def forget(a: Answers, key: str) -> Answers:
     """Drop one answer so that its question is asked again."""
     drop = {key}
     kept: Answers = {}
+    if key in ("week", "placement"):
+        drop.add(FREE_DAYS)  # asked again if the new week or preference needs it
     if key == "week":
         drop |= {"week_mode", "week_days", READING}
         if "week" in a:  # the week as it is: change only the days typed, or Keep
@@ -378,6 +383,7 @@ def answers_of(profile: Profile, week: Week, timezone: str) -> Answers:
         "equipment": [e for e in EQUIPMENT_LABELS if Equipment(e) in profile.equipment],
         "timezone": timezone,
         "niggles": [n for n in AREA_BUTTONS if BodyArea(n) in profile.niggles],
+        FREE_DAYS: [],  # asked again only when the week or the preference changes
     }
 
 

@@ -121,6 +121,7 @@ async def test_typed_answers_accept_synonyms_and_any_case(coach: Coach):
         "three",
         "30 minutes",
         "Days off",
+        "keep",  # Mon and Fri are rest: asked whether one is free, and kept as rest
         "band, dumbbells",
         "paris",
         "left knee",

@@ -97,7 +97,7 @@ TABLE = [
     (MINUTES, "500", "between 10 and 90"),
     # placement
     (PLACEMENT, "after runs", EQUIPMENT_Q),
-    (PLACEMENT, "on days without a run", EQUIPMENT_Q),
+    (PLACEMENT, "on days without a run", "Every day without a run in your week is a rest day"),
     (PLACEMENT, "dont mind", EQUIPMENT_Q),
     (PLACEMENT, "afetr easy runs", EQUIPMENT_Q),
     (PLACEMENT, "sometimes", "after runs, days off or either"),

@@ -4,6 +4,7 @@ the next one missing, the summary, the edit menu, and the runner's profile and w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from bot import texts
@@ -30,6 +31,7 @@ from bot.dialog.question import (
     options,
     resolve,
     rows,
+    short,
 )
 from bot.dialog.week import (
     BASE,
@@ -46,7 +48,7 @@ from bot.dialog.week import (
 )
 from bot.dialog.zones import accept_timezone, ask_timezone
 from core.answers import Option, match_option, read_number, yes_no
-from core.dates import DateParseError, read_date
+from core.dates import DateParseError, day_first, read_date
 from core.models import (
     WEEKDAY_NAMES,
     BodyArea,
@@ -125,35 +127,80 @@ def _ask_race_date(a: Answers, c: Context) -> Prompt:
     return Prompt(texts.ASK_RACE_DATE, ((Button("No date yet", NO_DATE),),))
 
 
-NO_DATE_WORDS = {"no date", "no date yet", "none", "not sure", "dunno", "don't know", "tbc"}
+NO_DATE_WORDS = {
+    "no date",
+    "no date yet",
+    "none",
+    "not sure",
+    "dunno",
+    "don't know",
+    "tbc",
+    "not yet",
+    "no race date",
+}
+# How an ambiguous numeric date was read, said with the echo (docs/understanding.md, "Dates").
+READ_DAY_FIRST_GUESS = (
+    "I read {typed} day first, as most of the world writes it; I don't know your time zone yet."
+)
+READ_BY_ZONE = "I read {typed} {order} first, as dates are written in {zone}."
+NUMERIC_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?")
+READ_OTHER_WAY = "I read {typed} as {date}: the other way round it has already passed."
+
+
+def _race_day(day: dt.date, today: dt.date) -> str | None:
+    """Why a race date can't be used (the hint), or None."""
+    if day < today:
+        return texts.RACE_IN_PAST
+    if day > today + dt.timedelta(days=730):
+        return texts.RACE_TOO_FAR
+    return None
+
+
+def _race_accepted(a: Answers, day: dt.date, note: str = "") -> Accepted:
+    return Accepted({**a, "race_date": day.isoformat()}, f"{day:%A %d %B %Y}", note=note)
 
 
 def _accept_race_date(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
     said = yes_no(raw)
-    if c.suggested is not None:  # "Did you mean Tuesday 5 January 2027?"
+    if c.suggested is not None:  # "Just to be sure: Tuesday 5 January 2027?"
+        offered, _, swapped = c.suggested.partition("|")
         if said is True:
-            day = dt.date.fromisoformat(c.suggested)
-            return Accepted({**a, "race_date": day.isoformat()}, f"{day:%A %d %B %Y}")
+            return _race_accepted(a, dt.date.fromisoformat(offered))
+        if said is False and swapped:  # no: the other reading of the same digits
+            return _race_accepted(a, dt.date.fromisoformat(swapped))
         if said is False:
             raise Invalid(texts.RACE_DATE_SPELL_IT)
     if raw == NO_DATE or norm(raw) in NO_DATE_WORDS or said is False:
         return Accepted({**a, "race_date": None}, "No date yet")
+    zone = a.get("timezone")
     try:
-        reading = read_date(raw, c.today, a.get("timezone"))
+        reading = read_date(raw, c.today, zone)
     except DateParseError:
         raise Invalid(texts.HINT_RACE_DATE) from None
     day = reading.date
-    if day < c.today:
-        raise Invalid(texts.RACE_IN_PAST)
-    if day > c.today + dt.timedelta(days=730):
-        raise Invalid(texts.RACE_TOO_FAR)
-    if reading.ambiguous and reading.alternative is not None:
-        other = reading.alternative
-        raise Invalid(
-            texts.RACE_DATE_WHICH.format(date=f"{day:%A %d %B %Y}", other=f"{other:%d %B}"),
-            suggest=day.isoformat(),
+    other = reading.alternative if reading.ambiguous else None
+    typed = short(raw.strip(), 20)
+    problem = _race_day(day, c.today)
+    if other is not None and _race_day(other, c.today) is not None:
+        other = None  # only one reading is a race to come: no need to ask
+    elif problem == texts.RACE_IN_PAST and other is not None:
+        # The digits the other way round are a race to come: that one, said how.
+        return _race_accepted(
+            a, other, READ_OTHER_WAY.format(typed=typed, date=f"{other:%d %B %Y}")
         )
-    return Accepted({**a, "race_date": day.isoformat()}, f"{day:%A %d %B %Y}")
+    if problem is not None:
+        raise Invalid(problem)
+    if other is not None:
+        if not NUMERIC_DATE.fullmatch(raw.strip()):
+            how = ""  # "next friday": this week's or the next, nothing about the order
+        elif zone is None:
+            how = READ_DAY_FIRST_GUESS.format(typed=typed)
+        else:
+            order = "day" if day_first(zone) else "month"
+            how = READ_BY_ZONE.format(typed=typed, order=order, zone=zone)
+        which = texts.RACE_DATE_WHICH.format(date=f"{day:%A %d %B %Y}", other=f"{other:%d %B}")
+        raise Invalid(f"{which}\n{how}".strip(), suggest=f"{day.isoformat()}|{other.isoformat()}")
+    return _race_accepted(a, day)
 
 
 def _show_race_date(a: Answers) -> str:

@@ -17,7 +17,7 @@ from bot.handlers.today import on_plan, on_today
 from bot.runtime import App
 from bot.turn import Turn, TurnHandler, with_turn
 
-PLAN, TODAY, HELP = "plan", "today", "help"
+PLAN, TODAY, HELP, CHANGE = "plan", "today", "help", "settings"
 # Typed without the slash: only words no question takes as an answer ("week" picks the running
 # week in /settings, so only /week counts).
 TYPED_ASIDES = {
@@ -33,6 +33,8 @@ COMMAND_ASIDES = {"plan": PLAN, "week": PLAN, "today": TODAY, "help": HELP}
 COMMANDS = ("plan", "week", "today")  # /help is setup's, which asks `answer_aside` too
 
 PLAN_AFTER_SETUP = "Your plan comes when setup is done — {left} left. First:"
+SETTINGS_AFTER_SETUP = "/settings works once setup is done — {left} left. First:"
+SETTINGS_AT_SUMMARY = "Before you confirm, Edit changes any answer:"
 PLAN_AFTER_CONFIRM = "Your plan comes as soon as you confirm your answers:"
 BACK_TO_IT = "Now, where we were:"
 
@@ -91,16 +93,19 @@ async def answer_aside(turn: Turn, aside: str) -> None:
     step = turn.dialog.step
     if aside == HELP:
         await turn.say(_help_line(step))
-    elif turn.runner.onboarded:
+    elif turn.runner.onboarded and aside != CHANGE:
         # /settings or /start again: the plan there is, then back to the question.
         await _inner(on_plan if aside == PLAN else on_today)(turn)
         await turn.say(BACK_TO_IT)
     else:
         left = questions_left(turn.dialog.answers)
-        if left == 0:
+        count = "1 question" if left == 1 else f"{left} questions"
+        if aside == CHANGE:
+            text = SETTINGS_AFTER_SETUP.format(left=count) if left else SETTINGS_AT_SUMMARY
+            await turn.say(text)
+        elif left == 0:
             await turn.say(PLAN_AFTER_CONFIRM)
         else:
-            count = "1 question" if left == 1 else f"{left} questions"
             await turn.say(PLAN_AFTER_SETUP.format(left=count))
     await ask(turn)
 

@@ -18,7 +18,7 @@ from bot.dialog.engine import (
 )
 from bot.dialog.question import norm
 from bot.dialog.state import EDIT, SETTINGS, Dialog, Flow
-from bot.handlers.asides import HELP, answer_aside, aside_of, in_question
+from bot.handlers.asides import CHANGE, HELP, answer_aside, aside_of, in_question
 from bot.handlers.data import answer_delete
 from bot.handlers.filters import PRIVATE
 from bot.handlers.pause import answer_pause
@@ -49,9 +49,15 @@ async def on_start(turn: Turn) -> None:
     await ask(turn)
 
 
-@with_turn(needs_plan=True)
+@with_turn()
 async def on_settings(turn: Turn) -> None:
-    """Ask which answer of the setup to change."""
+    """Ask which answer of the setup to change; in the middle of setup, the question again."""
+    if not turn.runner.onboarded:
+        if in_question(turn):
+            await answer_aside(turn, CHANGE)
+        else:
+            await turn.say(texts.NO_PLAN_YET)
+        return
     turn.dialog = settings_dialog(turn.runner)
     await turn.save_dialog()
     await ask(turn)

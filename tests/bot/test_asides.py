@@ -80,6 +80,22 @@ async def test_at_the_summary_the_plan_comes_after_confirming(coach: Coach):
     assert texts.SETUP_DONE in coach.texts()
 
 
+async def test_settings_mid_setup_says_when_and_asks_again(coach: Coach):
+    for answer in WEEK:
+        await coach.send(answer)
+    await coach.send("/settings")
+    assert coach.texts()[-2] == "/settings works once setup is done — 7 questions left. First:"
+    assert coach.last().startswith("Now your usual running week")
+    for answer in (WORKED_WEEK, "2", "25", "either", "none", "UTC", "none"):
+        await coach.send(answer)
+    await coach.send("/settings")
+    assert coach.texts()[-2] == "Before you confirm, Edit changes any answer:"
+    assert coach.last().startswith("Here's what I have")
+    await coach.send("/cancel")
+    await coach.send("/settings")
+    assert coach.last() == texts.NO_PLAN_YET
+
+
 async def test_in_settings_plan_shows_the_week_then_the_question_again(coach: Coach):
     await coach.onboard_typing()
     await coach.send("/settings")

@@ -150,3 +150,19 @@ async def test_the_worked_week_with_off_days_preferred(coach: Coach):
     for answer in AFTER:
         await coach.send(answer)
     assert "Fri" in await plan_days(coach)
+
+
+async def test_a_settings_week_without_its_free_day_asks_again(coach: Coach):
+    for answer in ("/start", "no race", f"{RUN_DAYS_ONLY}, Sat off", "2", "25", "days off"):
+        await coach.send(answer)
+    for answer in AFTER:
+        await coach.send(answer)
+    assert "Sat" in await plan_days(coach)
+    await coach.send("/settings")
+    await coach.tap("Running week")
+    await coach.send("Sat rest")
+    assert coach.last().startswith(FREE_Q)
+    await coach.send("thu")
+    kinds = await week_kinds(coach)
+    assert kinds[3] is DayKind.OFF and kinds[5] is DayKind.REST
+    assert "Thu" in await plan_days(coach)

@@ -130,7 +130,7 @@ async def test_settings_change_to_off_days_asks_for_free_days(coach: Coach):
     seen = len(coach.texts())
     await coach.send("thursday and saturday")
     saved = next(t for t in coach.texts()[seen:] if t.startswith(texts.SETTINGS_SAVED))
-    assert "strength now on" in saved
+    assert "Strength now on Thursday and Saturday" in saved
     assert set(await plan_days(coach)) <= {"Thu", "Sat"}
     # Another setting later does not ask again.
     await coach.send("/settings")

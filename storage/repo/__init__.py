@@ -53,7 +53,15 @@ from storage.repo.runners import (
     runners_by_id,
     save_runner,
 )
-from storage.repo.weeks import record_week_step, set_feel, week_step, week_steps
+from storage.repo.weeks import (
+    pain_between,
+    record_week_step,
+    set_feel,
+    set_level,
+    week_logs,
+    week_step,
+    week_steps,
+)
 from storage.tables import ReminderStatus
 
 # The reminder statuses under their names from before `ReminderStatus` (`repo.PENDING`...).
@@ -92,6 +100,7 @@ __all__ = [
     "get_runner_by_id",
     "get_runner_with_kv",
     "log_session",
+    "pain_between",
     "pain_reports",
     "pending_snooze",
     "record_no_pain",
@@ -107,8 +116,10 @@ __all__ = [
     "session_logs",
     "set_feel",
     "set_kv",
+    "set_level",
     "snooze_reminder",
     "upcoming_reminders",
+    "week_logs",
     "week_numbers",
     "week_step",
     "week_steps",

@@ -14,7 +14,7 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.repo._sql import dialect_insert
-from storage.tables import SessionLog, WeekStep, utcnow
+from storage.tables import PainReport, Runner, SessionLog, WeekStep, utcnow
 
 
 async def record_week_step(
@@ -88,3 +88,46 @@ async def set_feel(
     )
     result = await session.exec(statement)
     return result.first() is not None
+
+
+async def week_logs(
+    session: AsyncSession, *, runner_id: int, first: dt.date, last: dt.date
+) -> Sequence[SessionLog]:
+    """The runner's session log from `first` to `last` (both included), oldest first."""
+    result = await session.exec(
+        select(SessionLog)
+        .where(
+            SessionLog.runner_id == runner_id,
+            col(SessionLog.date) >= first,
+            col(SessionLog.date) <= last,
+        )
+        .order_by(col(SessionLog.date))
+    )
+    return result.all()
+
+
+async def pain_between(
+    session: AsyncSession, *, runner_id: int, start: dt.datetime, end: dt.datetime
+) -> Sequence[PainReport]:
+    """The runner's pain reports from `start` up to (not including) `end`; morning
+    check-ins that said "no pain" are left out."""
+    result = await session.exec(
+        select(PainReport).where(
+            PainReport.runner_id == runner_id,
+            col(PainReport.area) != "none",
+            col(PainReport.created_at) >= start,
+            col(PainReport.created_at) < end,
+        )
+    )
+    return result.all()
+
+
+async def set_level(
+    session: AsyncSession, *, runner_id: int, level: int, stepped_week: dt.date
+) -> None:
+    """Set the runner's level after the step taken at the end of the week `stepped_week`."""
+    await session.exec(
+        update(Runner)
+        .where(col(Runner.id) == runner_id)
+        .values(level=level, last_step_week=stepped_week, updated_at=utcnow())
+    )

@@ -135,3 +135,89 @@ async def test_the_step_is_taken_once_however_often_the_summary_is_composed(db_u
     line = "Next week: one step up — you did both sessions without pain."
     assert all(line in text for text in (first, again, *both))
     assert runner.level == 1
+
+
+# --- how it felt -----------------------------------------------------------------------------
+
+
+async def done_and_felt(coach: Coach, clock: Clock, day: dt.date, feel: str) -> None:
+    """Done typed on the day, then the feel tapped under "How did it feel?"."""
+    await typed_on(coach, clock, day, "done")
+    assert coach.last().startswith("How did it feel?")
+    assert coach.labels() == ["😌 Easy", "👌 About right", "🥵 Hard"]
+    await coach.tap(feel)
+
+
+async def feels(coach: Coach) -> list[tuple[dt.date, str, str | None]]:
+    runner = await stored(coach, 42)
+    assert runner.id is not None
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        logs = await repo.session_logs(db, runner_id=runner.id, since=MONDAY)
+    return [(log.date, log.status, log.feel) for log in logs]
+
+
+async def test_the_feel_is_asked_after_done_and_kept_tapped_or_typed(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        wednesday, sunday = await joined(coach, clock)
+        await done_and_felt(coach, clock, wednesday, "🥵 Hard")
+        assert coach.last() == "Noted: it felt hard."
+        # The question's buttons are gone once answered.
+        question = coach.standin.chats[42][-2]
+        assert question["text"].endswith("→ Hard") and coach.standin.buttons(question) == []
+        # Sunday: done, the question ignored, then "easy" typed right after.
+        await typed_on(coach, clock, sunday, "done")
+        await coach.send("Easy!", 42)
+        assert coach.last() == "Noted: it felt easy."
+        exported = await _exported(coach)
+        assert await feels(coach) == [(wednesday, "done", "hard"), (sunday, "done", "easy")]
+    assert [row["feel"] for row in exported["session_log"]] == ["hard", "easy"]
+
+
+async def _exported(coach: Coach) -> dict[str, object]:
+    runner = await stored(coach, 42)
+    assert runner.id is not None
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        return await repo.export_runner(db, runner_id=runner.id)
+
+
+async def test_a_feel_typed_before_the_session_is_done_is_asked_for_later(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        wednesday, _ = await joined(coach, clock)
+        await typed_on(coach, clock, wednesday, "hard")
+        assert coach.last().startswith("I'll ask how it felt once today's session is marked done")
+        await typed_on(coach, clock, wednesday, "skip")
+        await coach.send("easy", 42)  # a skipped session has no feel either
+        assert coach.last().startswith("I'll ask how it felt once")
+        assert await feels(coach) == [(wednesday, "skipped", None)]
+
+
+async def test_a_hard_week_alone_still_steps_up_but_two_in_a_row_hold(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        for day in await joined(coach, clock):
+            await done_and_felt(coach, clock, day, "🥵 Hard")
+        first = await sunday_summary(coach, clock)
+        runner = await stored(coach, 42)
+        week_two = [d.date for d in plan_for(runner, MONDAY + dt.timedelta(weeks=1)).sessions]
+        assert len(week_two) == 2
+        for day in week_two:
+            await done_and_felt(coach, clock, day, "🥵 Hard")
+        clock.now = at(SUNDAY + dt.timedelta(weeks=1), "19:00")
+        before = len(coach.standin.sent_to(42))
+        await dispatch_due(coach.app, now=clock.now)
+        second = [
+            str(m.get("text", ""))
+            for m in coach.standin.sent_to(42)[before:]
+            if str(m.get("text", "")).startswith("Your week in numbers")
+        ]
+        runner = await stored(coach, 42)
+        assert await steps(coach) == [(MONDAY, 0, 1), (MONDAY + dt.timedelta(weeks=1), 1, 1)]
+    assert "Next week: one step up — you did both sessions without pain." in first
+    assert len(second) == 1
+    assert (
+        "Next week: the same level — you did both sessions, but they felt hard two weeks running."
+        in second[0]
+    )
+    assert runner.level == 1

@@ -16,9 +16,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.episodes import load_episode
 from bot.plans import plan_for
+from core.block import recovery_days
+from core.models import Phase
+from core.phases import phase_on
+from core.planner import HEAVY_EQUIPMENT, week_start_of
 from core.progression import Feel, WeekOutcome, weekly_step
 from storage import repo
-from storage.tables import Runner, SessionLog, SessionLogStatus
+from storage.tables import Runner, SessionLog, SessionLogStatus, runner_profile
 
 # Pause reasons that mean the runner was unwell (/pause illness, "I'm ill").
 ILL_REASONS = frozenset({"illness", "ill", "sick"})
@@ -34,6 +38,22 @@ def _paused_in(runner: Runner, monday: dt.date) -> bool:
     if runner.pause_reason is None:
         return False
     return runner.paused_until is None or runner.paused_until >= monday
+
+
+def block_start(runner: Runner, monday: dt.date) -> dt.date | None:
+    """The Monday the runner's heavy block began, as known at the end of the week starting
+    `monday`: a new block starts the week the off-season does (after a race and its
+    recovery); until then the block counts from the week they joined, as planned so far."""
+    profile = runner_profile(runner)
+    if not profile.available_equipment & HEAVY_EQUIPMENT:
+        return runner.heavy_block_start
+    recovery = recovery_days(profile.goal)
+    following = monday + WEEK
+    if phase_on(following, profile.race_date, recovery) is not Phase.OFF_SEASON:
+        return runner.heavy_block_start
+    if phase_on(monday, profile.race_date, recovery) is not Phase.OFF_SEASON:
+        return following  # the off-season starts next week, and the block with it
+    return runner.heavy_block_start or week_start_of(runner.created_at.date())
 
 
 async def week_outcome(db: AsyncSession, runner: Runner, monday: dt.date) -> WeekOutcome:
@@ -84,7 +104,8 @@ async def end_of_week(
 ) -> str:
     """Take the step at the end of the week starting `monday` (once) and set the runner's
     level; the summary's line for it ("Next week: one step up — ..."). `runner` gets the new
-    level too, so next week's plan is drawn at it."""
+    level too, so next week's plan is drawn at it. The first week and the heavy block's start
+    are stored then too, so the plan no longer counts them from the joining week."""
     assert runner.id is not None
     taken = await repo.week_step(db, runner_id=runner.id, week_start=monday)
     if taken is not None:
@@ -104,6 +125,16 @@ async def end_of_week(
     if not recorded:  # another dispatcher took it a moment ago: its line stands
         taken = await repo.week_step(db, runner_id=runner.id, week_start=monday)
         return taken.reason if taken is not None else step.reason
-    await repo.set_level(db, runner_id=runner.id, level=step.level, stepped_week=monday)
+    first = runner.first_week or week_start_of(runner.created_at.date())
+    block = block_start(runner, monday)
+    await repo.set_level(
+        db,
+        runner_id=runner.id,
+        level=step.level,
+        stepped_week=monday,
+        heavy_block_start=block,
+        first_week=first,
+    )
     runner.level, runner.last_step_week = step.level, monday
+    runner.first_week, runner.heavy_block_start = first, block
     return step.reason

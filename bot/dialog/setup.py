@@ -48,16 +48,20 @@ from bot.dialog.week import (
 )
 from bot.dialog.zones import accept_timezone, ask_timezone
 from core.answers import Option, match_option, read_number, yes_no
+from core.block import recovery_days
 from core.dates import DateParseError, day_first, read_date
 from core.models import (
     WEEKDAY_NAMES,
     BodyArea,
     Equipment,
     Goal,
+    LiftingExperience,
+    Phase,
     PlacementPreference,
     Profile,
     Week,
 )
+from core.phases import phase_on
 from storage.tables import day_from_json, day_to_json
 
 # --- goal -------------------------------------------------------------------------------------
@@ -162,6 +166,7 @@ def _race_accepted(a: Answers, day: dt.date, note: str = "") -> Accepted:
 
 def _accept_race_date(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
     said = yes_no(raw)
+    a = {**a, RACE_DATE_ON: c.today.isoformat()}  # the day it was said (the lifting question)
     if c.suggested is not None:  # "Just to be sure: Tuesday 5 January 2027?"
         offered, _, swapped = c.suggested.partition("|")
         if said is True:
@@ -286,6 +291,86 @@ def _accept_placement(raw: str, pressed: bool, a: Answers, c: Context) -> Accept
     return Accepted({**a, "placement": value}, PLACEMENT_LABELS[value])
 
 
+# --- lifting experience (asked once, off-season with dumbbells or a gym) ---------------------
+
+RACE_DATE_ON = "race_date_on"  # the day the race date was answered: is it off-season then?
+HEAVY_KIT = frozenset({Equipment.DUMBBELLS.value, Equipment.GYM.value})
+LIFTING_LABELS = {
+    LiftingExperience.NEW.value: "New to lifting",
+    LiftingExperience.SOME.value: "Some",
+    LiftingExperience.EXPERIENCED.value: "Experienced",
+}
+LIFTING_SYNONYMS = {
+    "new": "new",
+    "beginner": "new",
+    "never": "new",
+    "never lifted": "new",
+    "none": "new",
+    "no": "new",
+    "not really": "new",
+    "a bit": "some",
+    "a little": "some",
+    "some experience": "some",
+    "intermediate": "some",
+    "a few months": "some",
+    "lots": "experienced",
+    "a lot": "experienced",
+    "advanced": "experienced",
+    "years": "experienced",
+    "very": "experienced",
+    "yes": "experienced",
+}
+ASK_LIFTING = (
+    "How much lifting have you done? The heavy sessions start from there: new lifters get "
+    "a few technique weeks first."
+)
+HINT_LIFTING = "Tap a button, or type new, some or experienced."
+LIFTING_OPTIONS = [
+    replace(o, yes=False) if o.value == LiftingExperience.NEW.value else o
+    for o in options(LIFTING_LABELS, LIFTING_SYNONYMS)
+]
+
+
+def lifting_applies(a: Answers) -> bool:
+    """The lifting question is asked: off-season (no race, or a race beyond the build) with
+    dumbbells or a gym. The off-season is judged on the day the race date was answered."""
+    if not HEAVY_KIT & set(a.get("equipment") or ()):
+        return False
+    race = a.get("race_date")
+    if a.get("goal") == Goal.NONE.value or race is None:
+        return True  # no race, or no date yet: off-season
+    said_on = a.get(RACE_DATE_ON)
+    if said_on is None:  # a saved race date (settings): not asked again
+        return False
+    goal = Goal(a["goal"])
+    day = dt.date.fromisoformat(said_on)
+    return phase_on(day, dt.date.fromisoformat(race), recovery_days(goal)) is Phase.OFF_SEASON
+
+
+def _ask_lifting(a: Answers, c: Context) -> Prompt:
+    buttons = [Button(label, value) for value, label in LIFTING_LABELS.items()]
+    return Prompt(ASK_LIFTING, rows(buttons, 3))
+
+
+def _accept_lifting(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    value = resolve(raw, pressed, LIFTING_OPTIONS, c, HINT_LIFTING).value
+    return Accepted({**a, "lifting": value}, LIFTING_LABELS[value])
+
+
+def _show_lifting(a: Answers) -> str:
+    value = a.get("lifting")
+    return LIFTING_LABELS.get(str(value), "not asked")
+
+
+def _shown(key: str, a: Answers) -> bool:
+    """The answer is part of the summary and the edit menu."""
+    if key == "race_date":
+        return a.get("goal") != Goal.NONE.value
+    if key == "lifting":
+        return a.get("lifting") is not None
+    return True
+
+
 # --- the questions in order -------------------------------------------------------------------
 
 SETUP_QUESTIONS: dict[str, Question] = {
@@ -316,6 +401,7 @@ SETUP_QUESTIONS: dict[str, Question] = {
             lambda a: PLACEMENT_LABELS[a["placement"]],
         ),
         Question("equipment", "Equipment", ask_equipment, accept_equipment, show_equipment),
+        Question("lifting", "Lifting experience", _ask_lifting, _accept_lifting, _show_lifting),
         Question(
             "timezone", "Time zone", ask_timezone, accept_timezone, lambda a: str(a["timezone"])
         ),
@@ -337,6 +423,7 @@ TOP_LEVEL = (
     "minutes",
     "placement",
     "equipment",
+    "lifting",
     "timezone",
     "niggles",
 )
@@ -346,6 +433,8 @@ def first_missing(a: Answers) -> str | None:
     """The next question to ask, or None when every answer is in."""
     for key in TOP_LEVEL:
         if key == "race_date" and a.get("goal") == Goal.NONE.value:
+            continue
+        if key == "lifting" and not lifting_applies(a):
             continue
         if key == "week" and "week" not in a and a.get("week_mode") == DAY_BY_DAY:
             days = a.get("week_days", [])
@@ -374,7 +463,7 @@ def questions_left(a: Answers) -> int:
 def summary(a: Answers) -> str:
     lines = [texts.SUMMARY_TITLE]
     for key in TOP_LEVEL:
-        if key == "race_date" and a.get("goal") == Goal.NONE.value:
+        if not _shown(key, a):
             continue
         q = SETUP_QUESTIONS[key]
         lines.append(f"• {q.label}: {q.show(a)}")
@@ -382,7 +471,7 @@ def summary(a: Answers) -> str:
 
 
 def pick_prompt(a: Answers, text: str) -> Prompt:
-    keys = [k for k in TOP_LEVEL if not (k == "race_date" and a.get("goal") == Goal.NONE.value)]
+    keys = [k for k in TOP_LEVEL if _shown(k, a)]
     return Prompt(text, rows([Button(SETUP_QUESTIONS[k].label, k) for k in keys], 2))
 
 
@@ -398,6 +487,8 @@ def forget(a: Answers, key: str) -> Answers:
             kept[BASE] = a["week"]
     if key == "goal" and a.get("race_date") is None:
         drop.add("race_date")  # from "no race" to a race: its date must be asked
+    if key in ("equipment", "goal", "race_date") and a.get("lifting") is None:
+        drop.add("lifting")  # never answered: asked if the new answer calls for it
     return {**{k: v for k, v in a.items() if k not in drop}, **kept}
 
 
@@ -411,6 +502,7 @@ def profile_of(a: Answers) -> Profile:
         placement=PlacementPreference(a["placement"]),
         equipment=frozenset(Equipment(e) for e in a["equipment"]),
         niggles=frozenset(BodyArea(n) for n in a["niggles"]),
+        lifting=LiftingExperience(a["lifting"]) if a.get("lifting") else None,
     )
 
 
@@ -431,6 +523,8 @@ def answers_of(profile: Profile, week: Week, timezone: str) -> Answers:
         "timezone": timezone,
         "niggles": [n for n in AREA_BUTTONS if BodyArea(n) in profile.niggles],
         FREE_DAYS: [],  # asked again only when the week or the preference changes
+        # Asked once: a saved runner has answered it, or it did not apply (None).
+        "lifting": profile.lifting.value if profile.lifting else None,
     }
 
 
@@ -458,6 +552,8 @@ def pick(raw: str) -> str | None:
         "race date": "race_date",
         "placement": "placement",
         "where": "placement",
+        "lifting": "lifting",
+        "experience": "lifting",
     }
     if said in synonyms:
         return synonyms[said]

@@ -123,11 +123,21 @@ async def pain_between(
 
 
 async def set_level(
-    session: AsyncSession, *, runner_id: int, level: int, stepped_week: dt.date
+    session: AsyncSession,
+    *,
+    runner_id: int,
+    level: int,
+    stepped_week: dt.date,
+    heavy_block_start: dt.date | None = None,
+    first_week: dt.date | None = None,
 ) -> None:
-    """Set the runner's level after the step taken at the end of the week `stepped_week`."""
+    """Set the runner's level after the step taken at the end of the week `stepped_week`,
+    with the heavy block's start and the first week when they are (newly) known."""
+    values: dict[str, Any] = {"level": level, "last_step_week": stepped_week}
+    if heavy_block_start is not None:
+        values["heavy_block_start"] = heavy_block_start
+    if first_week is not None:
+        values["first_week"] = first_week
     await session.exec(
-        update(Runner)
-        .where(col(Runner.id) == runner_id)
-        .values(level=level, last_step_week=stepped_week, updated_at=utcnow())
+        update(Runner).where(col(Runner.id) == runner_id).values(**values, updated_at=utcnow())
     )

@@ -80,8 +80,11 @@ async def _outcomes(
     scored = [p.score for p in pains if p.score > 0]
     episode = await load_episode(db, runner)
     paused = _paused_in(runner, monday)
+    # Sessions planned before the runner joined are not theirs to have missed.
+    joined_on = runner.created_at.astimezone(zone).date()
+    planned = [d for d in plan_for(runner, monday).sessions if d.date >= joined_on]
     outcome = WeekOutcome(
-        planned=len(plan_for(runner, monday).sessions),
+        planned=len(planned),
         done=sum(log.status == SessionLogStatus.DONE for log in this),
         skipped=sum(log.status == SessionLogStatus.SKIPPED for log in this),
         pain_reports=len(scored),
@@ -92,7 +95,7 @@ async def _outcomes(
         escalated=any(p.red_flag for p in pains) or (episode is not None and episode.escalated),
     )
     previous = WeekOutcome(
-        planned=len(plan_for(runner, monday - WEEK).sessions),
+        planned=len([d for d in plan_for(runner, monday - WEEK).sessions if d.date >= joined_on]),
         done=sum(log.status == SessionLogStatus.DONE for log in before),
         feels=_feels(before),
     )

@@ -145,7 +145,11 @@ async def begin_turn(update: Update, context: Ctx, db: AsyncSession, replies: Re
         runner, stored = found
     else:  # first contact
         runner = await repo.get_or_create_runner(
-            db, telegram_user_id=user.id, chat_id=chat.id, first_name=user.first_name or ""
+            db,
+            telegram_user_id=user.id,
+            chat_id=chat.id,
+            first_name=user.first_name or "",
+            now=runtime(context).clock(),
         )
         stored = await repo.get_kv(db, namespace=DIALOG, key=str(user.id))
     dialog = load_dialog(stored, user_id=user.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -73,9 +74,15 @@ MAX_FIRST_NAME = 64
 
 
 async def get_or_create_runner(
-    session: AsyncSession, *, telegram_user_id: int, chat_id: int, first_name: str
+    session: AsyncSession,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    first_name: str,
+    now: dt.datetime | None = None,
 ) -> Runner:
-    """The runner for this Telegram user, created on first contact (safe under races).
+    """The runner for this Telegram user, created on first contact (safe under races);
+    `now` (the caller's clock) is when they joined: their first week counts from it.
 
     The name is cut to `MAX_FIRST_NAME` characters (Telegram's own limit): a forged update
     cannot make the row, every export and every greeting a megabyte long.
@@ -83,7 +90,7 @@ async def get_or_create_runner(
     runner = await get_runner(session, telegram_user_id=telegram_user_id)
     if runner is not None:
         return runner
-    now = utcnow()
+    now = now or utcnow()
     values = {
         **_new_runner_defaults(),
         "telegram_user_id": telegram_user_id,

@@ -221,3 +221,15 @@ async def test_a_hard_week_alone_still_steps_up_but_two_in_a_row_hold(db_url):
         in second[0]
     )
     assert runner.level == 1
+
+
+async def test_sessions_before_the_runner_joined_are_not_counted_as_missed(db_url):
+    thursday = MONDAY + dt.timedelta(days=3)
+    clock = Clock(at(thursday, "08:00"))  # joins after Wednesday's session
+    async with coach_at(db_url, clock) as coach:
+        await onboard(coach, 42, LONDON)
+        await typed_on(coach, clock, SUNDAY, "done")
+        summary = await sunday_summary(coach, clock)
+        runner = await stored(coach, 42)
+    assert "Next week: one step up — you did your session without pain." in summary
+    assert runner.level == 1

@@ -450,11 +450,13 @@ def first_missing(a: Answers) -> str | None:
 
 def questions_left(a: Answers) -> int:
     """How many of setup's questions are still to answer, the current one included (a race
-    date counts once a race is chosen)."""
+    date counts once a race is chosen, the lifting question once it applies)."""
     left = 0
     for key in TOP_LEVEL:
         if key == "race_date" and a.get("goal") in (None, Goal.NONE.value):
             continue
+        if key == "lifting" and not lifting_applies(a):
+            continue  # counted once the equipment answer makes it apply
         if key not in a:
             left += 1
     return left

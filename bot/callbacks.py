@@ -8,7 +8,7 @@ they are (`q:goal:5k`, `t:z30:2026-11-27`, ...). Telegram allows 64 bytes of dat
 | kind | data | handled in |
 |---|---|---|
 | `DialogAnswer` | `q:<step>:<value>` | `bot/handlers/setup.py` |
-| `TodayPress` | `t:<action>:<date>` | `bot/handlers/today.py` |
+| `TodayPress` | `t:<action, or feel: easy, right, hard>:<date>` | `bot/handlers/today.py` |
 | `ChangePress` | `c:<done, skipped or keep>:<date>` | `bot/handlers/today.py` |
 | `PlanDayPress` | `d:<date>` | `bot/handlers/today.py` |
 | `FollowupPress` | `f:<score, seen or new>:<date asked>` | `bot/handlers/pain.py` |
@@ -65,6 +65,10 @@ class TodayAction(StrEnum):
     NO_PAIN = "ok"  # the morning check-in's "no pain"
     PAIN = "pain"
     CARRY_ON = "carryon"  # "no" to "shall we do the pain check?"
+    # "How did it feel?" after Done (the values are core.progression.Feel's, shortened)
+    FEEL_EASY = "easy"
+    FEEL_RIGHT = "right"
+    FEEL_HARD = "hard"
 
 
 @dataclass(frozen=True)

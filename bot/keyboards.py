@@ -84,6 +84,19 @@ def today(day: dt.date, recorded: str | None = None) -> InlineKeyboardMarkup:
     )
 
 
+def feel(day: dt.date) -> InlineKeyboardMarkup:
+    """Under "How did it feel?", after a session is marked done (optional: it can be ignored)."""
+    return markup(
+        [
+            [
+                ("😌 Easy", _today(TodayAction.FEEL_EASY, day)),
+                ("👌 About right", _today(TodayAction.FEEL_RIGHT, day)),
+                ("🥵 Hard", _today(TodayAction.FEEL_HARD, day)),
+            ]
+        ]
+    )
+
+
 def change_recorded(day: dt.date, to: str, recorded: str) -> InlineKeyboardMarkup:
     """Before a recorded session's status changes: change it to `to`, or keep `recorded`."""
     return markup(

@@ -16,8 +16,8 @@ def plan_for(runner: Runner, week_start: dt.date) -> Plan:
     """The week's plan as the runner sees it in /plan and in their reminders: with an open
     pain episode, as its restrictions allow (sore areas spared, running paused...).
 
-    The heavy block and the first week are counted from the week the runner joined, until
-    the runner's own block start and lifting experience are stored (docs/coaching.md). The
+    The heavy block and the first week are counted from the runner's stored block start and
+    first week, or from the week they joined until those are stored (docs/coaching.md). The
     week they joined starts on their joining day: the days before it are not planned."""
     joined_on = joining_day(runner)
     joined = week_start_of(joined_on)
@@ -28,8 +28,8 @@ def plan_for(runner: Runner, week_start: dt.date) -> Plan:
         week_start,
         level=runner.level,
         avoid=restrictions.builder_avoid if runner.pain_areas else frozenset(),
-        block_start=joined,
-        first_week=joined,
+        block_start=runner.heavy_block_start or joined,
+        first_week=runner.first_week or joined,
         starts_on=joined_on,
     )
     return adapt_plan(plan, restrictions) if runner.pain_areas else plan

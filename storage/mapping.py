@@ -17,6 +17,7 @@ from core.models import (
     DayKind,
     Equipment,
     Goal,
+    LiftingExperience,
     PlacementPreference,
     Profile,
     Week,
@@ -33,6 +34,7 @@ class ProfileColumns(Protocol):
     placement: str
     equipment: list[str]
     niggles: list[str]
+    lifting_experience: str | None
 
 
 class WeekColumn(Protocol):
@@ -94,6 +96,7 @@ def runner_profile(row: ProfileColumns) -> Profile:
         placement=PlacementPreference(row.placement),
         equipment=frozenset(Equipment(item) for item in row.equipment),
         niggles=frozenset(BodyArea(item) for item in row.niggles),
+        lifting=LiftingExperience(row.lifting_experience) if row.lifting_experience else None,
     )
 
 
@@ -106,4 +109,5 @@ def apply_profile(row: ProfileRow, profile: Profile) -> ProfileRow:
     row.placement = profile.placement.value
     row.equipment = sorted(item.value for item in profile.equipment)
     row.niggles = sorted(item.value for item in profile.niggles)
+    row.lifting_experience = profile.lifting.value if profile.lifting else None
     return row

@@ -151,7 +151,12 @@ class Runner(SQLModel, table=True):
     strength_time: str = "18:00"  # strength on a day without a run
     reminders_off: list[str] = _json(default_factory=list)  # reminder kinds turned off
     reminders_until: dt.date | None = None  # last local date with reminders in the outbox
-    level: int = 0  # progression
+    level: int = 0  # progression (core.progression bounds it)
+    # The heavy block and the weekly step (docs/coaching.md, "Progression", "The heavy block").
+    lifting_experience: str | None = None  # a core.models.LiftingExperience, asked once
+    heavy_block_start: dt.date | None = None  # the Monday the heavy block began
+    first_week: dt.date | None = None  # the Monday of the runner's first week with the coach
+    last_step_week: dt.date | None = None  # the Monday of the last week the level was stepped
     onboarded: bool = False
     active: bool = True  # false once the runner blocked the bot
     paused_until: dt.date | None = None
@@ -185,8 +190,27 @@ class SessionLog(SQLModel, table=True):
     date: dt.date
     session_name: str
     status: str  # a SessionLogStatus
+    feel: str | None = None  # a core.progression.Feel, the optional "How did it feel?"
     created_at: dt.datetime = _created_at()
     updated_at: dt.datetime = _updated_at()
+
+
+class WeekStep(SQLModel, table=True):
+    """The level step taken at the end of a week: one per (runner, week), taken once."""
+
+    __tablename__ = "week_step"
+    __table_args__ = (
+        sa.UniqueConstraint("runner_id", "week_start", name="uq_week_step_runner_week"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk()
+    week_start: dt.date  # the Monday of the week the step was worked out from
+    level_before: int
+    level_after: int
+    reason: str  # the line the weekly summary gave for it
+    outcome: dict[str, Any] = _json(default_factory=dict)  # the core.progression.WeekOutcome
+    created_at: dt.datetime = _created_at()
 
 
 class KeyValue(SQLModel, table=True):

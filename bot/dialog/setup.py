@@ -4,6 +4,7 @@ the next one missing, the summary, the edit menu, and the runner's profile and w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from bot import texts
@@ -17,6 +18,7 @@ from bot.dialog.multiselect import (
     show_equipment,
     show_niggles,
 )
+from bot.dialog.placement import FREE_DAYS, needs_free_days
 from bot.dialog.question import (
     Accepted,
     Answers,
@@ -29,6 +31,7 @@ from bot.dialog.question import (
     options,
     resolve,
     rows,
+    short,
 )
 from bot.dialog.week import (
     BASE,
@@ -45,16 +48,20 @@ from bot.dialog.week import (
 )
 from bot.dialog.zones import accept_timezone, ask_timezone
 from core.answers import Option, match_option, read_number, yes_no
-from core.dates import DateParseError, read_date
+from core.block import recovery_days
+from core.dates import DateParseError, day_first, read_date
 from core.models import (
     WEEKDAY_NAMES,
     BodyArea,
     Equipment,
     Goal,
+    LiftingExperience,
+    Phase,
     PlacementPreference,
     Profile,
     Week,
 )
+from core.phases import phase_on
 from storage.tables import day_from_json, day_to_json
 
 # --- goal -------------------------------------------------------------------------------------
@@ -124,35 +131,81 @@ def _ask_race_date(a: Answers, c: Context) -> Prompt:
     return Prompt(texts.ASK_RACE_DATE, ((Button("No date yet", NO_DATE),),))
 
 
-NO_DATE_WORDS = {"no date", "no date yet", "none", "not sure", "dunno", "don't know", "tbc"}
+NO_DATE_WORDS = {
+    "no date",
+    "no date yet",
+    "none",
+    "not sure",
+    "dunno",
+    "don't know",
+    "tbc",
+    "not yet",
+    "no race date",
+}
+# How an ambiguous numeric date was read, said with the echo (docs/understanding.md, "Dates").
+READ_DAY_FIRST_GUESS = (
+    "I read {typed} day first, as most of the world writes it; I don't know your time zone yet."
+)
+READ_BY_ZONE = "I read {typed} {order} first, as dates are written in {zone}."
+NUMERIC_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?")
+READ_OTHER_WAY = "I read {typed} as {date}: the other way round it has already passed."
+
+
+def _race_day(day: dt.date, today: dt.date) -> str | None:
+    """Why a race date can't be used (the hint), or None."""
+    if day < today:
+        return texts.RACE_IN_PAST
+    if day > today + dt.timedelta(days=730):
+        return texts.RACE_TOO_FAR
+    return None
+
+
+def _race_accepted(a: Answers, day: dt.date, note: str = "") -> Accepted:
+    return Accepted({**a, "race_date": day.isoformat()}, f"{day:%A %d %B %Y}", note=note)
 
 
 def _accept_race_date(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
     said = yes_no(raw)
-    if c.suggested is not None:  # "Did you mean Tuesday 5 January 2027?"
+    a = {**a, RACE_DATE_ON: c.today.isoformat()}  # the day it was said (the lifting question)
+    if c.suggested is not None:  # "Just to be sure: Tuesday 5 January 2027?"
+        offered, _, swapped = c.suggested.partition("|")
         if said is True:
-            day = dt.date.fromisoformat(c.suggested)
-            return Accepted({**a, "race_date": day.isoformat()}, f"{day:%A %d %B %Y}")
+            return _race_accepted(a, dt.date.fromisoformat(offered))
+        if said is False and swapped:  # no: the other reading of the same digits
+            return _race_accepted(a, dt.date.fromisoformat(swapped))
         if said is False:
             raise Invalid(texts.RACE_DATE_SPELL_IT)
     if raw == NO_DATE or norm(raw) in NO_DATE_WORDS or said is False:
         return Accepted({**a, "race_date": None}, "No date yet")
+    zone = a.get("timezone")
     try:
-        reading = read_date(raw, c.today, a.get("timezone"))
+        reading = read_date(raw, c.today, zone)
     except DateParseError:
         raise Invalid(texts.HINT_RACE_DATE) from None
     day = reading.date
-    if day < c.today:
-        raise Invalid(texts.RACE_IN_PAST)
-    if day > c.today + dt.timedelta(days=730):
-        raise Invalid(texts.RACE_TOO_FAR)
-    if reading.ambiguous and reading.alternative is not None:
-        other = reading.alternative
-        raise Invalid(
-            texts.RACE_DATE_WHICH.format(date=f"{day:%A %d %B %Y}", other=f"{other:%d %B}"),
-            suggest=day.isoformat(),
+    other = reading.alternative if reading.ambiguous else None
+    typed = short(raw.strip(), 20)
+    problem = _race_day(day, c.today)
+    if other is not None and _race_day(other, c.today) is not None:
+        other = None  # only one reading is a race to come: no need to ask
+    elif problem == texts.RACE_IN_PAST and other is not None:
+        # The digits the other way round are a race to come: that one, said how.
+        return _race_accepted(
+            a, other, READ_OTHER_WAY.format(typed=typed, date=f"{other:%d %B %Y}")
         )
-    return Accepted({**a, "race_date": day.isoformat()}, f"{day:%A %d %B %Y}")
+    if problem is not None:
+        raise Invalid(problem)
+    if other is not None:
+        if not NUMERIC_DATE.fullmatch(raw.strip()):
+            how = ""  # "next friday": this week's or the next, nothing about the order
+        elif zone is None:
+            how = READ_DAY_FIRST_GUESS.format(typed=typed)
+        else:
+            order = "day" if day_first(zone) else "month"
+            how = READ_BY_ZONE.format(typed=typed, order=order, zone=zone)
+        which = texts.RACE_DATE_WHICH.format(date=f"{day:%A %d %B %Y}", other=f"{other:%d %B}")
+        raise Invalid(f"{which}\n{how}".strip(), suggest=f"{day.isoformat()}|{other.isoformat()}")
+    return _race_accepted(a, day)
 
 
 def _show_race_date(a: Answers) -> str:
@@ -238,6 +291,86 @@ def _accept_placement(raw: str, pressed: bool, a: Answers, c: Context) -> Accept
     return Accepted({**a, "placement": value}, PLACEMENT_LABELS[value])
 
 
+# --- lifting experience (asked once, off-season with dumbbells or a gym) ---------------------
+
+RACE_DATE_ON = "race_date_on"  # the day the race date was answered: is it off-season then?
+HEAVY_KIT = frozenset({Equipment.DUMBBELLS.value, Equipment.GYM.value})
+LIFTING_LABELS = {
+    LiftingExperience.NEW.value: "New to lifting",
+    LiftingExperience.SOME.value: "Some",
+    LiftingExperience.EXPERIENCED.value: "Experienced",
+}
+LIFTING_SYNONYMS = {
+    "new": "new",
+    "beginner": "new",
+    "never": "new",
+    "never lifted": "new",
+    "none": "new",
+    "no": "new",
+    "not really": "new",
+    "a bit": "some",
+    "a little": "some",
+    "some experience": "some",
+    "intermediate": "some",
+    "a few months": "some",
+    "lots": "experienced",
+    "a lot": "experienced",
+    "advanced": "experienced",
+    "years": "experienced",
+    "very": "experienced",
+    "yes": "experienced",
+}
+ASK_LIFTING = (
+    "How much lifting have you done? The heavy sessions start from there: new lifters get "
+    "a few technique weeks first."
+)
+HINT_LIFTING = "Tap a button, or type new, some or experienced."
+LIFTING_OPTIONS = [
+    replace(o, yes=False) if o.value == LiftingExperience.NEW.value else o
+    for o in options(LIFTING_LABELS, LIFTING_SYNONYMS)
+]
+
+
+def lifting_applies(a: Answers) -> bool:
+    """The lifting question is asked: off-season (no race, or a race beyond the build) with
+    dumbbells or a gym. The off-season is judged on the day the race date was answered."""
+    if not HEAVY_KIT & set(a.get("equipment") or ()):
+        return False
+    race = a.get("race_date")
+    if a.get("goal") == Goal.NONE.value or race is None:
+        return True  # no race, or no date yet: off-season
+    said_on = a.get(RACE_DATE_ON)
+    if said_on is None:  # a saved race date (settings): not asked again
+        return False
+    goal = Goal(a["goal"])
+    day = dt.date.fromisoformat(said_on)
+    return phase_on(day, dt.date.fromisoformat(race), recovery_days(goal)) is Phase.OFF_SEASON
+
+
+def _ask_lifting(a: Answers, c: Context) -> Prompt:
+    buttons = [Button(label, value) for value, label in LIFTING_LABELS.items()]
+    return Prompt(ASK_LIFTING, rows(buttons, 3))
+
+
+def _accept_lifting(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    value = resolve(raw, pressed, LIFTING_OPTIONS, c, HINT_LIFTING).value
+    return Accepted({**a, "lifting": value}, LIFTING_LABELS[value])
+
+
+def _show_lifting(a: Answers) -> str:
+    value = a.get("lifting")
+    return LIFTING_LABELS.get(str(value), "not asked")
+
+
+def _shown(key: str, a: Answers) -> bool:
+    """The answer is part of the summary and the edit menu."""
+    if key == "race_date":
+        return a.get("goal") != Goal.NONE.value
+    if key == "lifting":
+        return a.get("lifting") is not None
+    return True
+
+
 # --- the questions in order -------------------------------------------------------------------
 
 SETUP_QUESTIONS: dict[str, Question] = {
@@ -268,6 +401,7 @@ SETUP_QUESTIONS: dict[str, Question] = {
             lambda a: PLACEMENT_LABELS[a["placement"]],
         ),
         Question("equipment", "Equipment", ask_equipment, accept_equipment, show_equipment),
+        Question("lifting", "Lifting experience", _ask_lifting, _accept_lifting, _show_lifting),
         Question(
             "timezone", "Time zone", ask_timezone, accept_timezone, lambda a: str(a["timezone"])
         ),
@@ -289,6 +423,7 @@ TOP_LEVEL = (
     "minutes",
     "placement",
     "equipment",
+    "lifting",
     "timezone",
     "niggles",
 )
@@ -299,6 +434,8 @@ def first_missing(a: Answers) -> str | None:
     for key in TOP_LEVEL:
         if key == "race_date" and a.get("goal") == Goal.NONE.value:
             continue
+        if key == "lifting" and not lifting_applies(a):
+            continue
         if key == "week" and "week" not in a and a.get("week_mode") == DAY_BY_DAY:
             days = a.get("week_days", [])
             if days and needs_time(days[-1]) and "start" not in days[-1]:
@@ -306,13 +443,29 @@ def first_missing(a: Answers) -> str | None:
             return f"day{len(days)}"
         if key not in a:
             return key
+        if key == "placement" and needs_free_days(a):
+            return FREE_DAYS  # every day without a run is a rest day: is one free?
     return None
+
+
+def questions_left(a: Answers) -> int:
+    """How many of setup's questions are still to answer, the current one included (a race
+    date counts once a race is chosen, the lifting question once it applies)."""
+    left = 0
+    for key in TOP_LEVEL:
+        if key == "race_date" and a.get("goal") in (None, Goal.NONE.value):
+            continue
+        if key == "lifting" and not lifting_applies(a):
+            continue  # counted once the equipment answer makes it apply
+        if key not in a:
+            left += 1
+    return left
 
 
 def summary(a: Answers) -> str:
     lines = [texts.SUMMARY_TITLE]
     for key in TOP_LEVEL:
-        if key == "race_date" and a.get("goal") == Goal.NONE.value:
+        if not _shown(key, a):
             continue
         q = SETUP_QUESTIONS[key]
         lines.append(f"• {q.label}: {q.show(a)}")
@@ -320,7 +473,7 @@ def summary(a: Answers) -> str:
 
 
 def pick_prompt(a: Answers, text: str) -> Prompt:
-    keys = [k for k in TOP_LEVEL if not (k == "race_date" and a.get("goal") == Goal.NONE.value)]
+    keys = [k for k in TOP_LEVEL if _shown(k, a)]
     return Prompt(text, rows([Button(SETUP_QUESTIONS[k].label, k) for k in keys], 2))
 
 
@@ -328,12 +481,16 @@ def forget(a: Answers, key: str) -> Answers:
     """Drop one answer so that its question is asked again."""
     drop = {key}
     kept: Answers = {}
+    if key in ("week", "placement"):
+        drop.add(FREE_DAYS)  # asked again if the new week or preference needs it
     if key == "week":
         drop |= {"week_mode", "week_days", READING}
         if "week" in a:  # the week as it is: change only the days typed, or Keep
             kept[BASE] = a["week"]
     if key == "goal" and a.get("race_date") is None:
         drop.add("race_date")  # from "no race" to a race: its date must be asked
+    if key in ("equipment", "goal", "race_date") and a.get("lifting") is None:
+        drop.add("lifting")  # never answered: asked if the new answer calls for it
     return {**{k: v for k, v in a.items() if k not in drop}, **kept}
 
 
@@ -347,6 +504,7 @@ def profile_of(a: Answers) -> Profile:
         placement=PlacementPreference(a["placement"]),
         equipment=frozenset(Equipment(e) for e in a["equipment"]),
         niggles=frozenset(BodyArea(n) for n in a["niggles"]),
+        lifting=LiftingExperience(a["lifting"]) if a.get("lifting") else None,
     )
 
 
@@ -366,6 +524,9 @@ def answers_of(profile: Profile, week: Week, timezone: str) -> Answers:
         "equipment": [e for e in EQUIPMENT_LABELS if Equipment(e) in profile.equipment],
         "timezone": timezone,
         "niggles": [n for n in AREA_BUTTONS if BodyArea(n) in profile.niggles],
+        FREE_DAYS: [],  # asked again only when the week or the preference changes
+        # Asked once: a saved runner has answered it, or it did not apply (None).
+        "lifting": profile.lifting.value if profile.lifting else None,
     }
 
 
@@ -393,6 +554,8 @@ def pick(raw: str) -> str | None:
         "race date": "race_date",
         "placement": "placement",
         "where": "placement",
+        "lifting": "lifting",
+        "experience": "lifting",
     }
     if said in synonyms:
         return synonyms[said]

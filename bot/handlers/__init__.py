@@ -7,7 +7,7 @@ who comes back after a restart carries on where they were.
 
 from __future__ import annotations
 
-from bot.handlers import data, guards, pain, pause, reminder_settings, setup, today
+from bot.handlers import asides, data, guards, pain, pause, reminder_settings, setup, today
 from bot.runtime import App
 
 
@@ -24,6 +24,7 @@ def register_handlers(app: App) -> None:
        press nobody handled (answered as a stale button).
     """
     guards.register_gates(app)
+    asides.register(app)  # /plan and /today mid-question, before the plan's own
     today.register(app)
     pain.register(app)
     pause.register(app)

@@ -18,6 +18,7 @@ from bot.dialog.engine import (
 )
 from bot.dialog.question import norm
 from bot.dialog.state import EDIT, SETTINGS, Dialog, Flow
+from bot.handlers.asides import CHANGE, HELP, answer_aside, aside_of, in_question
 from bot.handlers.data import answer_delete
 from bot.handlers.filters import PRIVATE
 from bot.handlers.pause import answer_pause
@@ -48,9 +49,15 @@ async def on_start(turn: Turn) -> None:
     await ask(turn)
 
 
-@with_turn(needs_plan=True)
+@with_turn()
 async def on_settings(turn: Turn) -> None:
-    """Ask which answer of the setup to change."""
+    """Ask which answer of the setup to change; in the middle of setup, the question again."""
+    if not turn.runner.onboarded:
+        if in_question(turn):
+            await answer_aside(turn, CHANGE)
+        else:
+            await turn.say(texts.NO_PLAN_YET)
+        return
     turn.dialog = settings_dialog(turn.runner)
     await turn.save_dialog()
     await ask(turn)
@@ -77,7 +84,11 @@ async def on_cancel(turn: Turn) -> None:
 
 @with_turn()
 async def on_help(turn: Turn) -> None:
-    """List what the coach can do."""
+    """List what the coach can do; in the middle of a question, what it wants, and the
+    question again."""
+    if in_question(turn):
+        await answer_aside(turn, HELP)
+        return
     await turn.say(texts.HELP)
 
 
@@ -99,6 +110,10 @@ async def on_text(turn: Turn) -> None:
             return
     if not in_dialog:
         await outside_dialog(turn, message.text)
+        return
+    aside = aside_of(message.text)
+    if aside is not None and in_question(turn):
+        await answer_aside(turn, aside)  # "plan" typed mid-question: then the question again
         return
     await answer(turn, message.text, pressed=False, message=None)
 

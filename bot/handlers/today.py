@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, pain, texts
@@ -20,6 +21,7 @@ from bot.turn import Turn, message_of, pressed, with_turn
 from core import pain_content as content
 from core.models import PlannedDay
 from core.planner import week_start_of
+from core.progression import Feel
 from core.reminders import snooze_until
 from storage import repo
 
@@ -30,12 +32,36 @@ SNOOZES = {
     TodayAction.SNOOZE_EVENING: "evening",
 }
 
+# "How did it feel?" after Done: each button's feel, as stored (docs/coaching.md, "Progression").
+FEELS = {
+    TodayAction.FEEL_EASY: Feel.EASY,
+    TodayAction.FEEL_RIGHT: Feel.ABOUT_RIGHT,
+    TodayAction.FEEL_HARD: Feel.HARD,
+}
+FEEL_QUESTION = "How did it feel? (Optional: it helps me pitch next week.)"
+FEEL_NOTED = {
+    Feel.EASY: "Noted: it felt easy.",
+    Feel.ABOUT_RIGHT: "Noted: about right.",
+    Feel.HARD: "Noted: it felt hard.",
+}
+FEEL_ECHO = {Feel.EASY: "Easy", Feel.ABOUT_RIGHT: "About right", Feel.HARD: "Hard"}
+FEEL_NOT_DONE = (
+    "I'll ask how it felt once today's session is marked done: tap ✅ Done or type done."
+)
+
 Status = Literal["done", "skipped"]
 # Typed after /today (or any time outside a question): the session button each one presses.
 TYPED = {
     **dict.fromkeys(("done", "did it", "done it", "finished", "i did it"), TodayAction.DONE),
     **dict.fromkeys(("skip", "skipped", "skip it", "skip today"), TodayAction.SKIP),
     **dict.fromkeys(("snooze", "later", "remind me later"), TodayAction.SNOOZE),
+    # The answer to "How did it feel?", typed instead of tapped.
+    **dict.fromkeys(("easy", "felt easy", "it was easy", "too easy"), TodayAction.FEEL_EASY),
+    **dict.fromkeys(
+        ("about right", "just right", "felt about right", "felt right"),
+        TodayAction.FEEL_RIGHT,
+    ),
+    **dict.fromkeys(("hard", "felt hard", "it was hard", "too hard"), TodayAction.FEEL_HARD),
 }
 
 
@@ -116,7 +142,8 @@ async def on_today(turn: Turn) -> None:
 
 
 async def on_typed(turn: Turn, action: TodayAction) -> None:
-    """ "done", "skip" or "snooze" typed: as the button under today's session."""
+    """ "done", "skip", "snooze" or a feel ("easy", "hard") typed: as the button under
+    today's session (or under "How did it feel?")."""
     day = turn.today()
     entry = await _entry(turn, day)
     if entry is None:
@@ -125,7 +152,25 @@ async def on_typed(turn: Turn, action: TodayAction) -> None:
     if action is TodayAction.SNOOZE:
         await _offer_snooze(turn, day)
         return
+    if action in FEELS:
+        await _feel(turn, day, FEELS[action], message=None)
+        return
     await _record(turn, entry, "done" if action is TodayAction.DONE else "skipped")
+
+
+async def _feel(turn: Turn, day: dt.date, feel: Feel, *, message: Message | None) -> None:
+    """Note how the day's session felt; only a session marked done has a feel."""
+    found = await recorded(turn, day)
+    if found is None or found[0] != "done":
+        await turn.answer_query()
+        await turn.say(FEEL_NOT_DONE)
+        return
+    await repo.set_feel(
+        turn.db, runner_id=runner_id(turn.runner), day=day, feel=feel.value, now=turn.clock()
+    )
+    await turn.answer_query(FEEL_NOTED[feel])
+    await turn.close_prompt(message, FEEL_ECHO[feel])
+    await turn.say(FEEL_NOTED[feel])
 
 
 async def _entry(turn: Turn, day: dt.date) -> PlannedDay | None:
@@ -167,6 +212,8 @@ async def _record(turn: Turn, entry: PlannedDay, status: Status) -> None:
     note = texts.LOGGED_DONE if status == "done" else texts.LOGGED_SKIPPED
     await turn.answer_query(note)
     await turn.say(note)
+    if status == "done":
+        await turn.say(FEEL_QUESTION, keyboards.feel(entry.date))
 
 
 async def _write(turn: Turn, entry: PlannedDay, status: Status) -> None:
@@ -216,6 +263,9 @@ async def on_today_button(turn: Turn) -> None:
         await turn.answer_query()
         await _offer_snooze(turn, day)
         return
+    if action in FEELS:
+        await _feel(turn, day, FEELS[action], message=message)
+        return
     if action in SNOOZES:
         found = await recorded(turn, day)
         if found is not None:
@@ -260,6 +310,8 @@ async def on_change_button(turn: Turn) -> None:
     await _write(turn, entry, "done" if press.change is Change.DONE else "skipped")
     await turn.close_prompt(message, f"Marked {press.change.value}")
     await turn.say(texts.CHANGED_RECORDED.format(to=press.change.value))
+    if press.change is Change.DONE:
+        await turn.say(FEEL_QUESTION, keyboards.feel(entry.date))
 
 
 def register(app: App) -> None:

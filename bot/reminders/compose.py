@@ -16,6 +16,7 @@ from telegram import InlineKeyboardMarkup
 from bot import keyboards, texts
 from bot.episodes import followup_prompt, load_episode
 from bot.plans import plan_for, reminder_settings, restrictions_for
+from bot.progress import end_of_week
 from bot.render import TELEGRAM_LIMIT, render_overview, run_label, session_lines
 from bot.runtime import App, runtime
 from core import pain_content
@@ -104,6 +105,9 @@ async def _weekly(app: App, runner: Runner, sunday: dt.date) -> str:
         stats = await repo.week_numbers(db, runner_id=runner.id, monday=monday)
         streak = await weeks_streak(db, runner, monday)
     planned = len(plan_for(runner, monday).sessions)
+    # The week's level step, taken once, before next week is drawn (bot/progress.py).
+    async with runtime(app).sessions() as db, db.begin():
+        step = await end_of_week(db, runner, monday, now=runtime(app).clock())
     summary = texts.WEEKLY_SUMMARY.format(
         done=stats["done"],
         planned=planned,
@@ -116,7 +120,7 @@ async def _weekly(app: App, runner: Runner, sunday: dt.date) -> str:
     upcoming = render_overview(
         plan_for(runner, monday + dt.timedelta(days=7)), hint=texts.WEEKLY_DAYS_HINT
     )
-    return _fit(f"{summary}\n\n{texts.WEEKLY_NEXT}\n\n{upcoming}")
+    return _fit(f"{summary}\n{step}\n\n{texts.WEEKLY_NEXT}\n\n{upcoming}")
 
 
 async def weeks_streak(db: AsyncSession, runner: Runner, monday: dt.date) -> int:

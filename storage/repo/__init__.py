@@ -8,7 +8,8 @@ They flush but never commit: the caller owns the transaction, one per update or 
 One module per aggregate; every public name is importable from `storage.repo`:
 `runners` (runners, and erasing one), `plans` (plans and the session log), `reminders` (the
 outbox as the scheduler fills it), `dispatch` (the outbox as a dispatcher drains it), `pain`
-(pain reports and check-ins), `kv` (the key-value store), `export` (a runner's own data).
+(pain reports and check-ins), `weeks` (the weekly step and how sessions felt), `kv` (the
+key-value store), `export` (a runner's own data).
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ from storage.repo.runners import (
     runners_by_id,
     save_runner,
 )
+from storage.repo.weeks import (
+    pain_between,
+    record_week_step,
+    set_feel,
+    set_level,
+    week_logs,
+    week_step,
+    week_steps,
+)
 from storage.tables import ReminderStatus
 
 # The reminder statuses under their names from before `ReminderStatus` (`repo.PENDING`...).
@@ -90,9 +100,11 @@ __all__ = [
     "get_runner_by_id",
     "get_runner_with_kv",
     "log_session",
+    "pain_between",
     "pain_reports",
     "pending_snooze",
     "record_no_pain",
+    "record_week_step",
     "reminder_still_claimed",
     "replace_reminders",
     "runners_by_id",
@@ -102,8 +114,13 @@ __all__ = [
     "schedule_followup",
     "session_log",
     "session_logs",
+    "set_feel",
     "set_kv",
+    "set_level",
     "snooze_reminder",
     "upcoming_reminders",
+    "week_logs",
     "week_numbers",
+    "week_step",
+    "week_steps",
 ]

@@ -8,7 +8,15 @@ from typing import Any
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import KeyValue, PainReport, PlanRow, Reminder, Runner, SessionLog
+from storage.tables import (
+    KeyValue,
+    PainReport,
+    PlanRow,
+    Reminder,
+    Runner,
+    SessionLog,
+    WeekStep,
+)
 
 
 def _row(row: SQLModel) -> dict[str, Any]:
@@ -27,6 +35,7 @@ async def export_runner(session: AsyncSession, *, runner_id: int) -> dict[str, A
         ("session_log", SessionLog),
         ("reminders", Reminder),
         ("pain_reports", PainReport),
+        ("week_steps", WeekStep),  # the level's step at the end of each week
     ):
         rows = await session.exec(select(table).where(table.runner_id == runner_id))
         tables[name] = [_row(r) for r in rows.all()]

@@ -81,7 +81,8 @@ async def get_or_create_runner(
     first_name: str,
     now: dt.datetime | None = None,
 ) -> Runner:
-    """The runner for this Telegram user, created on first contact (safe under races).
+    """The runner for this Telegram user, created on first contact (safe under races);
+    `now` (the caller's clock) is when they joined: their first week counts from it.
 
     The name is cut to `MAX_FIRST_NAME` characters (Telegram's own limit): a forged update
     cannot make the row, every export and every greeting a megabyte long. `now` (the
@@ -134,7 +135,7 @@ async def delete_runner(
     # user or chat id, whatever its namespace.
     user_key, chat_key = str(runner.telegram_user_id), str(runner.chat_id)
     await session.exec(delete(KeyValue).where(col(KeyValue.key).in_({user_key, chat_key})))
-    # plan, session_log, reminder and pain_report go with ON DELETE CASCADE.
+    # plan, session_log, reminder, pain_report and week_step go with ON DELETE CASCADE.
     await session.exec(delete(Runner).where(col(Runner.id) == runner_id))
     session.expunge(runner)
     return True

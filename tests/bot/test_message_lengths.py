@@ -25,6 +25,7 @@ GYM_SETUP = (
     "45",
     "after runs",
     "gym",
+    "some",  # lifting experience: off-season with a gym
     "Europe/London",
     "none",
     "yes",

@@ -127,7 +127,9 @@ async def test_typed_answers_accept_synonyms_and_any_case(coach: Coach):
         "three",
         "30 minutes",
         "Days off",
+        "keep",  # Mon and Fri are rest: asked whether one is free, and kept as rest
         "band, dumbbells",
+        "A bit",  # lifting experience: off-season (the race is 21 weeks away) with dumbbells
         "paris",
         "left knee",
         "confirm",
@@ -139,6 +141,7 @@ async def test_typed_answers_accept_synonyms_and_any_case(coach: Coach):
     assert profile.sessions_per_week == 3 and profile.minutes == 30
     assert profile.placement.value == "off-days"
     assert {e.value for e in profile.equipment} == {"band", "dumbbells"}
+    assert runner.lifting_experience == "some"
     assert runner.time_zone == "Europe/Paris"
     assert {n.value for n in profile.niggles} == {"knee-front", "knee-outside"}
 
@@ -295,11 +298,12 @@ async def test_today_buttons_record_done_once(coach: Coach, clock):
     assert coach.labels() == ["✅ Done", "⏭ Skip", "⏰ Snooze", "🩹 Pain"]
     today_message = coach.standin.last_message(42)["message_id"]
     await coach.tap("✅ Done")
-    assert "Logged as done" in coach.last()
+    assert "Logged as done" in coach.texts()[-2]
+    assert coach.last().startswith("How did it feel?")
     # Pressed again on the same message: answered politely, recorded once.
     data = next(
         d
-        for row in coach.standin.buttons(coach.standin.sent_to(42)[-2])
+        for row in coach.standin.buttons(coach.standin.sent_to(42)[-3])
         for label, d in row
         if label == "✅ Done"
     )
@@ -524,6 +528,7 @@ async def test_settings_equipment_starts_from_what_the_runner_has(coach: Coach):
         "25",
         "either",
         "band, dumbbells",
+        "some",  # lifting experience: off-season with dumbbells
         "UTC",
         "none",
         "yes",
@@ -547,6 +552,7 @@ async def test_button_labels_can_be_typed(coach: Coach):
         "25",
         "either",
         "Dumbbells or kettlebell",
+        "Some",
         "UTC",
         "Knee (front)",
         "yes",
@@ -554,6 +560,7 @@ async def test_button_labels_can_be_typed(coach: Coach):
         await coach.send(answer)
     runner = await stored_runner(coach)
     assert runner.equipment == ["dumbbells"] and runner.niggles == ["knee-front"]
+    assert runner.lifting_experience == "some"
 
 
 async def test_no_pain_in_passing_is_just_an_answer(coach: Coach):

@@ -18,6 +18,7 @@ MINUTES = (*SESSIONS, "2")
 PLACEMENT = (*MINUTES, "25")
 EQUIPMENT = (*PLACEMENT, "either")
 ZONE = (*EQUIPMENT, "none")
+LIFTING = (*EQUIPMENT, "a gym")
 NIGGLES = (*ZONE, "UTC")
 SUMMARY = (*NIGGLES, "none")
 MONDAY = (*WEEK, "day by day")
@@ -30,6 +31,7 @@ MINUTES_Q = "How many minutes"
 PLACEMENT_Q = "Where would you like strength"
 EQUIPMENT_Q = "What can you train with"
 ZONE_Q = "Which time zone"
+LIFTING_Q = "How much lifting have you done"
 NIGGLES_Q = "Any niggles"
 SUMMARY_Q = "Here's what I have"
 
@@ -97,14 +99,19 @@ TABLE = [
     (MINUTES, "500", "between 10 and 90"),
     # placement
     (PLACEMENT, "after runs", EQUIPMENT_Q),
-    (PLACEMENT, "on days without a run", EQUIPMENT_Q),
+    (PLACEMENT, "on days without a run", "Every day without a run in your week is a rest day"),
     (PLACEMENT, "dont mind", EQUIPMENT_Q),
     (PLACEMENT, "afetr easy runs", EQUIPMENT_Q),
     (PLACEMENT, "sometimes", "after runs, days off or either"),
     # equipment
     (EQUIPMENT, "no equipment", ZONE_Q),
     (EQUIPMENT, "nothing really, just my body", ZONE_Q),
-    (EQUIPMENT, "dumbbells and a band", ZONE_Q),
+    (EQUIPMENT, "dumbbells and a band", LIFTING_Q),  # off-season with dumbbells
+    # lifting experience
+    (LIFTING, "never lifted", ZONE_Q),
+    (LIFTING, "a bit", ZONE_Q),
+    (LIFTING, "EXPERIENCED", ZONE_Q),
+    (LIFTING, "purple", "type new, some or experienced"),
     (EQUIPMENT, "a car", "none for bodyweight"),
     # time zone
     (ZONE, "Londn", NIGGLES_Q),

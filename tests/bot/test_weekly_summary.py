@@ -54,4 +54,5 @@ async def test_a_long_streak_reads_the_session_log_once(db_url: str) -> None:
     assert [line[:3] for line in days if "💪" in line] == ["Wed", "Sun"]
     assert "•" not in summary and len(summary) <= 1600
     reads = [s for s in statements if "session_log" in s.lower()]
-    assert len(reads) == 2, reads  # this week's numbers, and the done count of each week
+    # This week's numbers, the done count of each week, and the weeks the level step reads.
+    assert len(reads) == 3, reads

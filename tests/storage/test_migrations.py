@@ -22,6 +22,7 @@ EXPECTED_TABLES = {
     "pain_report",
     "inbox",
     "reply",
+    "week_step",
 }
 
 
@@ -68,11 +69,58 @@ async def test_migrated_schema_matches_the_models(db_url: str) -> None:
 async def test_0006_drops_conversation_state_and_its_downgrade_brings_it_back(
     blank_db_url: str,
 ) -> None:
+    at_0006 = EXPECTED_TABLES - {"week_step"}
     await upgrade(blank_db_url, "0005")
-    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES | {"conversation_state"}
+    assert await _inspect(blank_db_url, _table_names) == at_0006 | {"conversation_state"}
 
-    await upgrade(blank_db_url)
-    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES
+    await upgrade(blank_db_url, "0006")
+    assert await _inspect(blank_db_url, _table_names) == at_0006
 
     await downgrade(blank_db_url, "0005")
-    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES | {"conversation_state"}
+    assert await _inspect(blank_db_url, _table_names) == at_0006 | {"conversation_state"}
+
+
+async def test_0007_keeps_existing_runners_and_logs_and_adds_empty_progression(
+    blank_db_url: str,
+) -> None:
+    await upgrade(blank_db_url, "0006")
+    engine = make_engine(blank_db_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO runner (telegram_user_id, chat_id, first_name, time_zone, goal,"
+                    " sessions_per_week, minutes, placement, equipment, niggles, pain_areas,"
+                    " week, delay_minutes, morning_time, strength_time, reminders_off, level,"
+                    " onboarded, active, created_at, updated_at) VALUES (7, 7, 'Ann', 'UTC',"
+                    " 'none', 2, 25, 'either', '[]', '[]', '[]', '[]', 15, '07:00', '18:00',"
+                    " '[]', 2, true, true, '2026-11-30 10:00:00', '2026-11-30 10:00:00')"
+                )
+            )
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO session_log (runner_id, date, session_name, status,"
+                    " created_at, updated_at) SELECT id, '2026-11-30', 'S', 'done',"
+                    " '2026-11-30 10:00:00', '2026-11-30 10:00:00' FROM runner"
+                )
+            )
+    finally:
+        await engine.dispose()
+
+    await upgrade(blank_db_url)
+
+    def rows(connection: Connection) -> tuple[Any, Any, int]:
+        runner = connection.execute(
+            sa.text(
+                "SELECT level, lifting_experience, heavy_block_start, first_week,"
+                " last_step_week FROM runner"
+            )
+        ).one()
+        log = connection.execute(sa.text("SELECT status, feel FROM session_log")).one()
+        steps = connection.execute(sa.text("SELECT count(*) FROM week_step")).scalar_one()
+        return tuple(runner), tuple(log), steps
+
+    assert await _inspect(blank_db_url, rows) == ((2, None, None, None, None), ("done", None), 0)
+
+    await downgrade(blank_db_url, "0006")
+    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES - {"week_step"}

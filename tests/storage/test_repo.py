@@ -298,6 +298,16 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
             await repo.log_session(
                 session, runner_id=runner.id, day=MONDAY, session_name="S", status="done"
             )
+            await repo.set_feel(session, runner_id=runner.id, day=MONDAY, feel="hard")
+            await repo.record_week_step(
+                session,
+                runner_id=runner.id,
+                week_start=MONDAY,
+                level_before=0,
+                level_after=1,
+                reason="up",
+                outcome={"planned": 1, "done": 1},
+            )
             await repo.set_kv(session, namespace="dialog", key=str(uid), value={"x": 1})
             await repo.set_kv(session, namespace="pain", key=str(uid), value={"y": 1})
             session.add(
@@ -442,3 +452,83 @@ async def test_done_per_week_counts_done_sessions_by_monday(sessionmaker: Maker)
             session, runner_id=runner.id, first_monday=MONDAY - 2 * week, last_monday=MONDAY
         )
     assert counts == {MONDAY: 2, MONDAY - week: 1}
+
+
+async def test_a_week_step_is_taken_once_and_exported(sessionmaker: Maker) -> None:
+    runner = await _runner(sessionmaker)
+    assert runner.id is not None
+
+    async def step(level_after: int) -> bool:
+        async with sessionmaker.begin() as session:
+            return await repo.record_week_step(
+                session,
+                runner_id=runner.id,
+                week_start=MONDAY,
+                level_before=0,
+                level_after=level_after,
+                reason=f"Next week: level {level_after}.",
+                outcome={"planned": 2, "done": 2},
+            )
+
+    assert await step(1) is True
+    assert await step(-1) is False  # the week was taken: the first step stands
+    async with sessionmaker.begin() as session:
+        await repo.record_week_step(
+            session,
+            runner_id=runner.id,
+            week_start=MONDAY + dt.timedelta(weeks=1),
+            level_before=1,
+            level_after=1,
+            reason="hold",
+            outcome={},
+        )
+    async with sessionmaker() as session:
+        steps = await repo.week_steps(session, runner_id=runner.id)
+        data = await repo.export_runner(session, runner_id=runner.id)
+    assert [(s.week_start, s.level_before, s.level_after) for s in steps] == [
+        (MONDAY, 0, 1),
+        (MONDAY + dt.timedelta(weeks=1), 1, 1),
+    ]
+    assert steps[0].reason == "Next week: level 1." and steps[0].outcome["done"] == 2
+    assert [s["level_after"] for s in data["week_steps"]] == [1, 1]
+
+
+async def test_two_writers_take_a_week_step_once(sessionmaker: Maker) -> None:
+    import asyncio
+
+    runner = await _runner(sessionmaker)
+    assert runner.id is not None
+
+    async def step(level_after: int) -> bool:
+        async with sessionmaker.begin() as session:
+            return await repo.record_week_step(
+                session,
+                runner_id=runner.id,
+                week_start=MONDAY,
+                level_before=0,
+                level_after=level_after,
+                reason="r",
+                outcome={},
+            )
+
+    results = await asyncio.gather(step(1), step(-1))
+    assert sorted(results) == [False, True]
+    async with sessionmaker() as session:
+        assert len(await repo.week_steps(session, runner_id=runner.id)) == 1
+
+
+async def test_the_feel_of_a_logged_session_is_kept_and_exported(sessionmaker: Maker) -> None:
+    runner = await _runner(sessionmaker)
+    assert runner.id is not None
+    async with sessionmaker.begin() as session:
+        assert await repo.set_feel(session, runner_id=runner.id, day=MONDAY, feel="easy") is False
+        await repo.log_session(
+            session, runner_id=runner.id, day=MONDAY, session_name="S", status="done"
+        )
+        assert await repo.set_feel(session, runner_id=runner.id, day=MONDAY, feel="hard") is True
+        assert await repo.set_feel(session, runner_id=runner.id, day=MONDAY, feel="hard") is False
+    async with sessionmaker() as session:
+        log = await repo.session_log(session, runner_id=runner.id, day=MONDAY)
+        data = await repo.export_runner(session, runner_id=runner.id)
+    assert log is not None and log.feel == "hard" and log.status == "done"
+    assert data["session_log"][0]["feel"] == "hard"

@@ -1,0 +1,143 @@
+"""The end-of-week step: from the week's session log and pain reports to next week's level,
+taken once per week, before the Sunday summary is composed (docs/coaching.md, "Progression").
+
+The rule is `core.progression.weekly_step`; this module gathers the week it reads (sessions
+planned, done and skipped, how they felt, the worst pain, and whether the week counts at
+all) and records the step in `week_step`, which takes each week once: a summary composed
+again, or by a second dispatcher, finds the step taken and says the same line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.episodes import load_episode
+from bot.plans import plan_for
+from core.block import recovery_days
+from core.models import Phase
+from core.phases import phase_on
+from core.planner import HEAVY_EQUIPMENT, week_start_of
+from core.progression import Feel, WeekOutcome, weekly_step
+from storage import repo
+from storage.tables import Runner, SessionLog, SessionLogStatus, runner_profile
+
+# Pause reasons that mean the runner was unwell (/pause illness, "I'm ill").
+ILL_REASONS = frozenset({"illness", "ill", "sick"})
+WEEK = dt.timedelta(days=7)
+
+
+def _feels(logs: list[SessionLog]) -> tuple[Feel, ...]:
+    return tuple(Feel(log.feel) for log in logs if log.feel in set(Feel))
+
+
+def _paused_in(runner: Runner, monday: dt.date) -> bool:
+    """The runner's pause (if any) reached into the week starting `monday`."""
+    if runner.pause_reason is None:
+        return False
+    return runner.paused_until is None or runner.paused_until >= monday
+
+
+def block_start(runner: Runner, monday: dt.date) -> dt.date | None:
+    """The Monday the runner's heavy block began, as known at the end of the week starting
+    `monday`: a new block starts the week the off-season does (after a race and its
+    recovery); until then the block counts from the week they joined, as planned so far."""
+    profile = runner_profile(runner)
+    if not profile.available_equipment & HEAVY_EQUIPMENT:
+        return runner.heavy_block_start
+    recovery = recovery_days(profile.goal)
+    following = monday + WEEK
+    if phase_on(following, profile.race_date, recovery) is not Phase.OFF_SEASON:
+        return runner.heavy_block_start
+    if phase_on(monday, profile.race_date, recovery) is not Phase.OFF_SEASON:
+        return following  # the off-season starts next week, and the block with it
+    return runner.heavy_block_start or week_start_of(runner.created_at.date())
+
+
+async def week_outcome(db: AsyncSession, runner: Runner, monday: dt.date) -> WeekOutcome:
+    """How the week starting `monday` went, as the progression rule reads it."""
+    outcome, _ = await _outcomes(db, runner, monday)
+    return outcome
+
+
+async def _outcomes(
+    db: AsyncSession, runner: Runner, monday: dt.date
+) -> tuple[WeekOutcome, WeekOutcome]:
+    """The week starting `monday`, and the week before it (for its feel ratings)."""
+    assert runner.id is not None
+    zone = ZoneInfo(runner.time_zone)
+    logs = list(
+        await repo.week_logs(
+            db, runner_id=runner.id, first=monday - WEEK, last=monday + dt.timedelta(days=6)
+        )
+    )
+    this = [log for log in logs if log.date >= monday]
+    before = [log for log in logs if log.date < monday]
+    start = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
+    pains = await repo.pain_between(db, runner_id=runner.id, start=start, end=start + WEEK)
+    scored = [p.score for p in pains if p.score > 0]
+    episode = await load_episode(db, runner)
+    paused = _paused_in(runner, monday)
+    # Sessions planned before the runner joined are not theirs to have missed.
+    joined_on = runner.created_at.astimezone(zone).date()
+    planned = [d for d in plan_for(runner, monday).sessions if d.date >= joined_on]
+    outcome = WeekOutcome(
+        planned=len(planned),
+        done=sum(log.status == SessionLogStatus.DONE for log in this),
+        skipped=sum(log.status == SessionLogStatus.SKIPPED for log in this),
+        pain_reports=len(scored),
+        worst_pain=max(scored) if scored else None,
+        feels=_feels(this),
+        ill=paused and runner.pause_reason in ILL_REASONS,
+        paused=paused,
+        escalated=any(p.red_flag for p in pains) or (episode is not None and episode.escalated),
+    )
+    previous = WeekOutcome(
+        planned=len([d for d in plan_for(runner, monday - WEEK).sessions if d.date >= joined_on]),
+        done=sum(log.status == SessionLogStatus.DONE for log in before),
+        feels=_feels(before),
+    )
+    return outcome, previous
+
+
+async def end_of_week(
+    db: AsyncSession, runner: Runner, monday: dt.date, *, now: dt.datetime
+) -> str:
+    """Take the step at the end of the week starting `monday` (once) and set the runner's
+    level; the summary's line for it ("Next week: one step up — ..."). `runner` gets the new
+    level too, so next week's plan is drawn at it. The first week and the heavy block's start
+    are stored then too, so the plan no longer counts them from the joining week."""
+    assert runner.id is not None
+    taken = await repo.week_step(db, runner_id=runner.id, week_start=monday)
+    if taken is not None:
+        return taken.reason
+    outcome, previous = await _outcomes(db, runner, monday)
+    step = weekly_step(runner.level, outcome, previous)
+    recorded = await repo.record_week_step(
+        db,
+        runner_id=runner.id,
+        week_start=monday,
+        level_before=runner.level,
+        level_after=step.level,
+        reason=step.reason,
+        outcome=outcome.model_dump(mode="json"),
+        now=now,
+    )
+    if not recorded:  # another dispatcher took it a moment ago: its line stands
+        taken = await repo.week_step(db, runner_id=runner.id, week_start=monday)
+        return taken.reason if taken is not None else step.reason
+    first = runner.first_week or week_start_of(runner.created_at.date())
+    block = block_start(runner, monday)
+    await repo.set_level(
+        db,
+        runner_id=runner.id,
+        level=step.level,
+        stepped_week=monday,
+        heavy_block_start=block,
+        first_week=first,
+    )
+    runner.level, runner.last_step_week = step.level, monday
+    runner.first_week, runner.heavy_block_start = first, block
+    return step.reason

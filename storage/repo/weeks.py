@@ -1,0 +1,143 @@
+"""The weekly progression: the step taken at the end of each week, and the feel of a session.
+
+A week's step is taken once: `record_week_step` inserts it only if that week has none, so
+a summary composed twice, or by two dispatchers at once, steps the level once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.repo._sql import dialect_insert
+from storage.tables import PainReport, Runner, SessionLog, WeekStep, utcnow
+
+
+async def record_week_step(
+    session: AsyncSession,
+    *,
+    runner_id: int,
+    week_start: dt.date,
+    level_before: int,
+    level_after: int,
+    reason: str,
+    outcome: dict[str, Any],
+    now: dt.datetime | None = None,
+) -> bool:
+    """Record the step taken at the end of the week starting `week_start`; False (and
+    nothing written) if that week's step was already taken."""
+    statement = (
+        dialect_insert(session, WeekStep)
+        .values(
+            runner_id=runner_id,
+            week_start=week_start,
+            level_before=level_before,
+            level_after=level_after,
+            reason=reason,
+            outcome=outcome,
+            created_at=now or utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["runner_id", "week_start"])
+        .returning(col(WeekStep.id))
+    )
+    result = await session.exec(statement)
+    return result.first() is not None
+
+
+async def week_step(
+    session: AsyncSession, *, runner_id: int, week_start: dt.date
+) -> WeekStep | None:
+    """The step taken at the end of the week starting `week_start`, if it was."""
+    result = await session.exec(
+        select(WeekStep).where(WeekStep.runner_id == runner_id, WeekStep.week_start == week_start)
+    )
+    return result.first()
+
+
+async def week_steps(session: AsyncSession, *, runner_id: int) -> Sequence[WeekStep]:
+    """Every step the runner's level took, oldest week first."""
+    result = await session.exec(
+        select(WeekStep).where(WeekStep.runner_id == runner_id).order_by(col(WeekStep.week_start))
+    )
+    return result.all()
+
+
+async def set_feel(
+    session: AsyncSession,
+    *,
+    runner_id: int,
+    day: dt.date,
+    feel: str | None,
+    now: dt.datetime | None = None,
+) -> bool:
+    """Note how the day's session felt (a `core.progression.Feel` value); False if no
+    session is logged that day or it was already noted so."""
+    statement = (
+        update(SessionLog)
+        .where(
+            col(SessionLog.runner_id) == runner_id,
+            col(SessionLog.date) == day,
+            col(SessionLog.feel).is_distinct_from(feel),
+        )
+        .values(feel=feel, updated_at=now or utcnow())
+        .returning(col(SessionLog.id))
+    )
+    result = await session.exec(statement)
+    return result.first() is not None
+
+
+async def week_logs(
+    session: AsyncSession, *, runner_id: int, first: dt.date, last: dt.date
+) -> Sequence[SessionLog]:
+    """The runner's session log from `first` to `last` (both included), oldest first."""
+    result = await session.exec(
+        select(SessionLog)
+        .where(
+            SessionLog.runner_id == runner_id,
+            col(SessionLog.date) >= first,
+            col(SessionLog.date) <= last,
+        )
+        .order_by(col(SessionLog.date))
+    )
+    return result.all()
+
+
+async def pain_between(
+    session: AsyncSession, *, runner_id: int, start: dt.datetime, end: dt.datetime
+) -> Sequence[PainReport]:
+    """The runner's pain reports from `start` up to (not including) `end`; morning
+    check-ins that said "no pain" are left out."""
+    result = await session.exec(
+        select(PainReport).where(
+            PainReport.runner_id == runner_id,
+            col(PainReport.area) != "none",
+            col(PainReport.created_at) >= start,
+            col(PainReport.created_at) < end,
+        )
+    )
+    return result.all()
+
+
+async def set_level(
+    session: AsyncSession,
+    *,
+    runner_id: int,
+    level: int,
+    stepped_week: dt.date,
+    heavy_block_start: dt.date | None = None,
+    first_week: dt.date | None = None,
+) -> None:
+    """Set the runner's level after the step taken at the end of the week `stepped_week`,
+    with the heavy block's start and the first week when they are (newly) known."""
+    values: dict[str, Any] = {"level": level, "last_step_week": stepped_week}
+    if heavy_block_start is not None:
+        values["heavy_block_start"] = heavy_block_start
+    if first_week is not None:
+        values["first_week"] = first_week
+    await session.exec(
+        update(Runner).where(col(Runner.id) == runner_id).values(**values, updated_at=utcnow())
+    )

@@ -1,0 +1,235 @@
+"""The end-of-week step as runners live it: sessions logged through the bot, the Sunday
+summary sent by the real reminder dispatcher on an injected clock, and the level it sets."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from bot.plans import plan_for
+from bot.reminders import dispatch_due
+from bot.reminders.compose import _weekly
+from storage import repo
+from tests.bot.conftest import Clock, Coach
+from tests.bot.test_reminders import LONDON, at, change_runner, coach_at, onboard, stored
+
+MONDAY = dt.date(2026, 11, 30)  # the runner joins on this Monday morning
+SUNDAY = MONDAY + dt.timedelta(days=6)
+
+
+async def joined(coach: Coach, clock: Clock) -> list[dt.date]:
+    """The runner onboarded on Monday morning; the days of this week's sessions."""
+    await onboard(coach, 42, LONDON)
+    runner = await stored(coach, 42)
+    days = [d.date for d in plan_for(runner, MONDAY).sessions]
+    assert len(days) == 2  # Wednesday and Sunday, after the easy runs
+    return days
+
+
+async def typed_on(coach: Coach, clock: Clock, day: dt.date, text: str) -> None:
+    clock.now = at(day, "12:00")
+    await coach.send(text, 42)
+
+
+async def sunday_summary(coach: Coach, clock: Clock) -> str:
+    """What the runner reads at 19:00 on Sunday, from the dispatcher."""
+    clock.now = at(SUNDAY, "19:00")
+    before = len(coach.standin.sent_to(42))
+    await dispatch_due(coach.app, now=clock.now)
+    weekly = [
+        str(m.get("text", ""))
+        for m in coach.standin.sent_to(42)[before:]
+        if str(m.get("text", "")).startswith("Your week in numbers")
+    ]
+    assert len(weekly) == 1, weekly
+    return weekly[0]
+
+
+async def steps(coach: Coach) -> list[tuple[dt.date, int, int]]:
+    runner = await stored(coach, 42)
+    assert runner.id is not None
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        rows = await repo.week_steps(db, runner_id=runner.id)
+    return [(r.week_start, r.level_before, r.level_after) for r in rows]
+
+
+async def test_every_session_done_steps_up_and_says_so(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        for day in await joined(coach, clock):
+            await typed_on(coach, clock, day, "done")
+        summary = await sunday_summary(coach, clock)
+        runner = await stored(coach, 42)
+        assert await steps(coach) == [(MONDAY, 0, 1)]
+    assert "Next week: one step up — you did both sessions without pain." in summary
+    assert runner.level == 1 and runner.last_step_week == MONDAY
+
+
+async def test_pain_of_four_steps_back_even_with_everything_done(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        for day in await joined(coach, clock):
+            await typed_on(coach, clock, day, "done")
+        runner = await stored(coach, 42)
+        assert runner.id is not None
+        async with coach.app.bot_data["runtime"].sessions() as db, db.begin():
+            await repo.add_pain_report(
+                db,
+                runner_id=runner.id,
+                now=at(MONDAY + dt.timedelta(days=3), "20:00"),
+                area="knee",
+                score=4,
+                timing="after",
+                red_flag=None,
+                advice_level="amber",
+            )
+        summary = await sunday_summary(coach, clock)
+        runner = await stored(coach, 42)
+    assert "Next week: one step back — you reported pain of 4/10." in summary
+    assert runner.level == -1
+
+
+async def test_half_the_sessions_missed_steps_back(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        wednesday, _ = await joined(coach, clock)
+        await typed_on(coach, clock, wednesday, "skip")
+        summary = await sunday_summary(coach, clock)
+        runner = await stored(coach, 42)
+    assert "Next week: one step back — you did 0 of 2 sessions." in summary
+    assert runner.level == -1
+
+
+async def test_a_paused_week_holds_the_level(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        wednesday, _ = await joined(coach, clock)
+        await typed_on(coach, clock, wednesday, "done")
+        # Away from Thursday to Saturday: Sunday's summary still comes.
+        await change_runner(
+            coach, 42, pause_reason="holiday", paused_until=MONDAY + dt.timedelta(days=5)
+        )
+        summary = await sunday_summary(coach, clock)
+        runner = await stored(coach, 42)
+        assert await steps(coach) == [(MONDAY, 0, 0)]
+    assert "Next week: the same level — training was paused, so the week does not count." in (
+        summary
+    )
+    assert runner.level == 0
+
+
+async def test_the_step_is_taken_once_however_often_the_summary_is_composed(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        for day in await joined(coach, clock):
+            await typed_on(coach, clock, day, "done")
+        first = await sunday_summary(coach, clock)
+        # The summary job again, and two dispatchers composing it at once: no second step.
+        again = await _weekly(coach.app, await stored(coach, 42), SUNDAY)
+        both = await asyncio.gather(
+            _weekly(coach.app, await stored(coach, 42), SUNDAY),
+            _weekly(coach.app, await stored(coach, 42), SUNDAY),
+        )
+        runner = await stored(coach, 42)
+        assert await steps(coach) == [(MONDAY, 0, 1)]
+    line = "Next week: one step up — you did both sessions without pain."
+    assert all(line in text for text in (first, again, *both))
+    assert runner.level == 1
+
+
+# --- how it felt -----------------------------------------------------------------------------
+
+
+async def done_and_felt(coach: Coach, clock: Clock, day: dt.date, feel: str) -> None:
+    """Done typed on the day, then the feel tapped under "How did it feel?"."""
+    await typed_on(coach, clock, day, "done")
+    assert coach.last().startswith("How did it feel?")
+    assert coach.labels() == ["😌 Easy", "👌 About right", "🥵 Hard"]
+    await coach.tap(feel)
+
+
+async def feels(coach: Coach) -> list[tuple[dt.date, str, str | None]]:
+    runner = await stored(coach, 42)
+    assert runner.id is not None
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        logs = await repo.session_logs(db, runner_id=runner.id, since=MONDAY)
+    return [(log.date, log.status, log.feel) for log in logs]
+
+
+async def test_the_feel_is_asked_after_done_and_kept_tapped_or_typed(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        wednesday, sunday = await joined(coach, clock)
+        await done_and_felt(coach, clock, wednesday, "🥵 Hard")
+        assert coach.last() == "Noted: it felt hard."
+        # The question's buttons are gone once answered.
+        question = coach.standin.chats[42][-2]
+        assert question["text"].endswith("→ Hard") and coach.standin.buttons(question) == []
+        # Sunday: done, the question ignored, then "easy" typed right after.
+        await typed_on(coach, clock, sunday, "done")
+        await coach.send("Easy!", 42)
+        assert coach.last() == "Noted: it felt easy."
+        exported = await _exported(coach)
+        assert await feels(coach) == [(wednesday, "done", "hard"), (sunday, "done", "easy")]
+    assert [row["feel"] for row in exported["session_log"]] == ["hard", "easy"]
+
+
+async def _exported(coach: Coach) -> dict[str, object]:
+    runner = await stored(coach, 42)
+    assert runner.id is not None
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        return await repo.export_runner(db, runner_id=runner.id)
+
+
+async def test_a_feel_typed_before_the_session_is_done_is_asked_for_later(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        wednesday, _ = await joined(coach, clock)
+        await typed_on(coach, clock, wednesday, "hard")
+        assert coach.last().startswith("I'll ask how it felt once today's session is marked done")
+        await typed_on(coach, clock, wednesday, "skip")
+        await coach.send("easy", 42)  # a skipped session has no feel either
+        assert coach.last().startswith("I'll ask how it felt once")
+        assert await feels(coach) == [(wednesday, "skipped", None)]
+
+
+async def test_a_hard_week_alone_still_steps_up_but_two_in_a_row_hold(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        for day in await joined(coach, clock):
+            await done_and_felt(coach, clock, day, "🥵 Hard")
+        first = await sunday_summary(coach, clock)
+        runner = await stored(coach, 42)
+        week_two = [d.date for d in plan_for(runner, MONDAY + dt.timedelta(weeks=1)).sessions]
+        assert len(week_two) == 2
+        for day in week_two:
+            await done_and_felt(coach, clock, day, "🥵 Hard")
+        clock.now = at(SUNDAY + dt.timedelta(weeks=1), "19:00")
+        before = len(coach.standin.sent_to(42))
+        await dispatch_due(coach.app, now=clock.now)
+        second = [
+            str(m.get("text", ""))
+            for m in coach.standin.sent_to(42)[before:]
+            if str(m.get("text", "")).startswith("Your week in numbers")
+        ]
+        runner = await stored(coach, 42)
+        assert await steps(coach) == [(MONDAY, 0, 1), (MONDAY + dt.timedelta(weeks=1), 1, 1)]
+    assert "Next week: one step up — you did both sessions without pain." in first
+    assert len(second) == 1
+    assert (
+        "Next week: the same level — you did both sessions, but they felt hard two weeks running."
+        in second[0]
+    )
+    assert runner.level == 1
+
+
+async def test_sessions_before_the_runner_joined_are_not_counted_as_missed(db_url):
+    thursday = MONDAY + dt.timedelta(days=3)
+    clock = Clock(at(thursday, "08:00"))  # joins after Wednesday's session
+    async with coach_at(db_url, clock) as coach:
+        await onboard(coach, 42, LONDON)
+        await typed_on(coach, clock, SUNDAY, "done")
+        summary = await sunday_summary(coach, clock)
+        runner = await stored(coach, 42)
+    assert "Next week: one step up — you did your session without pain." in summary
+    assert runner.level == 1

@@ -4,6 +4,8 @@ mark which of those days are free; the plan then uses them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot import texts
@@ -11,12 +13,14 @@ from bot.dialog.placement import KEPT_AS_REST, NO_FREE_DAY
 from core.models import DayKind
 from storage import repo
 from storage.tables import runner_week
-from tests.bot.conftest import WORKED_WEEK, Coach
+from tests.bot.conftest import WORKED_WEEK, Clock, Coach
 
 RUN_DAYS_ONLY = "Mon easy 7am, Wed easy 7am, Fri easy 7am, Sun easy 9am"
 FREE_Q = "Every day without a run in your week is a rest day (Tue, Thu, Sat)"
 TO_FREE_DAYS = ("/start", "no race", RUN_DAYS_ONLY, "2", "25", "on days without a run")
 AFTER = ("none", "UTC", "none", "yes")
+
+JOINED_MONDAY = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 async def week_kinds(coach: Coach) -> list[DayKind]:
@@ -27,8 +31,9 @@ async def week_kinds(coach: Coach) -> list[DayKind]:
 
 
 async def plan_days(coach: Coach) -> list[str]:
-    """The strength days /plan offers a button for ("Sat"...)."""
-    await coach.send("/plan")
+    """The strength days of a whole week ("Sat"...): next week's, as the runner joined on
+    the clock's Friday and this week starts then (tests/bot/test_first_week.py)."""
+    await coach.send("/week next")
     return [label.split()[1] for label in coach.labels() if label.startswith("💪")]
 
 
@@ -113,7 +118,8 @@ async def test_no_question_when_a_free_day_exists_or_runs_are_preferred(coach: C
     assert coach.last(7).startswith("What can you train with")
 
 
-async def test_settings_change_to_off_days_asks_for_free_days(coach: Coach):
+async def test_settings_change_to_off_days_asks_for_free_days(coach: Coach, clock: Clock):
+    clock.now = JOINED_MONDAY  # a whole first week, so the change shows in this week
     await coach.onboard_typing(week=RUN_DAYS_ONLY)  # "after runs"
     await coach.send("/settings")
     await coach.tap("Where strength goes")

@@ -17,15 +17,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.episodes import load_episode
 from bot.plans import plan_for
 from core.block import recovery_days
+from core.illness import ILL_REASONS, ill_in_week
 from core.models import Phase
 from core.phases import phase_on
 from core.planner import HEAVY_EQUIPMENT, week_start_of
-from core.progression import Feel, WeekOutcome, weekly_step
+from core.progression import Feel, WeekOutcome, week_level, weekly_step
 from storage import repo
 from storage.tables import Runner, SessionLog, SessionLogStatus, runner_profile
 
 # Pause reasons that mean the runner was unwell (/pause illness, "I'm ill").
-ILL_REASONS = frozenset({"illness", "ill", "sick"})
+ILL_REASONS = ILL_REASONS
+ILLNESS_SPELL = "illness"  # kv namespace: {"since": date, "better": date or null}
+ILL_STEP = (
+    "Next week: one step easier — you were unwell, so the week does not count and your "
+    "first week back starts gently."
+)
 WEEK = dt.timedelta(days=7)
 
 
@@ -80,6 +86,10 @@ async def _outcomes(
     scored = [p.score for p in pains if p.score > 0]
     episode = await load_episode(db, runner)
     paused = _paused_in(runner, monday)
+    spell = await illness_spell(db, runner)
+    ill = (paused and runner.pause_reason in ILL_REASONS) or (
+        spell is not None and ill_in_week(spell[0], spell[1], monday)
+    )
     # Sessions planned before the runner joined are not theirs to have missed.
     joined_on = runner.created_at.astimezone(zone).date()
     planned = [d for d in plan_for(runner, monday).sessions if d.date >= joined_on]
@@ -90,7 +100,7 @@ async def _outcomes(
         pain_reports=len(scored),
         worst_pain=max(scored) if scored else None,
         feels=_feels(this),
-        ill=paused and runner.pause_reason in ILL_REASONS,
+        ill=ill,
         paused=paused,
         escalated=any(p.red_flag for p in pains) or (episode is not None and episode.escalated),
     )
@@ -114,30 +124,58 @@ async def end_of_week(
     if taken is not None:
         return taken.reason
     outcome, previous = await _outcomes(db, runner, monday)
-    step = weekly_step(runner.level, outcome, previous)
+    level = await _level_before(db, runner, monday)
+    step = weekly_step(level, outcome, previous)
+    level_after, reason = step.level, step.reason
+    if outcome.ill:  # the first week back is one step easier, for that week only
+        level_after, reason = week_level(level, outcome), ILL_STEP
     recorded = await repo.record_week_step(
         db,
         runner_id=runner.id,
         week_start=monday,
-        level_before=runner.level,
-        level_after=step.level,
-        reason=step.reason,
+        level_before=level,
+        level_after=level_after,
+        reason=reason,
         outcome=outcome.model_dump(mode="json"),
         now=now,
     )
     if not recorded:  # another dispatcher took it a moment ago: its line stands
         taken = await repo.week_step(db, runner_id=runner.id, week_start=monday)
-        return taken.reason if taken is not None else step.reason
+        return taken.reason if taken is not None else reason
     first = runner.first_week or week_start_of(runner.created_at.date())
     block = block_start(runner, monday)
     await repo.set_level(
         db,
         runner_id=runner.id,
-        level=step.level,
+        level=level_after,
         stepped_week=monday,
         heavy_block_start=block,
         first_week=first,
     )
-    runner.level, runner.last_step_week = step.level, monday
+    runner.level, runner.last_step_week = level_after, monday
     runner.first_week, runner.heavy_block_start = first, block
-    return step.reason
+    return reason
+
+
+async def _level_before(db: AsyncSession, runner: Runner, monday: dt.date) -> int:
+    """The level the week's step starts from: the runner's, or after a week back from
+    illness (planned one step easier) the level they had before they were ill."""
+    assert runner.id is not None
+    last = await repo.week_step(db, runner_id=runner.id, week_start=monday - WEEK)
+    if last is not None and (last.outcome or {}).get("ill") and last.level_after == runner.level:
+        return last.level_before
+    return runner.level
+
+
+async def illness_spell(db: AsyncSession, runner: Runner) -> tuple[dt.date, dt.date | None] | None:
+    """The runner's latest illness, kept by bot/illness.py in the kv table under their chat
+    (so exported and erased with it): its first day, and the day they were better."""
+    value = await repo.get_kv(db, namespace=ILLNESS_SPELL, key=str(runner.chat_id))
+    if not isinstance(value, dict):
+        return None
+    try:
+        since = dt.date.fromisoformat(value["since"])
+        better = dt.date.fromisoformat(value["better"]) if value.get("better") else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return since, better

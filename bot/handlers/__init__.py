@@ -7,6 +7,7 @@ who comes back after a restart carries on where they were.
 
 from __future__ import annotations
 
+from bot import illness
 from bot.handlers import asides, data, guards, pain, pause, reminder_settings, setup, today
 from bot.runtime import App
 
@@ -28,6 +29,7 @@ def register_handlers(app: App) -> None:
     today.register(app)
     pain.register(app)
     pause.register(app)
+    illness.register(app)  # the illness check-in's buttons
     reminder_settings.register(app)
     data.register(app)
     setup.register(app)

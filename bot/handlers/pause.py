@@ -7,12 +7,13 @@ import re
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import keyboards, pain, prompts, services, texts
+from bot import illness, keyboards, pain, prompts, services, texts
 from bot.callbacks import PausePress
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App
 from bot.turn import Turn, pressed, with_turn
 from core.dates import DateParseError, read_date
+from core.illness import read_illness
 
 PAUSE_REASONS = ("holiday", "illness", "injury")
 
@@ -37,6 +38,10 @@ async def ask_pause(turn: Turn, hint: str = "") -> None:
 
 async def answer_pause(turn: Turn, text: str) -> None:
     """A typed answer to /pause's question: "2 weeks", "5 jan", "until friday holiday"."""
+    reading = read_illness(text, turn.today(), turn.runner.time_zone)
+    if reading is not None:  # "ill until friday", "sick this week"
+        await illness.start(turn, reading.until)
+        return
     words = text.lower().split()
     reason = next((w for w in words if w in PAUSE_REASONS), "other")
     rest = " ".join(w for w in words if w not in PAUSE_REASONS)
@@ -82,7 +87,10 @@ async def on_pause_button(turn: Turn) -> None:
 
 
 async def pause(turn: Turn, until: dt.date | None, reason: str) -> None:
-    """Pause the reminders and say until when."""
+    """Pause the reminders and say until when (ill: the illness's own reply and check-in)."""
+    if reason == "illness":
+        await illness.start(turn, until)
+        return
     await services.pause(turn.db, turn.runner, until=until, reason=reason, now=turn.clock())
     shown = texts.PAUSED_UNTIL.format(date=f"{until:%A %d %B}") if until else ""
     await turn.say(texts.PAUSED.format(until=shown))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import prompts, texts
+from bot import illness, prompts, texts
 from bot.callbacks import DialogAnswer
 from bot.dialog.engine import (
     PICK_WORDS,
@@ -23,6 +23,7 @@ from bot.handlers.data import answer_delete
 from bot.handlers.filters import PRIVATE
 from bot.handlers.pause import answer_pause
 from bot.handlers.today import TYPED, on_plan, on_today, on_typed
+from bot.illness import reads_as_illness
 from bot.runtime import App
 from bot.turn import Turn, TurnHandler, message_of, pressed, with_turn
 from core.answers import yes_no
@@ -105,7 +106,11 @@ async def on_text(turn: Turn) -> None:
         if reading.kind is Recognised.REPORT:
             await start_pain(turn, reading.flags)
             return
-        if reading.kind is Recognised.MAYBE:
+        # A plain "sick this week" is illness (bot/illness.py); any other maybe-symptom
+        # ("felt sick after the race") is the pain check's question first.
+        if reading.kind is Recognised.MAYBE and (
+            in_dialog or not reads_as_illness(turn, message.text)
+        ):
             await ask_pain_check(turn)
             return
     if not in_dialog:
@@ -132,6 +137,8 @@ async def outside_dialog(turn: Turn, text: str) -> None:
         return
     if kind == prompts.PAUSE:
         await answer_pause(turn, text)
+        return
+    if await illness.take_typed(turn, text, kind):
         return
     typed = TYPED.get(text.strip().lower().rstrip("!."))
     if typed is not None and turn.runner.onboarded:

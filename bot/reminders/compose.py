@@ -15,11 +15,13 @@ from telegram import InlineKeyboardMarkup
 
 from bot import keyboards, texts
 from bot.episodes import followup_prompt, load_episode
+from bot.illness_prompt import checkin_message
 from bot.plans import plan_for, reminder_settings, restrictions_for
 from bot.progress import end_of_week
 from bot.render import TELEGRAM_LIMIT, render_overview, run_label, session_lines
 from bot.runtime import App, runtime
 from core import pain_content
+from core.illness import is_ill
 from core.planner import week_start_of
 from core.progression import week_streak
 from core.reminders import ReminderKind, strength_due
@@ -49,6 +51,8 @@ async def compose(
         return _fit("\n".join(lines)), keyboards.strength_reminder(day)
     if kind is ReminderKind.PAIN:
         return await _pain_followup(app, runner, day)
+    if kind is ReminderKind.MORNING and is_ill(runner.pause_reason):
+        return checkin_message()  # how they feel, before anything restarts
     if kind is ReminderKind.MORNING and paused:
         lines = [pain_content.MORNING_PAUSED]
         if entry.session is not None:

@@ -25,6 +25,7 @@ from bot.pace import Pace
 from bot.reminders.compose import compose
 from bot.reminders.outbox import is_paused
 from bot.runtime import App, runtime
+from core.illness import checkin_day, is_ill
 from core.reminders import ReminderKind, is_stale
 from storage import repo
 from storage.tables import Reminder, Runner
@@ -88,6 +89,18 @@ class _Outcomes:
             # would leave a sent row claimed, and sent again once its lease ran out.
             self.waiting[:0] = finished
             raise
+
+
+def sent_while_ill(runner: Runner, row: Reminder, today: dt.date) -> bool:
+    """An ill runner's morning check-in and weekly summary (which takes the week's level
+    step) are sent although they are paused (bot/illness.py)."""
+    if not is_ill(runner.pause_reason):
+        return False
+    if row.kind == ReminderKind.WEEKLY.value:
+        return True
+    return row.kind == ReminderKind.MORNING.value and checkin_day(
+        runner.pause_reason, runner.paused_until, row.local_date, today
+    )
 
 
 async def dispatch_due(
@@ -178,7 +191,11 @@ async def _dispatch_batch(
             report.cancelled += 1
             continue
         today = now.astimezone(ZoneInfo(runner.time_zone)).date()
-        if is_paused(runner, today) and row.kind != ReminderKind.PAIN.value:
+        if (
+            is_paused(runner, today)
+            and row.kind != ReminderKind.PAIN.value
+            and not sent_while_ill(runner, row, today)
+        ):
             outcomes.later(row, repo.CANCELLED, error="paused")
             report.cancelled += 1
             continue

@@ -15,8 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.episodes import retime_followups
 from bot.plans import plan_for, reminder_settings, restrictions_for
 from bot.runtime import App, runtime
+from core.illness import checkin_day, is_ill
+from core.models import Plan
 from core.planner import week_start_of
-from core.reminders import ReminderKind, reminders_for
+from core.reminders import ReminderKind, ReminderSpec, morning_due, reminders_for
 from storage import repo
 from storage.tables import Runner
 
@@ -27,6 +29,8 @@ def is_paused(runner: Runner, today: dt.date) -> bool:
     """The runner has paused (/pause, or an injury that needs seeing) and `today` is in it."""
     if runner.pause_reason is None:
         return False
+    if is_ill(runner.pause_reason):
+        return True  # ill: nothing restarts until they say they are better (bot/illness.py)
     return runner.paused_until is None or today <= runner.paused_until
 
 
@@ -42,7 +46,14 @@ async def rebuild_reminders(db: AsyncSession, *, runner: Runner, now: dt.datetim
         plans = [plan_for(runner, first + dt.timedelta(weeks=i)) for i in range(weeks)]
         specs = reminders_for(plans, reminder_settings(runner), after=now, until=until)
         if runner.pause_reason is not None:
-            specs = [s for s in specs if not is_paused(runner, s.local_date)]
+            specs = [
+                s
+                for s in specs
+                if not is_paused(runner, s.local_date)
+                or (is_ill(runner.pause_reason) and s.kind is ReminderKind.WEEKLY)
+            ]
+        if is_ill(runner.pause_reason):
+            specs += _illness_checkins(runner, plans, today, after=now, until=until)
         if runner.pain_areas and restrictions_for(runner).running_paused:
             # Until they have been seen: no strength reminders (the morning message still
             # says what is on, without a run).
@@ -53,6 +64,25 @@ async def rebuild_reminders(db: AsyncSession, *, runner: Runner, now: dt.datetim
     if runner.pain_areas and restrictions_for(runner).checkins:
         await retime_followups(db, runner=runner, now=now)
     return len(specs)
+
+
+def _illness_checkins(
+    runner: Runner, plans: list[Plan], today: dt.date, *, after: dt.datetime, until: dt.date
+) -> list[ReminderSpec]:
+    """The morning check-ins of an ill runner ("How do you feel?"), sent even with morning
+    messages turned off: each morning from their last ill day (docs/coaching.md, "Illness")."""
+    settings = reminder_settings(runner)
+    zone = ZoneInfo(runner.time_zone)
+    specs = []
+    for day in (d for plan in plans for d in plan.days):
+        if day.date > until or not checkin_day(
+            runner.pause_reason, runner.paused_until, day.date, today
+        ):
+            continue
+        due = morning_due(day, settings, zone)
+        if due > after:
+            specs.append(ReminderSpec(kind=ReminderKind.MORNING, local_date=day.date, due_at=due))
+    return specs
 
 
 async def extend_horizons(app: App, *, now: dt.datetime | None = None) -> int:

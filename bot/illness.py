@@ -104,9 +104,9 @@ async def answer_length(turn: Turn, text: str) -> None:
     if said in ("not sure", "no idea", "dunno", "don't know", "dont know"):
         await turn.say(ILL_CHECKIN_NOTE.format(date="Tomorrow"))
         return
-    reading = read_illness(f"ill until {said}", turn.today(), turn.runner.time_zone)
+    reading = read_illness(f"ill for {said}", turn.today(), turn.runner.time_zone)
     if reading is None or reading.until is None:
-        reading = read_illness(f"ill for {said}", turn.today(), turn.runner.time_zone)
+        reading = read_illness(f"ill until {said}", turn.today(), turn.runner.time_zone)
     if reading is None or reading.until is None:
         await turn.say(f"{ILL_NOT_A_LENGTH} {ILL_ASK_LENGTH}", length_keyboard())
         await prompts.open_prompt(turn, PROMPT)

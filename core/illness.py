@@ -115,14 +115,13 @@ def is_ill(reason: str | None) -> bool:
     return reason in ILL_REASONS
 
 
-def checkin_day(reason: str | None, until: dt.date | None, day: dt.date, today: dt.date) -> bool:
+def checkin_day(reason: str | None, until: dt.date | None, day: dt.date) -> bool:
     """The morning of `day` asks how an ill runner feels: each morning from the last ill day
-    they gave (or from tomorrow when they gave none) until they say they are better. Nothing
+    they gave (each morning when they gave none) until they say they are better. Nothing
     restarts before they do."""
     if not is_ill(reason):
         return False
-    first = max(until, today) if until is not None else today + dt.timedelta(days=1)
-    return day >= first
+    return until is None or day >= until
 
 
 def ill_in_week(since: dt.date, better: dt.date | None, monday: dt.date) -> bool:

@@ -91,7 +91,7 @@ class _Outcomes:
             raise
 
 
-def sent_while_ill(runner: Runner, row: Reminder, today: dt.date) -> bool:
+def sent_while_ill(runner: Runner, row: Reminder) -> bool:
     """An ill runner's morning check-in and weekly summary (which takes the week's level
     step) are sent although they are paused (bot/illness.py)."""
     if not is_ill(runner.pause_reason):
@@ -99,7 +99,7 @@ def sent_while_ill(runner: Runner, row: Reminder, today: dt.date) -> bool:
     if row.kind == ReminderKind.WEEKLY.value:
         return True
     return row.kind == ReminderKind.MORNING.value and checkin_day(
-        runner.pause_reason, runner.paused_until, row.local_date, today
+        runner.pause_reason, runner.paused_until, row.local_date
     )
 
 
@@ -194,7 +194,7 @@ async def _dispatch_batch(
         if (
             is_paused(runner, today)
             and row.kind != ReminderKind.PAIN.value
-            and not sent_while_ill(runner, row, today)
+            and not sent_while_ill(runner, row)
         ):
             outcomes.later(row, repo.CANCELLED, error="paused")
             report.cancelled += 1

@@ -75,10 +75,10 @@ def _illness_checkins(
     zone = ZoneInfo(runner.time_zone)
     specs = []
     for day in (d for plan in plans for d in plan.days):
-        if day.date > until or not checkin_day(
-            runner.pause_reason, runner.paused_until, day.date, today
-        ):
+        if day.date > until or not checkin_day(runner.pause_reason, runner.paused_until, day.date):
             continue
+        if runner.paused_until is None and day.date <= today:
+            continue  # they have just said they are ill: first asked tomorrow
         due = morning_due(day, settings, zone)
         if due > after:
             specs.append(ReminderSpec(kind=ReminderKind.MORNING, local_date=day.date, due_at=due))

@@ -8,7 +8,17 @@ who comes back after a restart carries on where they were.
 from __future__ import annotations
 
 from bot import illness
-from bot.handlers import asides, data, guards, pain, pause, reminder_settings, setup, today
+from bot.handlers import (
+    asides,
+    data,
+    guards,
+    location,
+    pain,
+    pause,
+    reminder_settings,
+    setup,
+    today,
+)
 from bot.runtime import App
 
 
@@ -30,6 +40,7 @@ def register_handlers(app: App) -> None:
     pain.register(app)
     pause.register(app)
     illness.register(app)  # the illness check-in's buttons
+    location.register(app)  # a shared location: switch time zone (travel)
     reminder_settings.register(app)
     data.register(app)
     setup.register(app)

@@ -1,4 +1,5 @@
-"""Incoming updates built as Telegram would send them: a runner's message, a button press.
+"""Incoming updates built as Telegram would send them: a runner's message, a shared
+location, a button press.
 
 Also the queue that `getUpdates` serves (polling).
 """
@@ -59,6 +60,40 @@ class UpdateBuilders(StandInState):
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
+        return {"update_id": self._new_update_id(), "message": message}
+
+    def location_update(
+        self,
+        chat_id: int,
+        latitude: float,
+        longitude: float,
+        user_id: int | None = None,
+        first_name: str = "Runner",
+        *,
+        bot: Bot | None = None,
+    ) -> Update:
+        """A runner shares a location (the paperclip's Location), bound to the bot."""
+        return self._to_update(
+            self.location_update_data(chat_id, latitude, longitude, user_id, first_name), bot
+        )
+
+    def location_update_data(
+        self,
+        chat_id: int,
+        latitude: float,
+        longitude: float,
+        user_id: int | None = None,
+        first_name: str = "Runner",
+    ) -> JSON:
+        """The Bot API JSON of a shared location, as Telegram sends it (a private chat)."""
+        chat = self._remember_chat(chat_id, "private", first_name)
+        message: JSON = {
+            "message_id": self._new_message_id(chat_id),
+            "date": int(self.now()),
+            "chat": chat,
+            "from": self._user(chat_id, user_id, first_name, "private"),
+            "location": {"latitude": latitude, "longitude": longitude},
+        }
         return {"update_id": self._new_update_id(), "message": message}
 
     def press(

@@ -1,0 +1,135 @@
+"""Travel: a shared location (Telegram's location message) to its time zone, confirmed with
+Yes / No before anything changes. Yes moves the reminders to the new local times from the
+next one on (docs/architecture.md, "Reminders: the outbox"): pending rows are re-timed, and a
+reminder already sent today in the old zone is not sent again in the new one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import InlineKeyboardMarkup
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+from timezonefinder import TimezoneFinder
+
+from bot import keyboards, services
+from bot.handlers.filters import PRIVATE
+from bot.plan_changes import zone_change
+from bot.runtime import App
+from bot.turn import Turn, message_of, pressed, with_turn
+from storage import repo
+
+ASK_SWITCH = "Switch to {zone}? It's {now} there. Your reminders would follow its local time."
+SAME_ZONE = "You're already on {zone} time. Nothing changes."
+NO_ZONE = (
+    "I couldn't tell the time zone of that place. /settings → time zone lets you type it "
+    "(e.g. Tokyo)."
+)
+KEPT_ZONE = "Kept {zone}. Your reminders stay on its time."
+STALE = "That question has passed; share your location again to switch."
+NO = "no"
+
+
+@dataclass(frozen=True)
+class ZonePress:
+    """A button of "Switch to ...?": the zone to switch to, or "no"."""
+
+    zone: str
+    pattern: ClassVar[re.Pattern[str]] = re.compile(r"^z:")
+
+    def encode(self) -> str:
+        return f"z:{self.zone}"
+
+    @classmethod
+    def parse(cls, data: str) -> ZonePress | None:
+        return cls(data[2:]) if cls.pattern.match(data) else None
+
+
+@functools.cache
+def _finder() -> TimezoneFinder:
+    return TimezoneFinder()
+
+
+def zone_at(latitude: float, longitude: float) -> str | None:
+    """The IANA zone of a place; None at sea (the "Etc/GMT" zones) or where none is known."""
+    name = _finder().timezone_at(lat=latitude, lng=longitude)
+    if name is None or name.startswith("Etc/"):
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def _shown(zone: str) -> str:
+    return zone.replace("_", " ")
+
+
+def _confirm(zone: str) -> InlineKeyboardMarkup:
+    return keyboards.markup([[("Yes", ZonePress(zone).encode()), ("No", ZonePress(NO).encode())]])
+
+
+@with_turn(needs_plan=True)
+async def on_location(turn: Turn) -> None:
+    """A shared location: ask to switch to its time zone."""
+    message = turn.update.message
+    assert message is not None and message.location is not None
+    zone = zone_at(message.location.latitude, message.location.longitude)
+    if zone is None:
+        await turn.say(NO_ZONE)
+        return
+    if zone == turn.runner.time_zone:
+        await turn.say(SAME_ZONE.format(zone=_shown(zone)))
+        return
+    now = turn.clock().astimezone(ZoneInfo(zone))
+    await turn.say(ASK_SWITCH.format(zone=_shown(zone), now=f"{now:%H:%M}"), _confirm(zone))
+
+
+@with_turn(needs_plan=True)
+async def on_zone_button(turn: Turn) -> None:
+    """Yes: the new zone, the reminders re-timed, and when the next one comes. No: kept."""
+    query, press = pressed(turn, ZonePress)
+    await turn.answer_query()
+    message = message_of(query)
+    if press is None:
+        return
+    if press.zone == NO:
+        if message is not None:
+            await turn.close_prompt(message, "No")
+        await turn.say(KEPT_ZONE.format(zone=_shown(turn.runner.time_zone)))
+        return
+    try:
+        ZoneInfo(press.zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        await turn.say(STALE)
+        return
+    if message is not None:
+        await turn.close_prompt(message, "Yes")
+    if press.zone == turn.runner.time_zone:
+        await turn.say(SAME_ZONE.format(zone=_shown(press.zone)))
+        return
+    turn.runner.time_zone = press.zone
+    now = turn.clock()
+    await services.save_and_reschedule(turn.db, turn.runner, now=now)
+    await turn.say(await _zone_line(turn, now))
+
+
+async def _zone_line(turn: Turn, now: dt.datetime) -> str:
+    """The new zone and the next reminder at its local time (as /settings says it)."""
+    zone = ZoneInfo(turn.runner.time_zone)
+    rows = await repo.upcoming_reminders(
+        turn.db, runner_id=services.runner_id(turn.runner), now=now, limit=1
+    )
+    due, kind = (rows[0].due_at.astimezone(zone), rows[0].kind) if rows else (None, "")
+    return zone_change(turn.runner.time_zone, now.astimezone(zone), due, kind)
+
+
+def register(app: App) -> None:
+    """A shared location, and the "Switch to ...?" buttons."""
+    app.add_handler(MessageHandler(PRIVATE & filters.LOCATION, on_location))
+    app.add_handler(CallbackQueryHandler(on_zone_button, pattern=ZonePress.pattern))

@@ -18,6 +18,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import prompts, services
 from bot.illness_prompt import IllPress, length_keyboard
+from bot.pain import INJURY
 from bot.progress import ILLNESS_SPELL, illness_spell
 from bot.runtime import App
 from bot.turn import Turn, message_of, pressed, with_turn
@@ -43,6 +44,10 @@ BETTER = (
     "is one step easier, to come back gently."
 )
 STILL_ILL = "Take it easy. Reminders stay off; I'll ask again tomorrow morning."
+ILL_WHILE_INJURED = (
+    "Sorry you're unwell. Your reminders are already paused until you've been seen about "
+    "your pain, and they stay paused. Rest comes first."
+)
 NOT_ILL = "Good to hear. Reminders are on as usual."
 
 
@@ -75,7 +80,11 @@ async def take_typed(turn: Turn, text: str, prompt: str | None) -> bool:
 
 
 async def start(turn: Turn, until: dt.date | None) -> None:
-    """Stop the reminders for the illness and say until when (asking how long if not said)."""
+    """Stop the reminders for the illness and say until when (asking how long if not said).
+    A pause for a pain sign that needs seeing stays as it is: Better must never lift it."""
+    if turn.runner.pause_reason == INJURY:
+        await turn.say(ILL_WHILE_INJURED)
+        return
     await _pause(turn, until)
     if until is None:
         await turn.say(ILL_PAUSED.format(until=""))

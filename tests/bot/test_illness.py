@@ -180,3 +180,17 @@ async def test_what_belongs_to_the_pain_check_still_reaches_it(db_url, text, ill
         assert any(
             t == content.MAYBE_CHECK or any(p in t for p in pain_texts) or "999" in t for t in said
         ), said
+
+
+async def test_an_escalated_pain_pause_is_never_lifted_by_better(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined(coach, clock)
+        await coach.send("chest pain")  # an emergency sign: escalation, everything paused
+        assert (await stored(coach, 42)).pause_reason == "injury"
+        await coach.send("I'm ill")
+        assert coach.last().startswith("Sorry you're unwell. Your reminders are already paused")
+        await coach.send("better")
+        runner = await stored(coach, 42)
+        assert runner.pause_reason == "injury"
+        assert not coach.last().startswith("Glad you're feeling better")

@@ -130,10 +130,8 @@ async def answer_feeling(turn: Turn, feeling: Feeling) -> None:
         await turn.say(NOT_ILL)
         return
     if feeling is Feeling.BETTER:
-        spell = await illness_spell(turn.db, turn.runner)
-        since = spell[0] if spell is not None else turn.today()
+        await end_spell(turn)
         await services.resume(turn.db, turn.runner, now=turn.clock())
-        await _store_spell(turn.db, turn.runner, since, turn.today())
         await turn.say(BETTER)
         return
     tomorrow = turn.today() + dt.timedelta(days=1)
@@ -170,6 +168,16 @@ async def on_ill_button(turn: Turn) -> None:
         await _say_until(turn, until)
         return
     await turn.say(ILL_CHECKIN_NOTE.format(date="Tomorrow"))
+
+
+async def end_spell(turn: Turn) -> None:
+    """The illness is over from today (Better, /resume, or another pause taking its place):
+    the weeks after it are no longer ill weeks."""
+    if not is_ill(turn.runner.pause_reason):
+        return
+    spell = await illness_spell(turn.db, turn.runner)
+    if spell is not None and spell[1] is None:
+        await _store_spell(turn.db, turn.runner, spell[0], turn.today())
 
 
 async def _store_spell(

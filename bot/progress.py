@@ -87,8 +87,13 @@ async def _outcomes(
     episode = await load_episode(db, runner)
     paused = _paused_in(runner, monday)
     spell = await illness_spell(db, runner)
-    ill = (paused and runner.pause_reason in ILL_REASONS) or (
-        spell is not None and ill_in_week(spell[0], spell[1], monday)
+    ill_now = runner.pause_reason in ILL_REASONS
+    # An illness left open while the runner is no longer ill (a pain sign's pause took its
+    # place) counts only through the pause itself.
+    ill = (paused and ill_now) or (
+        spell is not None
+        and (spell[1] is not None or ill_now)
+        and ill_in_week(spell[0], spell[1], monday)
     )
     # Sessions planned before the runner joined are not theirs to have missed.
     joined_on = runner.created_at.astimezone(zone).date()

@@ -91,6 +91,7 @@ async def pause(turn: Turn, until: dt.date | None, reason: str) -> None:
     if reason == "illness":
         await illness.start(turn, until)
         return
+    await illness.end_spell(turn)  # a holiday after being ill: the illness ends today
     await services.pause(turn.db, turn.runner, until=until, reason=reason, now=turn.clock())
     shown = texts.PAUSED_UNTIL.format(date=f"{until:%A %d %B}") if until else ""
     await turn.say(texts.PAUSED.format(until=shown))
@@ -100,6 +101,7 @@ async def pause(turn: Turn, until: dt.date | None, reason: str) -> None:
 async def on_resume(turn: Turn) -> None:
     """Bring the reminders back (with a caution during an escalated pain episode)."""
     caution = await pain.resume_caution(turn.db, turn.runner)
+    await illness.end_spell(turn)
     resumed = await services.resume(turn.db, turn.runner, now=turn.clock())
     await turn.say(caution or (texts.RESUMED if resumed else texts.NOT_PAUSED))
 

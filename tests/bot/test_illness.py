@@ -194,3 +194,27 @@ async def test_an_escalated_pain_pause_is_never_lifted_by_better(db_url):
         runner = await stored(coach, 42)
         assert runner.pause_reason == "injury"
         assert not coach.last().startswith("Glad you're feeling better")
+
+
+async def test_resume_ends_the_illness_so_only_its_week_is_an_ill_week(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined(coach, clock)
+        await coach.send("I'm ill")
+        await coach.tap("Not sure")
+        clock.now = at(MONDAY + dt.timedelta(days=1), "09:00")
+        await coach.send("/resume")
+        assert (await stored(coach, 42)).pause_reason is None
+        await live(coach, clock, at(SUN + dt.timedelta(days=7), "20:00"))
+        weekly = [
+            str(m.get("text", ""))
+            for m in coach.standin.sent_to(42)
+            if str(m.get("text", "")).startswith("Your week in numbers")
+        ]
+        assert len(weekly) == 2
+        assert "you were unwell" in weekly[0] and "you were unwell" not in weekly[1]
+        # The week back is planned a level lower; its own step starts from the level before.
+        assert await steps(coach) == [
+            (MONDAY, 0, -1),
+            (MONDAY + dt.timedelta(days=7), 0, -1),  # nothing done in the week back: one down
+        ]

@@ -25,8 +25,7 @@ from core.progression import Feel, WeekOutcome, week_level, weekly_step
 from storage import repo
 from storage.tables import Runner, SessionLog, SessionLogStatus, runner_profile
 
-# Pause reasons that mean the runner was unwell (/pause illness, "I'm ill").
-ILL_REASONS = ILL_REASONS
+# The pause reasons that mean the runner was unwell are core.illness.ILL_REASONS.
 ILLNESS_SPELL = "illness"  # kv namespace: {"since": date, "better": date or null}
 ILL_STEP = (
     "Next week: one step easier — you were unwell, so the week does not count and your "

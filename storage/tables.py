@@ -213,6 +213,22 @@ class WeekStep(SQLModel, table=True):
     created_at: dt.datetime = _created_at()
 
 
+class WeekChange(SQLModel, table=True):
+    """This week's changes to the usual week (a `core.models.WeekChanges` as JSON): one row
+    per (runner, week), for that week only; no changes, no row."""
+
+    __tablename__ = "week_change"
+    __table_args__ = (
+        sa.UniqueConstraint("runner_id", "week_start", name="uq_week_change_runner_week"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk()
+    week_start: dt.date  # the Monday of the week changed
+    changes: dict[str, Any] = _json(default_factory=dict)
+    updated_at: dt.datetime = _updated_at()
+
+
 class KeyValue(SQLModel, table=True):
     """One JSON value per (namespace, key), such as a runner's open dialog.
 

@@ -16,7 +16,7 @@ from bot.callbacks import FollowupPress
 from bot.dialog.pain_questions import OTHER_AREA, outcome_record, pain_answers
 from bot.dialog.question import Answers
 from bot.episodes import day_label, load_episode, save_episode
-from bot.plans import plan_for
+from bot.plans import week_plan
 from bot.services import save_and_reschedule
 from bot.turn import Turn
 from core import pain_content as content
@@ -79,8 +79,8 @@ async def _schedule(turn: Turn, days: int, zone: ZoneInfo | None = None) -> None
     )
 
 
-def _this_week(turn: Turn) -> Plan:
-    return plan_for(turn.runner, week_start_of(turn.today()))
+async def _this_week(turn: Turn) -> Plan:
+    return await week_plan(turn.db, turn.runner, week_start_of(turn.today()))
 
 
 async def _apply(
@@ -119,13 +119,13 @@ async def finish_report(turn: Turn, answers: Answers, *, setup: Answers | None =
         # No traffic light while an escalation is open: the reminder first, no "OK to train".
         outcome = still_escalated(outcome, previous.flagged_on or previous.since)
     episode, level_change = open_episode(previous, reported, outcome, turn.today())
-    before = _this_week(turn) if has_plan else None
+    before = await _this_week(turn) if has_plan else None
     await _apply(turn, episode, level_change=level_change, pause_all=outcome.hold is Hold.ALL)
     for message in outcome.messages:
         await turn.say(message)
     changes: list[str] = []
     if before is not None and not outcome.escalated:
-        after = _this_week(turn)
+        after = await _this_week(turn)
         changes = describe_changes(before, after, level_change=level_change)
         # "Keeps the exercises that load it, gently" only when the week has one that does.
         eased = reported.area in outcome.ease and any(
@@ -210,7 +210,7 @@ async def answer_followup(turn: Turn, press: FollowupPress) -> tuple[str, str]:
 
 async def _follow(turn: Turn, episode: Episode, step: FollowupStep) -> None:
     has_plan = turn.runner.onboarded
-    before = _this_week(turn) if has_plan else None
+    before = await _this_week(turn) if has_plan else None
     await _apply(
         turn,
         step.episode,
@@ -233,7 +233,7 @@ async def _follow(turn: Turn, episode: Episode, step: FollowupStep) -> None:
             )
         )
     elif before is not None and not step.escalation:
-        changes = describe_changes(before, _this_week(turn), level_change=step.level_change)
+        changes = describe_changes(before, await _this_week(turn), level_change=step.level_change)
         if changes:
             await turn.say(content.PLAN_NOW + "\n" + "\n".join(f"• {c}" for c in changes))
     kept = step.episode

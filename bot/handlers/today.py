@@ -13,7 +13,7 @@ from bot import keyboards, pain, texts
 from bot.callbacks import Change, ChangePress, PlanDayPress, TodayAction, TodayPress
 from bot.dialog.engine import ask, start_pain
 from bot.handlers.filters import PRIVATE
-from bot.plans import plan_for, reminder_settings
+from bot.plans import reminder_settings, week_plan
 from bot.render import day_entry, pack, render_overview
 from bot.runtime import App
 from bot.services import current_plan, runner_id
@@ -111,9 +111,8 @@ async def on_plan_day(turn: Turn) -> None:
         await turn.answer_query(texts.STALE_BUTTON)
         return
     await turn.answer_query()
-    entry = next(
-        d for d in plan_for(turn.runner, week_start_of(press.day)).days if d.date == press.day
-    )
+    plan = await week_plan(turn.db, turn.runner, week_start_of(press.day))
+    entry = next(d for d in plan.days if d.date == press.day)
     for chunk in pack([day_entry(entry)]):
         await turn.say(chunk)
 
@@ -175,7 +174,8 @@ async def _feel(turn: Turn, day: dt.date, feel: Feel, *, message: Message | None
 
 async def _entry(turn: Turn, day: dt.date) -> PlannedDay | None:
     """The day as planned, if it has a strength session."""
-    entry = next(d for d in plan_for(turn.runner, week_start_of(day)).days if d.date == day)
+    plan = await week_plan(turn.db, turn.runner, week_start_of(day))
+    entry = next(d for d in plan.days if d.date == day)
     return entry if entry.session is not None else None
 
 

@@ -249,7 +249,8 @@ async def test_plan_for_the_worked_example_places_wednesday_and_sunday_only(coac
     days = [line for line in overview.splitlines() if " · " in line]
     assert [line[:3] for line in days] == [d[:3] for d in DAYS]
     assert [line[:3] for line in days if "💪" in line] == ["Wed", "Sun"]
-    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29"]  # a button per strength day
+    # A button per strength day, and this week's changes (/thisweek).
+    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29", "✏️ Change this week"]
     await coach.tap("💪 Wed 25")
     messages = coach.texts()[1:]
     wednesday = day_entries(messages)["Wednesday"]
@@ -295,7 +296,7 @@ async def test_today_buttons_record_done_once(coach: Coach, clock):
     clock.now = clock.now.replace(day=29, hour=11)  # Sunday 11:00: a strength day
     await coach.send("/today")
     assert coach.last().startswith("Today, Sunday")
-    assert coach.labels() == ["✅ Done", "⏭ Skip", "⏰ Snooze", "🩹 Pain"]
+    assert coach.labels() == ["✅ Done", "⏭ Skip", "⏰ Snooze", "🩹 Pain", "📅 Move"]
     today_message = coach.standin.last_message(42)["message_id"]
     await coach.tap("✅ Done")
     assert "Logged as done" in coach.texts()[-2]

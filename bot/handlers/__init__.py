@@ -7,7 +7,17 @@ who comes back after a restart carries on where they were.
 
 from __future__ import annotations
 
-from bot.handlers import asides, data, guards, pain, pause, reminder_settings, setup, today
+from bot.handlers import (
+    asides,
+    data,
+    guards,
+    pain,
+    pause,
+    reminder_settings,
+    setup,
+    thisweek,
+    today,
+)
 from bot.runtime import App
 
 
@@ -30,6 +40,7 @@ def register_handlers(app: App) -> None:
     pause.register(app)
     reminder_settings.register(app)
     data.register(app)
+    thisweek.register(app)
     setup.register(app)
     setup.register_text(app)
     guards.register_fallbacks(app)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from bot import texts
 from bot.reminders import dispatch_due
 from storage import repo
 from storage.tables import Reminder, runner_week
@@ -146,3 +147,117 @@ async def export_of(coach: Coach) -> dict[str, object]:
     await coach.send("/export")
     data = coach.standin.documents[-1]["data"]
     return json.loads(data)  # type: ignore[no-any-return]
+
+
+# --- this week's runs in one message -----------------------------------------------------------
+
+WORKED = (
+    "Mon rest, Tue intervals 18:00, Wed easy 07:00, Thu tempo 18:00, Fri rest, Sat long 08:00, "
+    "Sun easy 09:00"
+)
+
+
+def overview(coach: Coach) -> str:
+    return next(t for t in reversed(coach.texts()) if t.startswith("Your week from"))
+
+
+async def changes_of(coach: Coach, monday: dt.date = MON):  # type: ignore[no-untyped-def]
+    runner = await stored(coach)
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        assert runner.id is not None
+        return await repo.get_week_changes(db, runner_id=runner.id, week_start=monday)
+
+
+async def test_this_weeks_runs_change_in_one_message_and_next_week_is_usual(db_url):
+    clock = Clock(at(MON, "06:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined_monday(coach, clock, WORKED)
+        usual = runner_week(await stored(coach))
+        clock.now = at(MON + dt.timedelta(days=1), "09:00")
+        await coach.send("/thisweek")
+        assert coach.last().startswith("What's different about your runs this week?")
+        await coach.send("Thu tempo is on Fri, no long run")
+        reply = coach.texts()[-2]
+        assert "This week your tempo run moves from Thursday to Friday" in reply
+        assert "No long run on Saturday this week." in reply
+        assert "Strength this week:" in reply or "Your strength days stay" in reply
+        assert reply.endswith("Next week is your usual week again.")
+        assert coach.last().startswith("Your week from")
+
+        await coach.send("/plan")
+        this_week = overview(coach)
+        assert line_of(this_week, "Thu 03").startswith("Thu 03 · rest")
+        assert line_of(this_week, "Fri 04").startswith("Fri 04 · tempo run 18:00")
+        assert line_of(this_week, "Sat 05").startswith("Sat 05 · rest")
+        await coach.send("/week")
+        next_week = overview(coach)
+        assert line_of(next_week, "Thu 10").startswith("Thu 10 · tempo run 18:00")
+        assert line_of(next_week, "Sat 12").startswith("Sat 12 · long run 08:00")
+        assert runner_week(await stored(coach)) == usual  # /settings' week is untouched
+
+        # The reminders follow this week's plan; next week's are the usual ones.
+        pending = strength_rows(await rows_of(coach))
+        plan_days = [d.date for d in (await this_weeks_plan(coach)).sessions]
+        assert [d for d, _ in pending if d <= SUN] == [d for d in plan_days if d > MON]
+        assert (NEXT_WED, "07:55") in pending
+
+        data = await export_of(coach)
+        [row] = data["week_changes"]  # type: ignore[index]
+        assert row["week_start"] == MON.isoformat()
+        assert {day[0] for day in row["changes"]["days"]} == {3, 4, 5}
+
+
+async def test_change_this_week_under_plan_asks_again_after_a_bad_answer(db_url):
+    clock = Clock(at(MON, "06:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined_monday(coach, clock, WORKED)
+        await coach.send("/plan")
+        await coach.tap("✏️ Change this week")
+        question = coach.last()
+        assert question.startswith("What's different about your runs this week?")
+        await coach.send("hello there")
+        assert coach.texts()[-2].startswith("I couldn't read that as a change")
+        assert coach.last().startswith("Tell me again in one message")
+        assert await changes_of(coach) is None  # nothing changed
+        await coach.send("no easy run")  # two of them: which one?
+        assert coach.texts()[-2].startswith("You have an easy run on Wed and Sun")
+        await coach.send("no Sunday easy run")
+        assert "No easy run on Sunday this week." in coach.texts()[-2]
+        changes = await changes_of(coach)
+        assert changes is not None and [int(w) for w, _ in changes.days] == [6]
+
+
+async def test_thisweek_with_the_change_given_at_once(db_url):
+    clock = Clock(at(MON, "06:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined_monday(coach, clock, WORKED)
+        await coach.send("/thisweek sat easy 8am")
+        assert "Saturday this week: easy 08:00." in coach.texts()[-2]
+        await coach.send("/plan")
+        assert line_of(overview(coach), "Sat 05").startswith("Sat 05 · easy run 08:00")
+
+
+async def test_pain_and_this_week_alone_are_never_a_week_change(db_url):
+    clock = Clock(at(MON, "06:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined_monday(coach, clock, WORKED)
+        await coach.send("no long run this week")  # outside /thisweek: not read as a change
+        await coach.send("this week")
+        assert coach.texts()[-2:] == [texts.NOT_UNDERSTOOD] * 2
+        assert await changes_of(coach) is None
+        await coach.send("/thisweek")
+        await coach.send("sore calf this week, no long run")  # the pain check, first
+        assert texts.PAIN_START in coach.texts()[-3:]
+        assert await changes_of(coach) is None
+        await coach.send("/cancel")  # leaves the pain check
+        await coach.send("/thisweek felt sick after the race")
+        assert await changes_of(coach) is None
+        assert "This week" not in coach.last() and "Next week is your usual" not in coach.last()
+
+
+async def this_weeks_plan(coach: Coach):  # type: ignore[no-untyped-def]
+    from bot.plans import week_plan
+
+    runner = await stored(coach)
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        return await week_plan(db, runner, MON)

@@ -261,3 +261,18 @@ async def this_weeks_plan(coach: Coach):  # type: ignore[no-untyped-def]
     runner = await stored(coach)
     async with coach.app.bot_data["runtime"].sessions() as db:
         return await week_plan(db, runner, MON)
+
+
+async def test_a_session_already_done_stays_where_it_is(db_url):
+    clock = Clock(at(MON, "06:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined_monday(coach, clock)
+        await dispatch(coach, clock, at(WED, "06:30"))
+        await dispatch(coach, clock, at(WED, "07:55"))
+        reminder = coach.standin.last_message(42)["message_id"]
+        clock.now = at(WED, "08:40")
+        await coach.tap("✅ Done")
+        # Move on the same reminder, after Done: nothing to move.
+        await coach.deliver(coach.standin.press(42, reminder, "mv:2026-12-02"))
+        assert coach.last() == "That session is already done at 08:40, so it stays where it is."
+        assert await changes_of(coach) is None

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.episodes import load_episode
-from bot.plans import plan_for
+from bot.plans import week_plan
 from core.block import recovery_days
 from core.models import Phase
 from core.phases import phase_on
@@ -82,7 +82,8 @@ async def _outcomes(
     paused = _paused_in(runner, monday)
     # Sessions planned before the runner joined are not theirs to have missed.
     joined_on = runner.created_at.astimezone(zone).date()
-    planned = [d for d in plan_for(runner, monday).sessions if d.date >= joined_on]
+    # This week's plan as the runner had it, with its changes (bot/plans.py, week_plan).
+    planned = [d for d in (await week_plan(db, runner, monday)).sessions if d.date >= joined_on]
     outcome = WeekOutcome(
         planned=len(planned),
         done=sum(log.status == SessionLogStatus.DONE for log in this),
@@ -94,8 +95,9 @@ async def _outcomes(
         paused=paused,
         escalated=any(p.red_flag for p in pains) or (episode is not None and episode.escalated),
     )
+    last_week = await week_plan(db, runner, monday - WEEK)
     previous = WeekOutcome(
-        planned=len([d for d in plan_for(runner, monday - WEEK).sessions if d.date >= joined_on]),
+        planned=len([d for d in last_week.sessions if d.date >= joined_on]),
         done=sum(log.status == SessionLogStatus.DONE for log in before),
         feels=_feels(before),
     )

@@ -154,6 +154,11 @@ class Runner(SQLModel, table=True):
     level: int = 0  # progression (core.progression bounds it)
     # The heavy block and the weekly step (docs/coaching.md, "Progression", "The heavy block").
     lifting_experience: str | None = None  # a core.models.LiftingExperience, asked once
+    # Consent to a short session after a hard run when the week has no other room
+    # (docs/coaching.md, "Hard days hard").
+    hard_day_sessions: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
     heavy_block_start: dt.date | None = None  # the Monday the heavy block began
     first_week: dt.date | None = None  # the Monday of the runner's first week with the coach
     last_step_week: dt.date | None = None  # the Monday of the last week the level was stepped

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.episodes import load_episode
+from bot.episodes import comeback_step, load_episode
 from bot.plans import week_plan
 from core.block import recovery_days
 from core.models import Phase
@@ -117,6 +117,10 @@ async def end_of_week(
         return taken.reason
     outcome, previous = await _outcomes(db, runner, monday)
     step = weekly_step(runner.level, outcome, previous)
+    # On the stepped return after a cleared pain episode, the return sets next week's level.
+    back = await comeback_step(db, runner, monday + dt.timedelta(days=7))
+    if back is not None:
+        step = back
     recorded = await repo.record_week_step(
         db,
         runner_id=runner.id,

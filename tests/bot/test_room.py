@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from itertools import pairwise
 
+from bot.episodes import load_comeback
 from bot.plans import plan_for
+from bot.reminders import dispatch_due
+from core.models import BodyArea
 from core.planner import week_start_of
-from tests.bot.conftest import WORKED_WEEK, Coach
+from tests.bot.conftest import WORKED_WEEK, Clock, Coach
 from tests.bot.test_onboarding import stored_runner
+from tests.bot.test_pain import followup, report, upcoming
 
 ROOM = "Your week has room for 2; a 3rd is possible as a short session after a hard run."
 ASKED = "Your week has room for 2 of the 3 sessions you asked for."
@@ -94,3 +98,69 @@ async def test_pain_typed_at_the_hard_day_question_reaches_the_pain_check(coach:
     said = coach.texts()[seen:]
     assert said[0].startswith("I'm sorry it hurts.")  # the pain check, not a "no" to the offer
     assert (await stored_runner(coach)).hard_day_sessions is False
+
+
+# --- the stepped return after a pain episode (docs/coaching.md, "Progression") ------------
+
+MONDAY = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+
+
+async def summary_on(coach: Coach, clock: Clock, sunday: dt.date) -> str:
+    """The weekly summary the dispatcher sends at 19:00 on `sunday` (London is on UTC)."""
+    clock.now = dt.datetime.combine(sunday, dt.time(19, 1), tzinfo=dt.UTC)
+    before = len(coach.texts())
+    await dispatch_due(coach.app, now=clock.now)
+    weekly = [t for t in coach.texts()[before:] if t.startswith("Your week in numbers")]
+    assert len(weekly) == 1, coach.texts()[before:]
+    return weekly[0]
+
+
+def loads_achilles(runner, monday: dt.date) -> bool:
+    return any(
+        BodyArea.ACHILLES in p.exercise.loads
+        for d in plan_for(runner, monday).sessions
+        if d.session is not None
+        for p in d.session.exercises
+    )
+
+
+async def test_exercises_come_back_in_steps_after_a_pain_episode_clears(
+    coach: Coach, clock: Clock
+) -> None:
+    clock.now = MONDAY
+    await coach.onboard_typing()
+    usual = (await stored_runner(coach)).level
+    await coach.send("pain")
+    await report(coach, area="Achilles", score="6", when="During the run")
+    assert (await stored_runner(coach)).level == usual - 1
+    await followup(coach, clock, "3")  # Tuesday
+    await followup(coach, clock, "0")  # Wednesday: pain-free, the episode clears
+    cleared = next(t for t in coach.texts()[-3:] if t.startswith("No pain today"))
+    assert (
+        "This week: sessions a step easier, still without the exercises that load the sore "
+        "area. Next week: every exercise back, 1 step easier than usual." in cleared
+    )
+    runner = await stored_runner(coach)
+    assert runner.level == usual - 1 and "achilles" in runner.pain_areas
+    said = await followup(coach, clock, "0")  # Thursday: the check-ins end, the steps don't
+    assert said.startswith("Still no pain") and "Next week: every exercise back" in said
+    runner = await stored_runner(coach)
+    assert runner.level == usual - 1 and runner.pain_areas == ["achilles"]
+    assert not loads_achilles(runner, MONDAY.date())  # this week still spares it
+    assert "pain" not in await upcoming(coach)  # no more check-ins
+    # Sunday: next week brings the exercises back, still a step easier.
+    summary = await summary_on(coach, clock, dt.date(2026, 12, 6))
+    assert (
+        "Next week: every exercise back, 1 step easier than usual. The week after: your usual "
+        "sessions, at your usual level." in summary
+    )
+    runner = await stored_runner(coach)
+    assert runner.level == usual - 1 and runner.pain_areas == []
+    assert loads_achilles(runner, dt.date(2026, 12, 7))  # its exercises are back
+    # The Sunday after: the usual level again, and the return is over.
+    summary = await summary_on(coach, clock, dt.date(2026, 12, 13))
+    assert "Next week: your usual sessions, at your usual level." in summary
+    runner = await stored_runner(coach)
+    assert runner.level == usual and runner.pain_areas == []
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        assert await load_comeback(db, runner) is None  # the weekly step is back in charge

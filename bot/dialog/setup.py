@@ -258,7 +258,12 @@ SESSION_OPTIONS = [Option(str(n), str(n), number=n) for n in (2, 3, 4)]
 
 def _accept_sessions(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
     n = int(resolve(raw, pressed, SESSION_OPTIONS, c, texts.HINT_SESSIONS).value)
-    return Accepted({**a, "sessions": n}, f"{n} a week")
+    new = {**a, "sessions": n}
+    if not hard_days_apply(new):
+        # Nothing to ask: the week has room. Asked with the sessions only, so a later change
+        # of the week does not bring the question up (it stays in the menu).
+        new["hard_days"] = False
+    return Accepted(new, f"{n} a week")
 
 
 # --- hard days hard (asked when the week has no room for the sessions asked) -----------------

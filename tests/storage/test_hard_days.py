@@ -40,7 +40,7 @@ def _columns(connection: Connection) -> set[str]:
 async def test_0009_adds_the_column_as_not_agreed_for_existing_runners(
     blank_db_url: str,
 ) -> None:
-    await upgrade(blank_db_url, "0007")
+    await upgrade(blank_db_url, "0008")
     engine = make_engine(blank_db_url)
     try:
         async with engine.begin() as connection:
@@ -66,7 +66,7 @@ async def test_0009_adds_the_column_as_not_agreed_for_existing_runners(
                 )
             ).one()
             assert tuple(row) == (3, False)
-        await downgrade(blank_db_url, "0007")
+        await downgrade(blank_db_url, "0008")
         async with engine.connect() as connection:
             columns = await connection.run_sync(_columns)
         assert "hard_day_sessions" not in columns and "lifting_experience" in columns

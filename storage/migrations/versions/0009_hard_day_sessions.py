@@ -2,7 +2,7 @@
 no other room (docs/coaching.md, "Hard days hard"). Existing runners have not agreed.
 
 Revision ID: 0009
-Revises: 0007 (for now: re-chained onto 0008 when merged)
+Revises: 0008
 Create Date: 2026-12-02
 """
 
@@ -14,9 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-# 0008 (this week's changes) is written in parallel on another branch: when both are merged,
-# this revision is re-chained onto it (down_revision = "0008").
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

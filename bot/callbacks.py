@@ -15,6 +15,8 @@ they are (`q:goal:5k`, `t:z30:2026-11-27`, ...). Telegram allows 64 bytes of dat
 | `ReminderSetting` | `m:<delay, morning, toggle>:<value>` | `bot/handlers/reminder_settings.py` |
 | `PausePress` | `p:<days or open>` | `bot/handlers/pause.py` |
 | `DeletePress` | `x:<erase or keep>` | `bot/handlers/data.py` |
+| `MovePress` | `mv:<date>` (offer days), `mv:<date>:<new date>` | `bot/handlers/today.py` |
+| `ThisWeekPress` | `tw:change` | `bot/handlers/thisweek.py` |
 """
 
 from __future__ import annotations
@@ -273,3 +275,42 @@ class DeletePress:
             return cls(DeleteChoice(data[2:]))
         except ValueError:
             return None
+
+
+@dataclass(frozen=True)
+class MovePress:
+    """Move this week's session on `day`: without `to`, offer the days it could move to;
+    with `to`, move it there (this week only)."""
+
+    day: dt.date
+    to: dt.date | None = None
+    pattern: ClassVar[re.Pattern[str]] = _prefix("mv")
+
+    def encode(self) -> str:
+        if self.to is None:
+            return f"mv:{self.day.isoformat()}"
+        return f"mv:{self.day.isoformat()}:{self.to.isoformat()}"
+
+    @classmethod
+    def parse(cls, data: str) -> MovePress | None:
+        if not cls.pattern.match(data):
+            return None
+        day, _, to = data[3:].partition(":")
+        try:
+            return cls(dt.date.fromisoformat(day), dt.date.fromisoformat(to) if to else None)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class ThisWeekPress:
+    """/plan's "Change this week": asks what is different about this week's runs."""
+
+    pattern: ClassVar[re.Pattern[str]] = _prefix("tw")
+
+    def encode(self) -> str:
+        return "tw:change"
+
+    @classmethod
+    def parse(cls, data: str) -> ThisWeekPress | None:
+        return cls() if data == "tw:change" else None

@@ -14,10 +14,12 @@ from bot.callbacks import (
     DeletePress,
     DialogAnswer,
     FollowupPress,
+    MovePress,
     PausePress,
     PlanDayPress,
     ReminderSetting,
     Setting,
+    ThisWeekPress,
     TodayAction,
     TodayPress,
 )
@@ -57,7 +59,7 @@ def _today(action: TodayAction, day: dt.date) -> str:
 
 
 def today(day: dt.date, recorded: str | None = None) -> InlineKeyboardMarkup:
-    """Under /today's session: done, skip, snooze, pain; once it is `recorded` (done or
+    """Under /today's session: done, skip, snooze, pain, move; once it is `recorded` (done or
     skipped), only what still makes sense: pain, or done after all."""
     if recorded == "done":
         return markup([[("🩹 Pain", _today(TodayAction.PAIN, day))]])
@@ -80,6 +82,7 @@ def today(day: dt.date, recorded: str | None = None) -> InlineKeyboardMarkup:
                 ("⏰ Snooze", _today(TodayAction.SNOOZE, day)),
                 ("🩹 Pain", _today(TodayAction.PAIN, day)),
             ],
+            [("📅 Move", MovePress(day).encode())],  # this week only
         ]
     )
 
@@ -109,11 +112,24 @@ def change_recorded(day: dt.date, to: str, recorded: str) -> InlineKeyboardMarku
     )
 
 
-def plan_days(days: Sequence[tuple[str, dt.date]]) -> InlineKeyboardMarkup | None:
-    """Under /plan's overview: a button per strength day, showing that day's exercises."""
+def plan_days(
+    days: Sequence[tuple[str, dt.date]], *, change_week: bool = False
+) -> InlineKeyboardMarkup | None:
+    """Under /plan's overview: a button per strength day, showing that day's exercises, and
+    with `change_week` (this week's plan) "Change this week" (`/thisweek`)."""
+    rows: list[list[tuple[str, str]]] = []
+    if days:
+        rows.append([(label, PlanDayPress(day).encode()) for label, day in days])
+    if change_week:
+        rows.append([("✏️ Change this week", ThisWeekPress().encode())])
+    return markup(rows) if rows else None
+
+
+def move_days(day: dt.date, days: Sequence[tuple[str, dt.date]]) -> InlineKeyboardMarkup | None:
+    """After Move: a button per day this week the session on `day` can move to."""
     if not days:
         return None
-    return markup([[(label, PlanDayPress(day).encode()) for label, day in days]])
+    return markup([[(label, MovePress(day, to).encode()) for label, to in days]])
 
 
 def snooze(day: dt.date) -> InlineKeyboardMarkup:
@@ -143,6 +159,7 @@ def strength_reminder(day: dt.date) -> InlineKeyboardMarkup:
                 ("🌙 Tonight", _today(TodayAction.SNOOZE_EVENING, day)),
             ],
             [("🩹 Pain", _today(TodayAction.PAIN, day))],
+            [("📅 Move", MovePress(day).encode())],
         ]
     )
 

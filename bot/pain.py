@@ -15,8 +15,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.callbacks import FollowupPress
 from bot.dialog.pain_questions import OTHER_AREA, outcome_record, pain_answers
 from bot.dialog.question import Answers
-from bot.episodes import day_label, load_episode, save_episode
-from bot.plans import plan_for
+from bot.episodes import (
+    Comeback,
+    comeback_applies,
+    comeback_text,
+    day_label,
+    load_comeback,
+    load_episode,
+    save_comeback,
+    save_episode,
+    with_comeback,
+)
+from bot.plans import week_plan
 from bot.services import save_and_reschedule
 from bot.turn import Turn
 from core import pain_content as content
@@ -27,6 +37,7 @@ from core.pain import (
     Hold,
     Seen,
     Services,
+    Stage,
     answer_score,
     answer_seen,
     describe_changes,
@@ -39,7 +50,7 @@ from core.pain import (
     triage,
 )
 from core.planner import week_start_of
-from core.progression import clamp_level
+from core.progression import Return, clamp_level
 from core.reminders import local_to_utc
 from storage import repo
 from storage.tables import Runner
@@ -79,8 +90,8 @@ async def _schedule(turn: Turn, days: int, zone: ZoneInfo | None = None) -> None
     )
 
 
-def _this_week(turn: Turn) -> Plan:
-    return plan_for(turn.runner, week_start_of(turn.today()))
+async def _this_week(turn: Turn) -> Plan:
+    return await week_plan(turn.db, turn.runner, week_start_of(turn.today()))
 
 
 async def _apply(
@@ -90,11 +101,17 @@ async def _apply(
     level_change: int = 0,
     pause_all: bool = False,
     lift_pause: bool = False,
+    comeback: Return | None = None,
 ) -> None:
-    """The runner's plan as the episode allows it, their reminders rebuilt to match."""
+    """The runner's plan as the episode allows it, their reminders rebuilt to match. On the
+    stepped return after a cleared episode (`comeback`: this week's step), the level and the
+    areas kept out are the return's."""
     runner = turn.runner
-    runner.pain_areas = restrictions_of(episode).tags()
-    runner.level = clamp_level(runner.level + level_change)
+    runner.pain_areas = with_comeback(restrictions_of(episode), comeback)
+    if comeback is not None:
+        runner.level = comeback.level
+    else:
+        runner.level = clamp_level(runner.level + level_change)
     if pause_all:
         runner.pause_reason, runner.paused_until = INJURY, None
     elif lift_pause and runner.pause_reason == INJURY:
@@ -119,13 +136,13 @@ async def finish_report(turn: Turn, answers: Answers, *, setup: Answers | None =
         # No traffic light while an escalation is open: the reminder first, no "OK to train".
         outcome = still_escalated(outcome, previous.flagged_on or previous.since)
     episode, level_change = open_episode(previous, reported, outcome, turn.today())
-    before = _this_week(turn) if has_plan else None
+    before = await _this_week(turn) if has_plan else None
     await _apply(turn, episode, level_change=level_change, pause_all=outcome.hold is Hold.ALL)
     for message in outcome.messages:
         await turn.say(message)
     changes: list[str] = []
     if before is not None and not outcome.escalated:
-        after = _this_week(turn)
+        after = await _this_week(turn)
         changes = describe_changes(before, after, level_change=level_change)
         # "Keeps the exercises that load it, gently" only when the week has one that does.
         eased = reported.area in outcome.ease and any(
@@ -208,17 +225,66 @@ async def answer_followup(turn: Turn, press: FollowupPress) -> tuple[str, str]:
     return ANSWERED, echo
 
 
+NO_PAIN_TODAY = "No pain today, good."
+STILL_NO_PAIN = "Still no pain, good."
+CHECK_TOMORROW = "I'll check once more tomorrow morning; if it hurts again, tell me."
+TELL_ME = 'Stop and tell me ("pain") if it comes back.'
+
+
+async def _comeback(turn: Turn, episode: Episode, step: FollowupStep) -> Comeback | None:
+    """The stepped return: started when the episode clears (pain-free, or a clinician
+    cleared them), kept while the runner is on it (docs/coaching.md, "Progression")."""
+    comeback = await load_comeback(turn.db, turn.runner)
+    after = step.episode
+    if episode.stage is not Stage.RETURN and after is not None and after.stage is Stage.RETURN:
+        usual = clamp_level(turn.runner.level + episode.level_drop)
+        if comeback is not None:  # cleared again on the way back: back to the same level
+            usual = max(usual, comeback.level)
+        comeback = Comeback(
+            level=usual,
+            drop=max(after.level_drop, 1),
+            areas=episode.areas | episode.ease | after.areas | after.ease,
+            cleared_week=week_start_of(turn.today()),
+        )
+        await save_comeback(turn.db, turn.runner, comeback)
+    return comeback
+
+
+def _comeback_messages(
+    episode: Episode, step: FollowupStep, comeback: Comeback, monday: dt.date
+) -> tuple[str, ...]:
+    """What the runner is told on the way back: what comes back this week and what next."""
+    steps = comeback_text(comeback, monday)
+    if step.episode is not None and step.episode.stage is Stage.RETURN:
+        if episode.asks_seen:  # cleared by a clinician: their message, then the steps
+            return (*step.messages, steps)
+        return (f"{NO_PAIN_TODAY} {steps} {CHECK_TOMORROW}",)  # a pain-free morning
+    if step.episode is None and episode.stage is Stage.RETURN:  # the check-ins end
+        return (f"{STILL_NO_PAIN} {steps} {TELL_ME}",)
+    return step.messages
+
+
 async def _follow(turn: Turn, episode: Episode, step: FollowupStep) -> None:
     has_plan = turn.runner.onboarded
-    before = _this_week(turn) if has_plan else None
+    before = await _this_week(turn) if has_plan else None
+    monday = week_start_of(turn.today())
+    comeback = await _comeback(turn, episode, step)
+    applies = comeback is not None and not step.escalation and comeback_applies(step.episode)
+    back = comeback.week(monday) if comeback is not None and applies else None
     await _apply(
         turn,
         step.episode,
         level_change=step.level_change,
         pause_all=step.pause_all,
         lift_pause=step.lift_pause,
+        comeback=back,
     )
-    for message in step.messages:
+    messages = step.messages
+    if comeback is not None and back is not None:
+        messages = _comeback_messages(episode, step, comeback, monday)
+        if back.done:
+            await save_comeback(turn.db, turn.runner, None)
+    for message in messages:
         await turn.say(message)
     changes: list[str] = []
     if step.summary:
@@ -233,7 +299,7 @@ async def _follow(turn: Turn, episode: Episode, step: FollowupStep) -> None:
             )
         )
     elif before is not None and not step.escalation:
-        changes = describe_changes(before, _this_week(turn), level_change=step.level_change)
+        changes = describe_changes(before, await _this_week(turn), level_change=step.level_change)
         if changes:
             await turn.say(content.PLAN_NOW + "\n" + "\n".join(f"• {c}" for c in changes))
     kept = step.episode

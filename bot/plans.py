@@ -5,20 +5,34 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from core.models import Plan
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models import Plan, WeekChanges
 from core.pain import Restrictions, adapt_plan
 from core.planner import plan_week, week_start_of
 from core.reminders import ReminderKind, ReminderSettings
+from storage import repo
 from storage.tables import Runner, runner_profile, runner_week
 
 
-def plan_for(runner: Runner, week_start: dt.date) -> Plan:
+async def week_plan(db: AsyncSession, runner: Runner, week_start: dt.date) -> Plan:
+    """The week's plan with the runner's changes to that week (moved sessions, changed runs:
+    docs/coaching.md, "This week"): what /plan, /today, the reminders and the weekly summary
+    show. A week without changes is the usual week."""
+    changes = None
+    if runner.id is not None:
+        changes = await repo.get_week_changes(db, runner_id=runner.id, week_start=week_start)
+    return plan_for(runner, week_start, changes=changes)
+
+
+def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None = None) -> Plan:
     """The week's plan as the runner sees it in /plan and in their reminders: with an open
     pain episode, as its restrictions allow (sore areas spared, running paused...).
 
     The heavy block and the first week are counted from the runner's stored block start and
     first week, or from the week they joined until those are stored (docs/coaching.md). The
-    week they joined starts on their joining day: the days before it are not planned."""
+    week they joined starts on their joining day: the days before it are not planned.
+    `changes` are the runner's changes to that week (`week_plan` reads them)."""
     joined_on = joining_day(runner)
     joined = week_start_of(joined_on)
     restrictions = Restrictions.from_tags(runner.pain_areas)
@@ -31,6 +45,7 @@ def plan_for(runner: Runner, week_start: dt.date) -> Plan:
         block_start=runner.heavy_block_start or joined,
         first_week=runner.first_week or joined,
         starts_on=joined_on,
+        changes=changes,
     )
     return adapt_plan(plan, restrictions) if runner.pain_areas else plan
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.episodes import load_episode
-from bot.plans import plan_for
+from bot.episodes import comeback_step, load_episode
+from bot.plans import week_plan
 from core.block import recovery_days
 from core.illness import ILL_REASONS, ill_in_week
 from core.models import Phase
@@ -96,7 +96,8 @@ async def _outcomes(
     )
     # Sessions planned before the runner joined are not theirs to have missed.
     joined_on = runner.created_at.astimezone(zone).date()
-    planned = [d for d in plan_for(runner, monday).sessions if d.date >= joined_on]
+    # This week's plan as the runner had it, with its changes (bot/plans.py, week_plan).
+    planned = [d for d in (await week_plan(db, runner, monday)).sessions if d.date >= joined_on]
     outcome = WeekOutcome(
         planned=len(planned),
         done=sum(log.status == SessionLogStatus.DONE for log in this),
@@ -108,8 +109,9 @@ async def _outcomes(
         paused=paused,
         escalated=any(p.red_flag for p in pains) or (episode is not None and episode.escalated),
     )
+    last_week = await week_plan(db, runner, monday - WEEK)
     previous = WeekOutcome(
-        planned=len([d for d in plan_for(runner, monday - WEEK).sessions if d.date >= joined_on]),
+        planned=len([d for d in last_week.sessions if d.date >= joined_on]),
         done=sum(log.status == SessionLogStatus.DONE for log in before),
         feels=_feels(before),
     )
@@ -130,9 +132,13 @@ async def end_of_week(
     outcome, previous = await _outcomes(db, runner, monday)
     level = await _level_before(db, runner, monday)
     step = weekly_step(level, outcome, previous)
+    # On the stepped return after a cleared pain episode, the return sets next week's level.
+    back = await comeback_step(db, runner, monday + dt.timedelta(days=7))
+    if back is not None:
+        step = back
     level_after, reason = step.level, step.reason
     if outcome.ill:  # the first week back is one step easier, for that week only
-        level_after, reason = week_level(level, outcome), ILL_STEP
+        level_after, reason = min(level_after, week_level(level, outcome)), ILL_STEP
     recorded = await repo.record_week_step(
         db,
         runner_id=runner.id,

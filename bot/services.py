@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.plans import plan_for
+from bot.plans import week_plan
 from bot.reminders import rebuild_reminders
 from core.models import Plan
 from core.planner import week_start_of
@@ -35,9 +35,10 @@ async def save_and_reschedule(db: AsyncSession, runner: Runner, *, now: dt.datet
 async def current_plan(
     db: AsyncSession, runner: Runner, *, today: dt.date, weeks_ahead: int = 0
 ) -> Plan:
-    """This (or a later) week's plan, built from the runner's setup and kept in the database."""
+    """This (or a later) week's plan, built from the runner's setup and that week's changes,
+    and kept in the database."""
     start = week_start_of(today) + dt.timedelta(weeks=weeks_ahead)
-    plan = plan_for(runner, start)
+    plan = await week_plan(db, runner, start)
     await repo.save_plan(db, runner_id=runner_id(runner), plan=plan)
     return plan
 

@@ -117,7 +117,9 @@ HELP = """Here's what I can do:
 
 /plan shows this week: every day, your run and where strength fits, with the reason.
 /week next shows next week.
-/today shows today's session in full, with buttons to mark it done or skipped.
+/today shows today's session in full, with buttons to mark it done or skipped, or move it \
+to another day this week.
+/thisweek changes this week's runs only ("Thu tempo is on Fri", "no long run").
 /settings changes your running week, times, time zone, sessions, minutes, equipment or \
 niggles; the plan is rebuilt and I show you what changed.
 /reminders shows what's coming and lets you change the reminder delay, the morning time, \
@@ -140,6 +142,7 @@ COMMANDS = [
     ("plan", "This week's plan"),
     ("today", "Today's session"),
     ("week", "Next week: /week next"),
+    ("thisweek", "Change this week's runs"),
     ("settings", "Change your setup"),
     ("reminders", "What's coming, and reminder times"),
     ("pain", "Something hurts"),

@@ -364,7 +364,11 @@ def _best_days(masks: _Masks, wanted: int) -> tuple[int, ...]:
             # Four in a week: only Monday, Wednesday, Friday and Sunday avoid two days in a
             # row, so four may sit back to back in pairs, the second of each pair light.
             spreads += _PAIRED_FOURS
-        options = [s for s in spreads if s.mask & open_days == s.mask]
+        # A session after a hard run never has a strength day next to it, across the turn
+        # of the week too ("hard days hard": never two days in a row).
+        options = [
+            s for s in spreads if s.mask & open_days == s.mask and not s.neighbours & masks.hard
+        ]
         if options:
             # max() keeps the first of equal options; _SPREADS has earlier days first.
             return max(options, key=lambda s: s.score(masks)).days
@@ -394,11 +398,13 @@ class _Spread:
     """A set of days, and what the ranking needs to know about it beyond the days' own
     facts."""
 
-    __slots__ = ("days", "mask", "min_gap", "pairs", "wraps")
+    __slots__ = ("days", "mask", "min_gap", "neighbours", "pairs", "wraps")
 
     def __init__(self, days: tuple[int, ...]) -> None:
         self.days = days
         self.mask = sum(1 << d for d in days)
+        # The days with a chosen day next to them, Sunday and Monday counting as neighbours.
+        self.neighbours = sum(1 << d for d in days if (d + 1) % 7 in days or (d - 1) % 7 in days)
         self.wraps = _wraps(days)
         self.min_gap = _min_gap(days)
         self.pairs = _neighbour_pairs(days)

@@ -35,6 +35,7 @@ class ProfileColumns(Protocol):
     equipment: list[str]
     niggles: list[str]
     lifting_experience: str | None
+    hard_day_sessions: bool
 
 
 class WeekColumn(Protocol):
@@ -97,6 +98,7 @@ def runner_profile(row: ProfileColumns) -> Profile:
         equipment=frozenset(Equipment(item) for item in row.equipment),
         niggles=frozenset(BodyArea(item) for item in row.niggles),
         lifting=LiftingExperience(row.lifting_experience) if row.lifting_experience else None,
+        hard_day_sessions=row.hard_day_sessions,
     )
 
 
@@ -110,4 +112,5 @@ def apply_profile(row: ProfileRow, profile: Profile) -> ProfileRow:
     row.equipment = sorted(item.value for item in profile.equipment)
     row.niggles = sorted(item.value for item in profile.niggles)
     row.lifting_experience = profile.lifting.value if profile.lifting else None
+    row.hard_day_sessions = profile.hard_day_sessions
     return row

@@ -154,6 +154,11 @@ class Runner(SQLModel, table=True):
     level: int = 0  # progression (core.progression bounds it)
     # The heavy block and the weekly step (docs/coaching.md, "Progression", "The heavy block").
     lifting_experience: str | None = None  # a core.models.LiftingExperience, asked once
+    # Consent to a short session after a hard run when the week has no other room
+    # (docs/coaching.md, "Hard days hard").
+    hard_day_sessions: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
     heavy_block_start: dt.date | None = None  # the Monday the heavy block began
     first_week: dt.date | None = None  # the Monday of the runner's first week with the coach
     last_step_week: dt.date | None = None  # the Monday of the last week the level was stepped
@@ -211,6 +216,22 @@ class WeekStep(SQLModel, table=True):
     reason: str  # the line the weekly summary gave for it
     outcome: dict[str, Any] = _json(default_factory=dict)  # the core.progression.WeekOutcome
     created_at: dt.datetime = _created_at()
+
+
+class WeekChange(SQLModel, table=True):
+    """This week's changes to the usual week (a `core.models.WeekChanges` as JSON): one row
+    per (runner, week), for that week only; no changes, no row."""
+
+    __tablename__ = "week_change"
+    __table_args__ = (
+        sa.UniqueConstraint("runner_id", "week_start", name="uq_week_change_runner_week"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk()
+    week_start: dt.date  # the Monday of the week changed
+    changes: dict[str, Any] = _json(default_factory=dict)
+    updated_at: dt.datetime = _updated_at()
 
 
 class KeyValue(SQLModel, table=True):

@@ -62,6 +62,7 @@ from core.models import (
     Week,
 )
 from core.phases import phase_on
+from core.planner import HARD_DAY_MINUTES, Room, sessions_room
 from storage.tables import day_from_json, day_to_json
 
 # --- goal -------------------------------------------------------------------------------------
@@ -221,8 +222,35 @@ def _number(raw: str) -> int | None:
     return number.value if number is not None else None
 
 
+# The usual week's room is worked out on a Monday clear of any race: race weeks are planned
+# as they come (docs/coaching.md, "How many fit").
+USUAL_MONDAY = dt.date(2024, 1, 1)
+
+
+def week_room(a: Answers) -> Room | None:
+    """How many sessions the runner's usual week has room for, once the week is answered."""
+    if "week" not in a:
+        return None
+    return sessions_room(Profile(), week_of(a), USUAL_MONDAY)
+
+
+def _room_line(room: Room) -> str:
+    n, more = room.sessions, room.with_hard_days
+    line = f"Your week has room for {n}"
+    if more > n:
+        extra = "a " + _ordinal(n + 1) if more == n + 1 else f"up to {more}"
+        return f"{line}; {extra} is possible as a short session after a hard run."
+    return line + "."
+
+
+def _ordinal(n: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
 def _ask_sessions(a: Answers, c: Context) -> Prompt:
-    return Prompt(texts.ASK_SESSIONS, ((Button("2", "2"), Button("3", "3"), Button("4", "4")),))
+    room = week_room(a)
+    text = texts.ASK_SESSIONS if room is None else f"{texts.ASK_SESSIONS}\n{_room_line(room)}"
+    return Prompt(text, ((Button("2", "2"), Button("3", "3"), Button("4", "4")),))
 
 
 SESSION_OPTIONS = [Option(str(n), str(n), number=n) for n in (2, 3, 4)]
@@ -230,7 +258,55 @@ SESSION_OPTIONS = [Option(str(n), str(n), number=n) for n in (2, 3, 4)]
 
 def _accept_sessions(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
     n = int(resolve(raw, pressed, SESSION_OPTIONS, c, texts.HINT_SESSIONS).value)
-    return Accepted({**a, "sessions": n}, f"{n} a week")
+    new = {**a, "sessions": n}
+    if not hard_days_apply(new):
+        # Nothing to ask: the week has room. Asked with the sessions only, so a later change
+        # of the week does not bring the question up (it stays in the menu).
+        new["hard_days"] = False
+    return Accepted(new, f"{n} a week")
+
+
+# --- hard days hard (asked when the week has no room for the sessions asked) -----------------
+
+ASK_HARD_DAYS = (
+    "Your week has room for {room} of the {asked} sessions you asked for. Coaches often put a "
+    "short session (up to {minutes} minutes) straight after a hard run, so the easy days stay "
+    "easy: never after the long run, never the day before a race, never two days in a row. "
+    "That would give you {more}. Would you like that?"
+)
+HINT_HARD_DAYS = "Tap Yes or No, or type yes or no."
+HARD_DAY_LABELS = {"yes": "Yes, after a hard run", "no": "No, keep it to {room}"}
+
+
+def hard_days_apply(a: Answers) -> bool:
+    """The hard-day question is asked: the week has no room for the sessions asked, and a
+    short session after a hard run would add one."""
+    room = week_room(a)
+    if room is None or "sessions" not in a:
+        return False
+    return room.sessions < int(a["sessions"]) and room.with_hard_days > room.sessions
+
+
+def _ask_hard_days(a: Answers, c: Context) -> Prompt:
+    room = week_room(a)
+    assert room is not None  # asked only once the week is in
+    more = min(room.with_hard_days, int(a["sessions"]))
+    text = ASK_HARD_DAYS.format(
+        room=room.sessions, asked=a["sessions"], minutes=HARD_DAY_MINUTES, more=more
+    )
+    no = HARD_DAY_LABELS["no"].format(room=room.sessions)
+    return Prompt(text, ((Button(HARD_DAY_LABELS["yes"], "yes"), Button(no, "no")),))
+
+
+def _accept_hard_days(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
+    said = yes_no(raw)
+    if said is None:
+        raise Invalid(HINT_HARD_DAYS)
+    return Accepted({**a, "hard_days": said}, _show_hard_days({"hard_days": said}))
+
+
+def _show_hard_days(a: Answers) -> str:
+    return "yes, after a hard run" if a.get("hard_days") else "no"
 
 
 MINUTE_BUTTONS = ("15", "20", "25", "30", "40")
@@ -368,6 +444,8 @@ def _shown(key: str, a: Answers) -> bool:
         return a.get("goal") != Goal.NONE.value
     if key == "lifting":
         return a.get("lifting") is not None
+    if key == "hard_days":
+        return a.get("hard_days") is True or hard_days_apply(a)
     return True
 
 
@@ -385,6 +463,13 @@ SETUP_QUESTIONS: dict[str, Question] = {
             _ask_sessions,
             _accept_sessions,
             lambda a: str(a["sessions"]),
+        ),
+        Question(
+            "hard_days",
+            "After hard runs",
+            _ask_hard_days,
+            _accept_hard_days,
+            _show_hard_days,
         ),
         Question(
             "minutes",
@@ -420,6 +505,7 @@ TOP_LEVEL = (
     "race_date",
     "week",
     "sessions",
+    "hard_days",
     "minutes",
     "placement",
     "equipment",
@@ -435,6 +521,8 @@ def first_missing(a: Answers) -> str | None:
         if key == "race_date" and a.get("goal") == Goal.NONE.value:
             continue
         if key == "lifting" and not lifting_applies(a):
+            continue
+        if key == "hard_days" and not hard_days_apply(a):
             continue
         if key == "week" and "week" not in a and a.get("week_mode") == DAY_BY_DAY:
             days = a.get("week_days", [])
@@ -457,6 +545,8 @@ def questions_left(a: Answers) -> int:
             continue
         if key == "lifting" and not lifting_applies(a):
             continue  # counted once the equipment answer makes it apply
+        if key == "hard_days" and not hard_days_apply(a):
+            continue  # counted once the week and the sessions make it apply
         if key not in a:
             left += 1
     return left
@@ -489,6 +579,8 @@ def forget(a: Answers, key: str) -> Answers:
             kept[BASE] = a["week"]
     if key == "goal" and a.get("race_date") is None:
         drop.add("race_date")  # from "no race" to a race: its date must be asked
+    if key == "sessions":
+        drop.add("hard_days")  # asked again if the new number does not fit the week
     if key in ("equipment", "goal", "race_date") and a.get("lifting") is None:
         drop.add("lifting")  # never answered: asked if the new answer calls for it
     return {**{k: v for k, v in a.items() if k not in drop}, **kept}
@@ -505,6 +597,7 @@ def profile_of(a: Answers) -> Profile:
         equipment=frozenset(Equipment(e) for e in a["equipment"]),
         niggles=frozenset(BodyArea(n) for n in a["niggles"]),
         lifting=LiftingExperience(a["lifting"]) if a.get("lifting") else None,
+        hard_day_sessions=bool(a.get("hard_days")),
     )
 
 
@@ -527,6 +620,7 @@ def answers_of(profile: Profile, week: Week, timezone: str) -> Answers:
         FREE_DAYS: [],  # asked again only when the week or the preference changes
         # Asked once: a saved runner has answered it, or it did not apply (None).
         "lifting": profile.lifting.value if profile.lifting else None,
+        "hard_days": profile.hard_day_sessions,
     }
 
 
@@ -556,6 +650,10 @@ def pick(raw: str) -> str | None:
         "where": "placement",
         "lifting": "lifting",
         "experience": "lifting",
+        "hard days": "hard_days",
+        "hard days hard": "hard_days",
+        "after hard runs": "hard_days",
+        "hard": "hard_days",
     }
     if said in synonyms:
         return synonyms[said]

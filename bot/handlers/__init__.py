@@ -17,6 +17,7 @@ from bot.handlers import (
     pause,
     reminder_settings,
     setup,
+    thisweek,
     today,
 )
 from bot.runtime import App
@@ -43,6 +44,7 @@ def register_handlers(app: App) -> None:
     location.register(app)  # a shared location: switch time zone (travel)
     reminder_settings.register(app)
     data.register(app)
+    thisweek.register(app)
     setup.register(app)
     setup.register_text(app)
     guards.register_fallbacks(app)

@@ -1,5 +1,9 @@
 """The plan and today's session: /plan, /week, /today, and the buttons under today's session
-and the reminders (done, skip, snooze, no pain, pain)."""
+and the reminders (done, skip, snooze, move, no pain, pain).
+
+Move (docs/coaching.md, "This week") offers the other days of this week the session may move
+to under the placement rules, with the reason for those it may not; a day tapped moves it for
+this week only (`WeekChanges.moves`), and the reminders are rebuilt to follow it."""
 
 from __future__ import annotations
 
@@ -10,20 +14,21 @@ from telegram import Message
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, pain, texts
-from bot.callbacks import Change, ChangePress, PlanDayPress, TodayAction, TodayPress
+from bot.callbacks import Change, ChangePress, MovePress, PlanDayPress, TodayAction, TodayPress
 from bot.dialog.engine import ask, start_pain
 from bot.handlers.filters import PRIVATE
-from bot.plans import plan_for, reminder_settings
+from bot.plans import reminder_settings, week_plan
 from bot.render import day_entry, pack, render_overview
 from bot.runtime import App
-from bot.services import current_plan, runner_id
+from bot.services import current_plan, runner_id, save_and_reschedule
 from bot.turn import Turn, message_of, pressed, with_turn
 from core import pain_content as content
-from core.models import PlannedDay
-from core.planner import week_start_of
+from core.models import PlannedDay, WeekChanges, Weekday
+from core.planner import MoveOption, move_options, week_start_of
 from core.progression import Feel
 from core.reminders import snooze_until
 from storage import repo
+from storage.tables import runner_profile, runner_week
 
 # The snooze buttons, as `core.reminders.snooze_until` reads them.
 SNOOZES = {
@@ -100,7 +105,7 @@ async def on_plan(turn: Turn) -> None:
     ahead = 1 if args[:1] == ["next"] or (command == "week" and args[:1] != ["this"]) else 0
     plan = await current_plan(turn.db, turn.runner, today=turn.today(), weeks_ahead=ahead)
     days = [(f"💪 {d.weekday.title[:3]} {d.date:%d}", d.date) for d in plan.days if d.session]
-    await turn.say(render_overview(plan), keyboards.plan_days(days))
+    await turn.say(render_overview(plan), keyboards.plan_days(days, change_week=ahead == 0))
 
 
 @with_turn()
@@ -111,9 +116,8 @@ async def on_plan_day(turn: Turn) -> None:
         await turn.answer_query(texts.STALE_BUTTON)
         return
     await turn.answer_query()
-    entry = next(
-        d for d in plan_for(turn.runner, week_start_of(press.day)).days if d.date == press.day
-    )
+    plan = await week_plan(turn.db, turn.runner, week_start_of(press.day))
+    entry = next(d for d in plan.days if d.date == press.day)
     for chunk in pack([day_entry(entry)]):
         await turn.say(chunk)
 
@@ -175,7 +179,8 @@ async def _feel(turn: Turn, day: dt.date, feel: Feel, *, message: Message | None
 
 async def _entry(turn: Turn, day: dt.date) -> PlannedDay | None:
     """The day as planned, if it has a strength session."""
-    entry = next(d for d in plan_for(turn.runner, week_start_of(day)).days if d.date == day)
+    plan = await week_plan(turn.db, turn.runner, week_start_of(day))
+    entry = next(d for d in plan.days if d.date == day)
     return entry if entry.session is not None else None
 
 
@@ -314,6 +319,135 @@ async def on_change_button(turn: Turn) -> None:
         await turn.say(FEEL_QUESTION, keyboards.feel(entry.date))
 
 
+MOVE_NOT_THIS_WEEK = "Only this week's sessions can be moved, and that one is not this week's."
+MOVE_PAST = "That session's day is already past, so there's nothing to move."
+MOVE_NONE = "There's no strength session on that day any more."
+MOVE_RECORDED = "That session is already {recorded}, so it stays where it is."
+MOVE_ASK = "Move {day}'s {name} to which day? (This week only: your usual week stays as it is.)"
+MOVE_NOWHERE = (
+    "{day}'s {name} can't move to another day this week: every other day breaks a placement rule."
+)
+MOVE_CANT = "Not {day}: {reason}"
+MOVE_PAST_DAYS = "{days}: already past."
+MOVE_REFUSED = "It can't go on {day}: {reason}"
+MOVED = (
+    "Moved: {name} is on {to} this week instead of {day}. Your reminder follows it; "
+    "next week is your usual week again."
+)
+
+
+def _short(day: dt.date) -> str:
+    return f"{Weekday(day.weekday()).title[:3]} {day:%d}"
+
+
+async def _move_source(turn: Turn, day: dt.date) -> PlannedDay | str:
+    """This week's session on `day` if it can be moved, else why not (for the runner)."""
+    today = turn.today()
+    if week_start_of(day) != week_start_of(today):
+        return MOVE_NOT_THIS_WEEK
+    if day < today:
+        return MOVE_PAST
+    entry = await _entry(turn, day)
+    if entry is None or entry.session is None:
+        return MOVE_NONE
+    found = await recorded(turn, day)
+    if found is not None:
+        return MOVE_RECORDED.format(recorded=recorded_text(*found))
+    return entry
+
+
+async def _move_options(turn: Turn, day: dt.date) -> tuple[WeekChanges, list[MoveOption]]:
+    """This week's stored changes, and every other day of the week with whether the session
+    on `day` may move there (`core.planner.move_options`)."""
+    start = week_start_of(day)
+    changes = await repo.get_week_changes(
+        turn.db, runner_id=runner_id(turn.runner), week_start=start
+    ) or WeekChanges(week_start=start)
+    try:
+        options = move_options(
+            runner_profile(turn.runner),
+            runner_week(turn.runner),
+            start,
+            Weekday(day.weekday()),
+            today=turn.today(),
+            changes=changes,
+        )
+    except ValueError:  # the planner holds no session there (pain restrictions...)
+        return changes, []
+    return changes, list(options)
+
+
+async def _offer_moves(turn: Turn, entry: PlannedDay, *, lead: str | None = None) -> None:
+    """The days the session can move to, as buttons, and the reasons for the others."""
+    assert entry.session is not None
+    _, options = await _move_options(turn, entry.date)
+    allowed = [o for o in options if o.allowed]
+    past = [o for o in options if not o.allowed and o.date < turn.today()]
+    refused = [o for o in options if not o.allowed and o.date >= turn.today()]
+    names = {"day": entry.weekday.title, "name": entry.session.name}
+    lines = [lead] if lead else []
+    lines.append((MOVE_ASK if allowed else MOVE_NOWHERE).format(**names))
+    lines += [MOVE_CANT.format(day=_short(o.date), reason=o.reason) for o in refused]
+    if past:
+        lines.append(MOVE_PAST_DAYS.format(days=", ".join(_short(o.date) for o in past)))
+    buttons = [(_short(o.date), o.date) for o in allowed]
+    await turn.say("\n".join(lines), keyboards.move_days(entry.date, buttons))
+
+
+async def _move(turn: Turn, entry: PlannedDay, to: dt.date) -> None:
+    """Move the session to `to` for this week, or say why not and offer the days again."""
+    assert entry.session is not None
+    changes, options = await _move_options(turn, entry.date)
+    option = next((o for o in options if o.date == to), None)
+    if option is None or not option.allowed:
+        reason = option.reason if option is not None else "it isn't another day of this week."
+        await _offer_moves(turn, entry, lead=MOVE_REFUSED.format(day=_short(to), reason=reason))
+        return
+    moved = changes.model_copy(
+        update={"moves": (*changes.moves, (entry.weekday, Weekday(to.weekday())))}
+    )
+    await repo.save_week_changes(
+        turn.db, runner_id=runner_id(turn.runner), changes=moved, now=turn.clock()
+    )
+    plan = await week_plan(turn.db, turn.runner, week_start_of(to))
+    landed = next(d for d in plan.days if d.date == to)
+    if landed.session is None:  # the planner did not take it: nothing changes
+        await repo.save_week_changes(
+            turn.db, runner_id=runner_id(turn.runner), changes=changes, now=turn.clock()
+        )
+        await _offer_moves(
+            turn, entry, lead=MOVE_REFUSED.format(day=_short(to), reason="it has no room.")
+        )
+        return
+    await save_and_reschedule(turn.db, turn.runner, now=turn.clock())
+    await repo.save_plan(turn.db, runner_id=runner_id(turn.runner), plan=plan)
+    await turn.say(
+        MOVED.format(
+            name=landed.session.name, to=f"{landed.weekday.title} {to:%d}", day=entry.weekday.title
+        )
+    )
+
+
+@with_turn()
+async def on_move_button(turn: Turn) -> None:
+    """Move under /today or a strength reminder: the days it can go to, or a day tapped."""
+    query, press = pressed(turn, MovePress)
+    message = message_of(query)
+    if press is None or not turn.runner.onboarded:
+        await turn.answer_query(texts.STALE_BUTTON)
+        return
+    await turn.answer_query()
+    source = await _move_source(turn, press.day)
+    if isinstance(source, str):
+        await turn.say(source)
+        return
+    if press.to is None:
+        await _offer_moves(turn, source)
+        return
+    await turn.close_prompt(message, f"Move to {_short(press.to)}")
+    await _move(turn, source, press.to)
+
+
 def register(app: App) -> None:
     """The plan commands and the session buttons."""
     app.add_handler(CommandHandler(["plan", "week"], on_plan, filters=PRIVATE))
@@ -321,3 +455,4 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(on_today_button, pattern=TodayPress.pattern))
     app.add_handler(CallbackQueryHandler(on_change_button, pattern=ChangePress.pattern))
     app.add_handler(CallbackQueryHandler(on_plan_day, pattern=PlanDayPress.pattern))
+    app.add_handler(CallbackQueryHandler(on_move_button, pattern=MovePress.pattern))

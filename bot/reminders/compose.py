@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup
 from bot import keyboards, texts
 from bot.episodes import followup_prompt, load_episode
 from bot.illness_prompt import checkin_message
-from bot.plans import plan_for, reminder_settings, restrictions_for
+from bot.plans import plan_for, reminder_settings, restrictions_for, week_plan
 from bot.progress import end_of_week
 from bot.render import TELEGRAM_LIMIT, render_overview, run_label, session_lines
 from bot.runtime import App, runtime
@@ -36,7 +36,8 @@ async def compose(
 ) -> tuple[str, InlineKeyboardMarkup | None] | None:
     """The message for a due row, from the plan as it is now (so it is never out of date)."""
     day = row.local_date
-    plan = plan_for(runner, week_start_of(day))
+    async with runtime(app).sessions() as db:
+        plan = await week_plan(db, runner, week_start_of(day))
     entry = next(d for d in plan.days if d.date == day)
     kind = ReminderKind(row.kind)
     paused = bool(runner.pain_areas) and restrictions_for(runner).running_paused
@@ -108,7 +109,7 @@ async def _weekly(app: App, runner: Runner, sunday: dt.date) -> str:
     async with runtime(app).sessions() as db:
         stats = await repo.week_numbers(db, runner_id=runner.id, monday=monday)
         streak = await weeks_streak(db, runner, monday)
-    planned = len(plan_for(runner, monday).sessions)
+        planned = len((await week_plan(db, runner, monday)).sessions)
     # The week's level step, taken once, before next week is drawn (bot/progress.py).
     async with runtime(app).sessions() as db, db.begin():
         step = await end_of_week(db, runner, monday, now=runtime(app).clock())

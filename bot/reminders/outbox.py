@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.episodes import retime_followups
-from bot.plans import plan_for, reminder_settings, restrictions_for
+from bot.plans import reminder_settings, restrictions_for, week_plan
 from bot.runtime import App, runtime
 from core.illness import checkin_day, is_ill
 from core.models import Plan
@@ -43,7 +43,7 @@ async def rebuild_reminders(db: AsyncSession, *, runner: Runner, now: dt.datetim
     if runner.onboarded and runner.active:
         first = week_start_of(today - dt.timedelta(days=1))
         weeks = (week_start_of(until) - first).days // 7 + 1
-        plans = [plan_for(runner, first + dt.timedelta(weeks=i)) for i in range(weeks)]
+        plans = [await week_plan(db, runner, first + dt.timedelta(weeks=i)) for i in range(weeks)]
         specs = reminders_for(plans, reminder_settings(runner), after=now, until=until)
         if runner.pause_reason is not None:
             specs = [

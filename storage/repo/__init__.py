@@ -8,8 +8,8 @@ They flush but never commit: the caller owns the transaction, one per update or 
 One module per aggregate; every public name is importable from `storage.repo`:
 `runners` (runners, and erasing one), `plans` (plans and the session log), `reminders` (the
 outbox as the scheduler fills it), `dispatch` (the outbox as a dispatcher drains it), `pain`
-(pain reports and check-ins), `weeks` (the weekly step and how sessions felt), `kv` (the
-key-value store), `export` (a runner's own data).
+(pain reports and check-ins), `weeks` (the weekly step, how sessions felt, this week's
+changes), `kv` (the key-value store), `export` (a runner's own data).
 """
 
 from __future__ import annotations
@@ -54,8 +54,10 @@ from storage.repo.runners import (
     save_runner,
 )
 from storage.repo.weeks import (
+    get_week_changes,
     pain_between,
     record_week_step,
+    save_week_changes,
     set_feel,
     set_level,
     week_logs,
@@ -99,6 +101,7 @@ __all__ = [
     "get_runner",
     "get_runner_by_id",
     "get_runner_with_kv",
+    "get_week_changes",
     "log_session",
     "pain_between",
     "pain_reports",
@@ -111,6 +114,7 @@ __all__ = [
     "runners_needing_reminders",
     "save_plan",
     "save_runner",
+    "save_week_changes",
     "schedule_followup",
     "session_log",
     "session_logs",

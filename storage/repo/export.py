@@ -15,6 +15,7 @@ from storage.tables import (
     Reminder,
     Runner,
     SessionLog,
+    WeekChange,
     WeekStep,
 )
 
@@ -36,6 +37,7 @@ async def export_runner(session: AsyncSession, *, runner_id: int) -> dict[str, A
         ("reminders", Reminder),
         ("pain_reports", PainReport),
         ("week_steps", WeekStep),  # the level's step at the end of each week
+        ("week_changes", WeekChange),  # changes to one week only (moves, changed runs)
     ):
         rows = await session.exec(select(table).where(table.runner_id == runner_id))
         tables[name] = [_row(r) for r in rows.all()]

@@ -1,4 +1,5 @@
-"""The weekly progression: the step taken at the end of each week, and the feel of a session.
+"""The weekly progression: the step taken at the end of each week, and the feel of a session;
+and this week's changes to the usual week (`WeekChanges`, one row per runner and week).
 
 A week's step is taken once: `record_week_step` inserts it only if that week has none, so
 a summary composed twice, or by two dispatchers at once, steps the level once.
@@ -10,11 +11,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.models import WeekChanges
 from storage.repo._sql import dialect_insert
-from storage.tables import PainReport, Runner, SessionLog, WeekStep, utcnow
+from storage.tables import PainReport, Runner, SessionLog, WeekChange, WeekStep, utcnow
 
 
 async def record_week_step(
@@ -141,3 +143,50 @@ async def set_level(
     await session.exec(
         update(Runner).where(col(Runner.id) == runner_id).values(**values, updated_at=utcnow())
     )
+
+
+async def get_week_changes(
+    session: AsyncSession, *, runner_id: int, week_start: dt.date
+) -> WeekChanges | None:
+    """The runner's changes to the week starting `week_start`, if they made any."""
+    result = await session.exec(
+        select(WeekChange).where(
+            WeekChange.runner_id == runner_id, WeekChange.week_start == week_start
+        )
+    )
+    row = result.first()
+    return None if row is None else WeekChanges.model_validate(row.changes)
+
+
+def _is_empty(changes: WeekChanges) -> bool:
+    return not (changes.days or changes.ill or changes.moves)
+
+
+async def save_week_changes(
+    session: AsyncSession,
+    *,
+    runner_id: int,
+    changes: WeekChanges,
+    now: dt.datetime | None = None,
+) -> None:
+    """Store the runner's changes to the week `changes.week_start` (replacing earlier ones
+    for that week); no changes left remove the week's row, so it is the usual week again."""
+    if _is_empty(changes):
+        await session.exec(
+            delete(WeekChange).where(
+                col(WeekChange.runner_id) == runner_id,
+                col(WeekChange.week_start) == changes.week_start,
+            )
+        )
+        return
+    data = changes.model_dump(mode="json")
+    stamp = now or utcnow()
+    statement = (
+        dialect_insert(session, WeekChange)
+        .values(runner_id=runner_id, week_start=changes.week_start, changes=data, updated_at=stamp)
+        .on_conflict_do_update(
+            index_elements=["runner_id", "week_start"],
+            set_={"changes": data, "updated_at": stamp},
+        )
+    )
+    await session.exec(statement)

@@ -13,9 +13,11 @@ from bot.callbacks import (
     DeletePress,
     DialogAnswer,
     FollowupPress,
+    MovePress,
     PausePress,
     ReminderSetting,
     Setting,
+    ThisWeekPress,
     TodayAction,
     TodayPress,
 )
@@ -47,6 +49,9 @@ DAY = dt.date(2026, 11, 27)
         (PausePress(7), "p:7"),
         (PausePress(None), "p:open"),
         (DeletePress(DeleteChoice.ERASE), "x:erase"),
+        (MovePress(DAY), "mv:2026-11-27"),
+        (MovePress(DAY, DAY + dt.timedelta(days=2)), "mv:2026-11-27:2026-11-29"),
+        (ThisWeekPress(), "tw:change"),
     ],
 )
 def test_each_codec_writes_todays_strings_and_reads_them_back(press, data):
@@ -66,6 +71,10 @@ def test_each_codec_writes_todays_strings_and_reads_them_back(press, data):
         (ReminderSetting, "m:volume:11"),
         (DeletePress, "x:maybe"),
         (DialogAnswer, "t:goal:5k"),
+        (MovePress, "mv:2026-11-27:friday"),
+        (MovePress, "m:delay:15"),
+        (ReminderSetting, "mv:2026-11-27"),
+        (ThisWeekPress, "tw:other"),
     ],
 )
 def test_data_that_is_not_the_kind_reads_as_none(codec, data):
@@ -89,6 +98,7 @@ def test_the_reminders_buttons_carry_the_data_sent_since_the_first_release():
         [f"t:done:{d}", f"t:skip:{d}"],
         [f"t:z30:{d}", f"t:z120:{d}", f"t:zeve:{d}"],
         [f"t:pain:{d}"],
+        [f"mv:{d}"],  # added with Move: the rows above are unchanged
     ]
     assert data(keyboards.checkin(DAY)) == [[f"t:ok:{d}", f"t:pain:{d}"]]
 
@@ -103,6 +113,8 @@ def test_every_keyboards_data_fits_telegrams_64_bytes():
         keyboards.pause(),
         keyboards.reminder_settings(["weekly"]),
         keyboards.delete_confirm(),
+        keyboards.move_days(DAY, [("Sun 29", DAY + dt.timedelta(days=2))]),
+        keyboards.plan_days([("💪 Fri 27", DAY)], change_week=True),
         keyboards.markup(keyboards.followup_rows(DAY, asks_seen=True)),
         keyboards.markup(keyboards.followup_rows(DAY, asks_seen=False)),
     ]

@@ -337,7 +337,9 @@ async def test_a_fortnight_of_reminders_arrives_at_the_right_local_minutes(
         text, buttons = watch.texts[got], watch.buttons[got]
         if got.kind == "strength":
             assert "Strength" in text and "after your easy run" in text
-            assert buttons == ["✅ Done", "⏭ Skip", "⏰ 30 min", "⏰ 2 h", "🌙 Tonight", "🩹 Pain"]
+            assert buttons == [
+                *("✅ Done", "⏭ Skip", "⏰ 30 min", "⏰ 2 h", "🌙 Tonight", "🩹 Pain", "📅 Move")
+            ]
         elif got.kind == "morning":
             assert ("Strength today" in text) == got.at.startswith(("Wed", "Sun"))
             if got.at.startswith("Wed"):

@@ -18,7 +18,7 @@ async def sunday_strength(coach: Coach, clock: Clock) -> None:
 async def test_today_shows_the_status_and_only_the_buttons_that_make_sense(coach, clock):
     await sunday_strength(coach, clock)
     await coach.send("/today")
-    assert coach.labels() == ["✅ Done", "⏭ Skip", "⏰ Snooze", "🩹 Pain"]
+    assert coach.labels() == ["✅ Done", "⏭ Skip", "⏰ Snooze", "🩹 Pain", "📅 Move"]
     clock.now = clock.now.replace(minute=5)
     await coach.tap("✅ Done")
     assert coach.texts()[-2] == texts.LOGGED_DONE
@@ -73,7 +73,7 @@ async def test_done_skip_and_snooze_typed_after_today(coach, clock):
     await coach.tap("30 min")
     await coach.send("/today")
     assert coach.last().startswith("⏰ Snoozed until 11:30.\nToday, Sunday")
-    assert coach.labels() == ["✅ Done", "⏭ Skip", "⏰ Snooze", "🩹 Pain"]
+    assert coach.labels() == ["✅ Done", "⏭ Skip", "⏰ Snooze", "🩹 Pain", "📅 Move"]
     await coach.send("Done!")
     assert coach.texts()[-2] == texts.LOGGED_DONE
     await coach.send("skip")
@@ -118,6 +118,6 @@ async def test_plan_is_a_short_week_overview_with_a_button_per_strength_day(coac
     assert len(overview) < 1200, len(overview)
     assert "Sun 29 · easy run 09:00 · 💪 Strength B, 25 min" in overview
     assert "•" not in overview  # no exercises: they are a tap away
-    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29"]
+    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29", "✏️ Change this week"]
     await coach.tap("💪 Sun 29")
     assert "•" in coach.last() and "Why here" in coach.last()

@@ -23,6 +23,7 @@ EXPECTED_TABLES = {
     "inbox",
     "reply",
     "week_step",
+    "week_change",
 }
 
 
@@ -69,7 +70,7 @@ async def test_migrated_schema_matches_the_models(db_url: str) -> None:
 async def test_0006_drops_conversation_state_and_its_downgrade_brings_it_back(
     blank_db_url: str,
 ) -> None:
-    at_0006 = EXPECTED_TABLES - {"week_step"}
+    at_0006 = EXPECTED_TABLES - {"week_step", "week_change"}
     await upgrade(blank_db_url, "0005")
     assert await _inspect(blank_db_url, _table_names) == at_0006 | {"conversation_state"}
 
@@ -107,7 +108,7 @@ async def test_0007_keeps_existing_runners_and_logs_and_adds_empty_progression(
     finally:
         await engine.dispose()
 
-    await upgrade(blank_db_url)
+    await upgrade(blank_db_url, "0007")
 
     def rows(connection: Connection) -> tuple[Any, Any, int]:
         runner = connection.execute(
@@ -123,4 +124,54 @@ async def test_0007_keeps_existing_runners_and_logs_and_adds_empty_progression(
     assert await _inspect(blank_db_url, rows) == ((2, None, None, None, None), ("done", None), 0)
 
     await downgrade(blank_db_url, "0006")
-    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES - {"week_step"}
+    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES - {
+        "week_step",
+        "week_change",
+    }
+
+
+async def test_0008_keeps_existing_rows_and_adds_an_empty_week_change(blank_db_url: str) -> None:
+    await upgrade(blank_db_url, "0007")
+    engine = make_engine(blank_db_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO runner (telegram_user_id, chat_id, first_name, time_zone, goal,"
+                    " sessions_per_week, minutes, placement, equipment, niggles, pain_areas,"
+                    " week, delay_minutes, morning_time, strength_time, reminders_off, level,"
+                    " onboarded, active, created_at, updated_at) VALUES (8, 8, 'Bea', 'UTC',"
+                    " 'none', 2, 25, 'either', '[]', '[]', '[]', '[]', 15, '07:00', '18:00',"
+                    " '[]', 1, true, true, '2026-11-30 10:00:00', '2026-11-30 10:00:00')"
+                )
+            )
+            await connection.execute(
+                sa.text(
+                    "INSERT INTO week_step (runner_id, week_start, level_before, level_after,"
+                    " reason, outcome, created_at) SELECT id, '2026-11-23', 0, 1, 'up', '{}',"
+                    " '2026-11-30 10:00:00' FROM runner"
+                )
+            )
+    finally:
+        await engine.dispose()
+
+    await upgrade(blank_db_url, "0008")
+
+    def rows(connection: Connection) -> tuple[Any, int, int]:
+        runner = connection.execute(sa.text("SELECT first_name, level FROM runner")).one()
+        steps = connection.execute(sa.text("SELECT count(*) FROM week_step")).scalar_one()
+        changes = connection.execute(sa.text("SELECT count(*) FROM week_change")).scalar_one()
+        return tuple(runner), steps, changes
+
+    assert await _inspect(blank_db_url, rows) == (("Bea", 1), 1, 0)
+    assert "week_change" in await _inspect(blank_db_url, _table_names)
+
+    await downgrade(blank_db_url, "0007")
+    assert "week_change" not in await _inspect(blank_db_url, _table_names)
+    assert await _inspect(blank_db_url, rows_at_0007) == (("Bea", 1), 1)
+
+
+def rows_at_0007(connection: Connection) -> tuple[Any, int]:
+    runner = connection.execute(sa.text("SELECT first_name, level FROM runner")).one()
+    steps = connection.execute(sa.text("SELECT count(*) FROM week_step")).scalar_one()
+    return tuple(runner), steps

@@ -29,6 +29,8 @@ from core.models import (
     Session,
     SessionKind,
     Week,
+    WeekChanges,
+    Weekday,
 )
 from storage import inbox, repo
 from storage.db import async_url, make_engine
@@ -308,6 +310,11 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
                 reason="up",
                 outcome={"planned": 1, "done": 1},
             )
+            await repo.save_week_changes(
+                session,
+                runner_id=runner.id,
+                changes=WeekChanges(week_start=MONDAY, moves=((Weekday.TUE, Weekday.WED),)),
+            )
             await repo.set_kv(session, namespace="dialog", key=str(uid), value={"x": 1})
             await repo.set_kv(session, namespace="pain", key=str(uid), value={"y": 1})
             session.add(
@@ -491,6 +498,48 @@ async def test_a_week_step_is_taken_once_and_exported(sessionmaker: Maker) -> No
     ]
     assert steps[0].reason == "Next week: level 1." and steps[0].outcome["done"] == 2
     assert [s["level_after"] for s in data["week_steps"]] == [1, 1]
+
+
+async def test_this_weeks_changes_are_kept_replaced_removed_and_exported(
+    sessionmaker: Maker,
+) -> None:
+    runner = await _runner(sessionmaker)
+    assert runner.id is not None
+    next_monday = MONDAY + dt.timedelta(weeks=1)
+    moved = WeekChanges(week_start=MONDAY, moves=((Weekday.TUE, Weekday.WED),))
+    changed = WeekChanges(
+        week_start=MONDAY,
+        days=((Weekday.FRI, Day(kind=DayKind.TEMPO, start=dt.time(7, 0))),),
+        moves=((Weekday.TUE, Weekday.WED),),
+    )
+    async with sessionmaker.begin() as session:
+        await repo.save_week_changes(session, runner_id=runner.id, changes=moved)
+    async with sessionmaker.begin() as session:
+        assert await repo.get_week_changes(session, runner_id=runner.id, week_start=MONDAY) == (
+            moved
+        )
+        assert (
+            await repo.get_week_changes(session, runner_id=runner.id, week_start=next_monday)
+            is None
+        )
+        await repo.save_week_changes(session, runner_id=runner.id, changes=changed)
+    async with sessionmaker() as session:
+        assert await repo.get_week_changes(session, runner_id=runner.id, week_start=MONDAY) == (
+            changed
+        )
+        data = await repo.export_runner(session, runner_id=runner.id)
+    [row] = data["week_changes"]
+    assert row["week_start"] == MONDAY.isoformat()
+    assert row["changes"]["moves"] == [[int(Weekday.TUE), int(Weekday.WED)]]
+    assert row["changes"]["days"][0][1]["kind"] == "tempo"
+
+    async with sessionmaker.begin() as session:  # nothing left: the usual week again
+        await repo.save_week_changes(
+            session, runner_id=runner.id, changes=WeekChanges(week_start=MONDAY)
+        )
+    async with sessionmaker() as session:
+        assert await repo.get_week_changes(session, runner_id=runner.id, week_start=MONDAY) is None
+        assert (await repo.export_runner(session, runner_id=runner.id))["week_changes"] == []
 
 
 async def test_two_writers_take_a_week_step_once(sessionmaker: Maker) -> None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import prompts, texts
+from bot import keyboards, prompts, texts
 from bot.callbacks import ThisWeekPress
 from bot.dialog.engine import ask_pain_check, start_pain
 from bot.handlers.filters import PRIVATE
 from bot.plans import week_plan
-from bot.render import render_overview
+from bot.render import plan_day_buttons, render_overview
 from bot.runtime import App
 from bot.services import runner_id, save_and_reschedule
 from bot.turn import Turn, pressed, with_turn
@@ -89,7 +89,7 @@ async def answer_this_week(turn: Turn, text: str) -> None:
         strength = STRENGTH_MOVED.format(days=_names(now), before=_names(was) if was else "none")
     lines = [*reading.said, strength, NEXT_WEEK_USUAL]
     await turn.say("\n".join(lines))
-    await turn.say(render_overview(after))
+    await turn.say(render_overview(after), keyboards.plan_days(plan_day_buttons(after)))
 
 
 @with_turn()

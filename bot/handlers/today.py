@@ -18,7 +18,7 @@ from bot.callbacks import Change, ChangePress, MovePress, PlanDayPress, TodayAct
 from bot.dialog.engine import ask, start_pain
 from bot.handlers.filters import PRIVATE
 from bot.plans import reminder_settings, week_plan
-from bot.render import day_entry, pack, render_overview
+from bot.render import day_entry, pack, plan_day_buttons, render_overview
 from bot.runtime import App
 from bot.services import current_plan, runner_id, save_and_reschedule
 from bot.turn import Turn, message_of, pressed, with_turn
@@ -104,7 +104,7 @@ async def on_plan(turn: Turn) -> None:
     # /plan is this week, /week and /week next the next one; "this" and "next" pick either.
     ahead = 1 if args[:1] == ["next"] or (command == "week" and args[:1] != ["this"]) else 0
     plan = await current_plan(turn.db, turn.runner, today=turn.today(), weeks_ahead=ahead)
-    days = [(f"💪 {d.weekday.title[:3]} {d.date:%d}", d.date) for d in plan.days if d.session]
+    days = plan_day_buttons(plan)
     await turn.say(render_overview(plan), keyboards.plan_days(days, change_week=ahead == 0))
 
 

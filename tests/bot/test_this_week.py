@@ -183,6 +183,8 @@ async def test_this_weeks_runs_change_in_one_message_and_next_week_is_usual(db_u
         assert "Strength this week:" in reply or "Your strength days stay" in reply
         assert reply.endswith("Next week is your usual week again.")
         assert coach.last().startswith("Your week from")
+        # The changed week's strength days a tap away, as under /plan.
+        assert coach.labels() and all(label.startswith("💪 ") for label in coach.labels())
 
         await coach.send("/plan")
         this_week = overview(coach)

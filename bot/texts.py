@@ -128,7 +128,8 @@ or turn kinds of messages off.
 questions first, then advice and a plan that keeps load off the sore area, and a check-in \
 the next morning. /painlog lists your reports.
 /pause stops reminders for a while (/pause 2 weeks, /pause 2027-01-05 holiday); /resume \
-brings them back.
+brings them back. Ill? Just tell me ("I'm ill") and I'll check on you each morning.
+Travelling? Share your location and I'll offer to switch your time zone.
 /start sets you up (or offers to change your setup if you have one).
 /export sends you everything I store about you, as a JSON file; /delete erases it all \
 (after you confirm).

@@ -231,16 +231,21 @@ class ReminderSetting:
 
 
 OPEN = "open"
+ILL = "ill"
 
 
 @dataclass(frozen=True)
 class PausePress:
-    """A button of /pause: a number of days, or None for "until I say /resume"."""
+    """A button of /pause: a number of days, None for "until I say /resume", or `ill`
+    ("I'm ill": the illness's pause, which asks how long)."""
 
     days: int | None
+    ill: bool = False
     pattern: ClassVar[re.Pattern[str]] = _prefix("p")
 
     def encode(self) -> str:
+        if self.ill:
+            return f"p:{ILL}"
         return f"p:{OPEN if self.days is None else self.days}"
 
     @classmethod
@@ -248,6 +253,8 @@ class PausePress:
         if not cls.pattern.match(data):
             return None
         rest = data[2:]
+        if rest == ILL:
+            return cls(None, ill=True)
         # As it always has, anything but a number of days pauses until /resume.
         return cls(int(rest) if rest.isdecimal() else None)
 

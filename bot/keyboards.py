@@ -212,6 +212,7 @@ def pause() -> InlineKeyboardMarkup:
         [
             [("1 week", PausePress(7).encode()), ("2 weeks", PausePress(14).encode())],
             [("Until I say /resume", PausePress(None).encode())],
+            [("🤒 I'm ill", PausePress(None, ill=True).encode())],
         ]
     )
 

@@ -80,6 +80,9 @@ async def on_pause_button(turn: Turn) -> None:
         return
     await turn.answer_query()
     await prompts.close_prompt(turn)
+    if press.ill:  # as "I'm ill" typed: the reminders stop, then how long?
+        await illness.start(turn, None)
+        return
     days = press.days
     await pause(
         turn, None if days is None else turn.today() + dt.timedelta(days=days - 1), "other"

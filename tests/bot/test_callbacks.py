@@ -48,6 +48,7 @@ DAY = dt.date(2026, 11, 27)
         (ReminderSetting(Setting.TOGGLE, "weekly"), "m:toggle:weekly"),
         (PausePress(7), "p:7"),
         (PausePress(None), "p:open"),
+        (PausePress(None, ill=True), "p:ill"),
         (DeletePress(DeleteChoice.ERASE), "x:erase"),
         (MovePress(DAY), "mv:2026-11-27"),
         (MovePress(DAY, DAY + dt.timedelta(days=2)), "mv:2026-11-27:2026-11-29"),

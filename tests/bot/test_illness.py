@@ -142,6 +142,20 @@ async def test_pause_illness_is_the_same_illness_and_asks_each_morning(db_url):
         assert [when for when, line in got if line.startswith("💪 Time for")] == ["Wed 07:55"]
 
 
+async def test_the_ill_button_under_pause_is_the_same_illness(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined(coach, clock)
+        clock.now = at(MONDAY, "12:00")
+        await coach.send("/pause")
+        await coach.tap("🤒 I'm ill")
+        assert coach.labels() == ["2 days", "3 days", "A week", "Not sure"]
+        await coach.tap("Not sure")
+        assert coach.last() == "Tomorrow morning I'll ask how you feel before anything restarts."
+        got = await live(coach, clock, at(MONDAY + dt.timedelta(days=1), "23:00"))
+        assert got == [("Tue 07:00", CHECKIN)]  # nothing but the check-in while ill
+
+
 @pytest.mark.parametrize(
     "text", ["I'm ill", "sick this week", "flu, off until friday", "ill for 2 days"]
 )

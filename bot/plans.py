@@ -34,7 +34,7 @@ def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None
     week they joined starts on their joining day: the days before it are not planned.
     `changes` are the runner's changes to that week (`week_plan` reads them)."""
     joined_on = joining_day(runner)
-    joined = week_start_of(joined_on)
+    joined = joined_week(runner)
     restrictions = Restrictions.from_tags(runner.pain_areas)
     plan = plan_week(
         runner_profile(runner),
@@ -53,6 +53,12 @@ def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None
 def joining_day(runner: Runner) -> dt.date:
     """The day the runner joined, in their own time zone."""
     return runner.created_at.astimezone(ZoneInfo(runner.time_zone)).date()
+
+
+def joined_week(runner: Runner) -> dt.date:
+    """The Monday of the week the runner joined: where the first week and the heavy block
+    count from until the end-of-week step stores them (bot/progress.py)."""
+    return week_start_of(joining_day(runner))
 
 
 def restrictions_for(runner: Runner) -> Restrictions:

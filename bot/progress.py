@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.episodes import comeback_step, load_episode
-from bot.plans import week_plan
+from bot.plans import joined_week, joining_day, week_plan
 from core.block import recovery_days
 from core.illness import ILL_REASONS, ill_in_week
 from core.models import Phase
 from core.phases import phase_on
-from core.planner import HEAVY_EQUIPMENT, week_start_of
+from core.planner import HEAVY_EQUIPMENT
 from core.progression import Feel, WeekOutcome, week_level, weekly_step
 from storage import repo
 from storage.tables import Runner, SessionLog, SessionLogStatus, runner_profile
@@ -58,7 +58,7 @@ def block_start(runner: Runner, monday: dt.date) -> dt.date | None:
         return runner.heavy_block_start
     if phase_on(monday, profile.race_date, recovery) is not Phase.OFF_SEASON:
         return following  # the off-season starts next week, and the block with it
-    return runner.heavy_block_start or week_start_of(runner.created_at.date())
+    return runner.heavy_block_start or joined_week(runner)
 
 
 async def week_outcome(db: AsyncSession, runner: Runner, monday: dt.date) -> WeekOutcome:
@@ -95,7 +95,7 @@ async def _outcomes(
         and ill_in_week(spell[0], spell[1], monday)
     )
     # Sessions planned before the runner joined are not theirs to have missed.
-    joined_on = runner.created_at.astimezone(zone).date()
+    joined_on = joining_day(runner)
     # This week's plan as the runner had it, with its changes (bot/plans.py, week_plan).
     planned = [d for d in (await week_plan(db, runner, monday)).sessions if d.date >= joined_on]
     outcome = WeekOutcome(
@@ -152,7 +152,7 @@ async def end_of_week(
     if not recorded:  # another dispatcher took it a moment ago: its line stands
         taken = await repo.week_step(db, runner_id=runner.id, week_start=monday)
         return taken.reason if taken is not None else reason
-    first = runner.first_week or week_start_of(runner.created_at.date())
+    first = runner.first_week or joined_week(runner)
     block = block_start(runner, monday)
     await repo.set_level(
         db,

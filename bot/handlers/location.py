@@ -16,7 +16,8 @@ from telegram import InlineKeyboardMarkup
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from timezonefinder import TimezoneFinder
 
-from bot import keyboards, services
+from bot import keyboards, services, texts
+from bot.dialog.engine import answer, ask
 from bot.handlers.filters import PRIVATE
 from bot.plan_changes import zone_change
 from bot.runtime import App
@@ -29,6 +30,8 @@ NO_ZONE = (
     "I couldn't tell the time zone of that place. /settings → time zone lets you type it "
     "(e.g. Tokyo)."
 )
+NO_ZONE_HERE = "I couldn't tell the time zone of that place. Type a city instead (e.g. Tokyo)."
+ZONE_STEP = "timezone"  # the setup and /settings question a shared location answers
 KEPT_ZONE = "Kept {zone}. Your reminders stay on its time."
 STALE = "That question has passed; share your location again to switch."
 NO = "no"
@@ -74,12 +77,24 @@ def _confirm(zone: str) -> InlineKeyboardMarkup:
     return keyboards.markup([[("Yes", ZonePress(zone).encode()), ("No", ZonePress(NO).encode())]])
 
 
-@with_turn(needs_plan=True)
+@with_turn()
 async def on_location(turn: Turn) -> None:
-    """A shared location: ask to switch to its time zone."""
+    """A shared location: the answer to the time-zone question when it is open (setup or
+    /settings), else the question whether to switch to its time zone."""
     message = turn.update.message
     assert message is not None and message.location is not None
     zone = zone_at(message.location.latitude, message.location.longitude)
+    asked = turn.dialog is not None and turn.dialog.active and turn.step == ZONE_STEP
+    if asked:
+        if zone is None:
+            await turn.say(NO_ZONE_HERE)
+            await ask(turn)
+        else:
+            await answer(turn, zone, pressed=False, message=None)
+        return
+    if not turn.runner.onboarded:
+        await turn.say(texts.NO_PLAN_YET)
+        return
     if zone is None:
         await turn.say(NO_ZONE)
         return

@@ -9,9 +9,10 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.reminders import dispatch_due, extend_horizons
 from storage import repo
-from tests.bot.conftest import Clock, Coach
+from tests.bot.conftest import SETUP_ANSWERS, Clock, Coach
 from tests.bot.test_reminders import LONDON, at, coach_at, next_due, onboard, rows_of, stored
 
 TOKYO = "Asia/Tokyo"
@@ -130,3 +131,26 @@ async def test_flying_west_after_the_morning_message_does_not_send_it_again(db_u
         sent = Counter((r.kind, r.local_date) for r in rows if r.status == repo.SENT)
         assert sent[("morning", THU)] == 1
         assert all(n == 1 for n in sent.values())
+
+
+async def test_a_location_shared_at_the_time_zone_question_answers_it(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        await share(coach, TOKYO_STATION)  # before setup: nothing to switch yet
+        assert coach.last() == texts.NO_PLAN_YET
+        answers = iter(SETUP_ANSWERS)
+        for said in answers:
+            if said == LONDON:
+                break
+            await coach.send(said)
+        asked = coach.last()
+        assert asked.startswith(texts.ASK_TIMEZONE)
+        await share(coach, (0.0, -30.0))  # at sea: no zone, the same question again
+        assert coach.texts()[-2].startswith("I couldn't tell the time zone of that place.")
+        assert coach.last() == asked
+        await share(coach, TOKYO_STATION)
+        assert coach.last().startswith(texts.ASK_NIGGLES)
+        for said in answers:
+            await coach.send(said)
+        runner = await stored(coach, 42)
+        assert (runner.time_zone, runner.onboarded) == (TOKYO, True)

@@ -75,7 +75,8 @@ async def test_terminal_chat_sets_up_a_plan_with_numbers_and_words(tmp_path):
         ["6", WORKED_WEEK, "2", "25 min", "After easy runs", "1", "6", "8", "11", "1", "/quit"]
     )
     out = io.StringIO()
-    assert await chat(settings, stdin=io.StringIO(typed + "\n"), out=out) == 0
+    monday = Clock(dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC))  # a whole first week
+    assert await chat(settings, stdin=io.StringIO(typed + "\n"), out=out, clock=monday) == 0
     screen = out.getvalue()
     assert "coach ▸ What are you training for?" in screen
     assert "[1] 5k  [2] 10k  [3] Half marathon" in screen
@@ -84,7 +85,7 @@ async def test_terminal_chat_sets_up_a_plan_with_numbers_and_words(tmp_path):
     assert "Bye!" in screen
     # The answers are kept: a second session knows the runner and offers to change things.
     out2 = io.StringIO()
-    assert await chat(settings, stdin=io.StringIO("/quit\n"), out=out2) == 0
+    assert await chat(settings, stdin=io.StringIO("/quit\n"), out=out2, clock=monday) == 0
     assert "You already have a plan" in out2.getvalue()
 
 

@@ -1,5 +1,7 @@
 """The end-of-week step: from the week's session log and pain reports to next week's level,
 taken once per week, before the Sunday summary is composed (docs/coaching.md, "Progression").
+A week the summary did not step (turned off, paused, not sent) is stepped by the hourly job
+once it has ended where the runner is (`take_missed_steps`).
 
 The rule is `core.progression.weekly_step`; this module gathers the week it reads (sessions
 planned, done and skipped, how they felt, the worst pain, and whether the week counts at
@@ -16,11 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.episodes import comeback_step, load_episode
 from bot.plans import joined_week, joining_day, week_plan
+from bot.runtime import App, runtime
 from core.block import recovery_days
 from core.illness import ILL_REASONS, ill_in_week
 from core.models import Phase
 from core.phases import phase_on
-from core.planner import HEAVY_EQUIPMENT
+from core.planner import HEAVY_EQUIPMENT, week_start_of
 from core.progression import Feel, WeekOutcome, week_level, weekly_step
 from storage import repo
 from storage.tables import Runner, SessionLog, SessionLogStatus, runner_profile
@@ -32,6 +35,7 @@ ILL_STEP = (
     "first week back starts gently."
 )
 WEEK = dt.timedelta(days=7)
+MISSED_STEPS_MAX = 4  # weeks stepped at most at once after a long outage, the latest ones
 
 
 def _feels(logs: list[SessionLog]) -> tuple[Feel, ...]:
@@ -189,3 +193,46 @@ async def illness_spell(db: AsyncSession, runner: Runner) -> tuple[dt.date, dt.d
     except (KeyError, TypeError, ValueError):
         return None
     return since, better
+
+
+def weeks_to_step(runner: Runner, now: dt.datetime) -> list[dt.date]:
+    """The Mondays of the weeks that have ended where the runner is and have no step yet,
+    oldest first: from the week after their last step (or the week they joined), at most
+    the latest `MISSED_STEPS_MAX`."""
+    this_monday = week_start_of(now.astimezone(ZoneInfo(runner.time_zone)).date())
+    first = runner.last_step_week + WEEK if runner.last_step_week else joined_week(runner)
+    weeks: list[dt.date] = []
+    monday = max(first, this_monday - MISSED_STEPS_MAX * WEEK)
+    while monday < this_monday:
+        weeks.append(monday)
+        monday += WEEK
+    return weeks
+
+
+async def take_missed_steps(app: App, *, now: dt.datetime | None = None) -> int:
+    """The end-of-week step for every ended week the Sunday summary did not step (the
+    summary turned off, a pause, a summary not sent): the hourly job's part. Each runner's
+    steps are taken under their lock, as a turn's would be. Returns the steps taken."""
+    rt = runtime(app)
+    now = now or rt.clock()
+    # A week has ended everywhere once it has ended in UTC+14: runners whose last step is
+    # older than the week before that are the ones to look at.
+    ahead = week_start_of((now + dt.timedelta(hours=14)).date())
+    taken, after = 0, 0
+    while True:
+        async with rt.sessions() as db:
+            batch = await repo.runners_behind_on_steps(db, before=ahead - WEEK, after_id=after)
+        for candidate in batch:
+            assert candidate.id is not None
+            after = candidate.id
+            if not weeks_to_step(candidate, now):
+                continue  # their week has not ended yet where they are
+            async with rt.locks.transaction(candidate.telegram_user_id) as db:
+                runner = await db.get(Runner, candidate.id, populate_existing=True)
+                if runner is None or not runner.onboarded:
+                    continue
+                for monday in weeks_to_step(runner, now):
+                    await end_of_week(db, runner, monday, now=now)
+                    taken += 1
+        if len(batch) < 200:
+            return taken

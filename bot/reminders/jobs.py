@@ -1,4 +1,5 @@
-"""The reminder jobs: one repeating dispatcher and one hourly horizon job, nothing per runner.
+"""The reminder jobs: one repeating dispatcher and one hourly horizon job (which also takes
+the weekly steps the Sunday summary did not take), nothing per runner.
 
 On PostgreSQL only the process holding an advisory lock dispatches, so two processes keep one
 pace under Telegram's limit; a database that cannot be reached is one log line per tick
@@ -14,6 +15,7 @@ from collections.abc import AsyncIterator
 import sqlalchemy as sa
 from telegram.ext import ContextTypes
 
+from bot.progress import take_missed_steps
 from bot.reminders.dispatcher import dispatch_due
 from bot.reminders.outbox import extend_horizons
 from bot.runtime import App, runtime
@@ -93,6 +95,10 @@ async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         extended = await extend_horizons(context.application)
         if extended:
             log.info("reminders extended for %s runners", extended)
+    async with _database_away("weekly steps"):
+        stepped = await take_missed_steps(context.application)
+        if stepped:
+            log.info("weekly steps taken for %s weeks the summary did not step", stepped)
 
 
 def schedule_jobs(app: App) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -120,6 +121,25 @@ async def pain_between(
             col(PainReport.created_at) >= start,
             col(PainReport.created_at) < end,
         )
+    )
+    return result.all()
+
+
+async def runners_behind_on_steps(
+    session: AsyncSession, *, before: dt.date, after_id: int = 0, limit: int = 200
+) -> Sequence[Runner]:
+    """Active, set-up runners (ids above `after_id`, in id order) whose last weekly step is
+    for a week starting before `before`, or who have none yet."""
+    result = await session.exec(
+        select(Runner)
+        .where(
+            col(Runner.id) > after_id,
+            col(Runner.onboarded).is_(True),
+            col(Runner.active).is_(True),
+            sa.or_(col(Runner.last_step_week).is_(None), col(Runner.last_step_week) < before),
+        )
+        .order_by(col(Runner.id))
+        .limit(limit)
     )
     return result.all()
 

@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 
 from bot.plans import plan_for
+from bot.progress import take_missed_steps
 from bot.reminders import dispatch_due
 from bot.reminders.compose import _weekly
 from storage import repo
@@ -233,3 +234,34 @@ async def test_sessions_before_the_runner_joined_are_not_counted_as_missed(db_ur
         runner = await stored(coach, 42)
     assert "Next week: one step up — you did your session without pain." in summary
     assert runner.level == 1
+
+
+async def test_with_the_summary_turned_off_the_hourly_job_steps_the_ended_week(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        for day in await joined(coach, clock):
+            await typed_on(coach, clock, day, "done")
+        await change_runner(coach, 42, reminders_off=["weekly"])
+        clock.now = at(SUNDAY, "19:00")
+        await dispatch_due(coach.app, now=clock.now)
+        assert not any("Your week in numbers" in t for t in coach.texts())
+        # Sunday 23:30 in London: the week has not ended there yet.
+        assert await take_missed_steps(coach.app, now=at(SUNDAY, "23:30")) == 0
+        assert await steps(coach) == []
+        next_monday = MONDAY + dt.timedelta(days=7)
+        assert await take_missed_steps(coach.app, now=at(next_monday, "00:30")) == 1
+        assert await take_missed_steps(coach.app, now=at(next_monday, "01:30")) == 0  # once
+        runner = await stored(coach, 42)
+        assert await steps(coach) == [(MONDAY, 0, 1)]
+        assert runner.level == 1 and runner.last_step_week == MONDAY
+
+
+async def test_a_summary_sent_leaves_nothing_for_the_hourly_job(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        for day in await joined(coach, clock):
+            await typed_on(coach, clock, day, "done")
+        await sunday_summary(coach, clock)
+        next_monday = MONDAY + dt.timedelta(days=7)
+        assert await take_missed_steps(coach.app, now=at(next_monday, "06:00")) == 0
+        assert await steps(coach) == [(MONDAY, 0, 1)]

@@ -101,12 +101,13 @@ def overview_line(day: PlannedDay) -> str:
 
 
 def render_overview(plan: Plan, *, full_shortfall: bool = False, hint: str = TAP_A_DAY) -> str:
-    """The week in one short message, a line a day (each strength day's button shows it).
-    The shortfall is one line unless `full_shortfall` (the end of setup, the terminal)."""
+    """The week in one short message, a line a day from the runner's first day (each strength
+    day's button shows it). The shortfall is one line unless `full_shortfall` (the end of
+    setup, the terminal)."""
     lines = [
         plan_header(plan, full_shortfall=full_shortfall),
         "",
-        *(overview_line(d) for d in plan.days),
+        *(overview_line(d) for d in plan.days if d.date >= plan.first_day),
     ]
     if plan.sessions:
         lines += ["", hint]
@@ -121,7 +122,8 @@ def plan_day_buttons(plan: Plan) -> list[tuple[str, dt.date]]:
 def render_plan(plan: Plan) -> list[str]:
     """The whole week as messages, each within Telegram's limit."""
     said = (*plan.notes, *shared_notes(plan))  # in the header, said once
-    return pack([plan_header(plan), *(day_entry(d, said=said) for d in plan.days)])
+    days = (d for d in plan.days if d.date >= plan.first_day)
+    return pack([plan_header(plan), *(day_entry(d, said=said) for d in days)])
 
 
 def pack(blocks: Iterable[str], limit: int = TELEGRAM_LIMIT) -> list[str]:

@@ -158,7 +158,7 @@ class Runner:
                 for line in "\n".join(after).splitlines()
                 if line.startswith(tuple(d[:3] for d in DAYS)) and " · " in line
             ]
-            return lines if len(lines) >= 7 else None
+            return lines if len(lines) >= len(_from_joining_day(list(DAYS))) else None
 
         blocks: list[str] = await self.wait_for("the plan", plan)
         return blocks
@@ -212,9 +212,9 @@ def _from_joining_day(days: list[str]) -> list[str]:
 
 
 def _strength_days(lines: list[str]) -> list[str]:
-    """The strength days, from the week overview's lines (a line a day, Monday first)."""
+    """The strength days, from the week overview's lines (a line a day from the joining day)."""
     names = {d[:3]: d for d in DAYS}
-    assert [names[line[:3]] for line in lines] == list(DAYS)
+    assert [names[line[:3]] for line in lines] == _from_joining_day(list(DAYS))
     return [names[line[:3]] for line in lines if "💪 Strength" in line]
 
 

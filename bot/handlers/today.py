@@ -22,7 +22,7 @@ from bot.render import day_entry, pack, plan_day_buttons, render_overview
 from bot.runtime import App, runtime
 from bot.services import current_plan, runner_id, save_and_reschedule
 from bot.turn import Turn, message_of, pressed, with_turn
-from bot.turns import TRACKED
+from bot.turns import TRACKED, is_internal
 from bot.webapp.urls import week_app_url
 from core import pain_content as content
 from core.models import PlannedDay, WeekChanges, Weekday
@@ -160,8 +160,11 @@ async def today_view(
 
 
 async def refresh_today(turn: Turn, *days: dt.date) -> None:
-    """The chat's newest /today message, if it is about one of `days`, edited to what
-    /today shows now: after Done, Skip or Move, from a button in the chat or the Mini App."""
+    """After Done, Skip or Move from the Mini App: the chat's newest /today message, if it is
+    about one of `days`, edited to what /today shows now. A press in the chat leaves it as
+    it is: its buttons stay, and pressing one again says what was recorded."""
+    if not is_internal(turn.update.update_id):
+        return
     kept = await repo.get_kv(turn.db, namespace=TRACKED, key=str(turn.chat_id)) or {}
     shown = kept.get(TODAY_TRACK)
     if not isinstance(shown, dict) or shown.get("detail") not in {d.isoformat() for d in days}:

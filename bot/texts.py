@@ -255,5 +255,6 @@ WEBAPP_TEXTS = {
         "from the chat."
     ),
     "error": "Something went wrong and nothing changed. Please try again in a moment.",
+    "slow": "That's taking longer than usual. Your chat will show what was saved.",
     "no_plan": "Your plan comes when setup is done: send /start in the chat.",
 }

@@ -180,32 +180,48 @@ class _Action(_Base):
             self.answer(409, {"error": texts.WEBAPP_TEXTS["no_plan"]})
             return
         update_id = internal_update_id()
-        await rt.inbox.accept(
-            {
-                "update_id": update_id,
-                "callback_query": {
-                    "id": f"webapp-{update_id}",
-                    "from": {"id": user.id, "is_bot": False, "first_name": user.first_name},
-                    "chat_instance": "webapp",
-                    "data": data,
-                    # No message of Telegram's: an inaccessible one in the runner's chat
-                    # (date 0), which the turn's owner check reads.
-                    "message": {
-                        "message_id": 0,
-                        "date": 0,
-                        "chat": {"id": runner.chat_id, "type": "private"},
-                    },
-                },
-            }
-        )
+        try:
+            await rt.inbox.accept(self._press(update_id, user, runner.chat_id, data))
+        except Exception as error:  # not stored: nothing will happen, and the page says so
+            log.error("mini app: action %s of user %s not stored: %s", data, user.id, error)
+            self.answer(503, {"error": texts.WEBAPP_TEXTS["error"]})
+            return
         outcome = await self._settled(update_id)
+        if outcome == "timeout":  # still under way: it may yet commit
+            log.warning("mini app: action %s of user %s still under way", data, user.id)
+            self.answer(504, {"error": texts.WEBAPP_TEXTS["slow"]})
+            return
         if outcome != "done":
-            log.error("mini app: action %s of user %s: %s", data, user.id, outcome)
+            log.error("mini app: action %s of user %s failed", data, user.id)
             self.answer(500, {"error": texts.WEBAPP_TEXTS["error"]})
             return
-        async with rt.sessions() as db:
+        async with rt.sessions() as db:  # the runner as the turn left them
+            runner = await repo.get_runner(db, telegram_user_id=user.id)
+            if runner is None:  # erased meanwhile (/delete)
+                self.answer(409, {"error": texts.WEBAPP_TEXTS["no_plan"]})
+                return
             state = await week_state(db, runner, now=rt.clock())
         self.answer(200, state)
+
+    @staticmethod
+    def _press(update_id: int, user: WebAppUser, chat_id: int, data: str) -> dict[str, Any]:
+        """The chat's button press, as an update of our own (docs/miniapp.md)."""
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": f"webapp-{update_id}",
+                "from": {"id": user.id, "is_bot": False, "first_name": user.first_name},
+                "chat_instance": "webapp",
+                "data": data,
+                # No message of Telegram's: an inaccessible one in the runner's chat
+                # (date 0), which the turn's owner check reads.
+                "message": {
+                    "message_id": 0,
+                    "date": 0,
+                    "chat": {"id": chat_id, "type": "private"},
+                },
+            },
+        }
 
     def _callback_data(self) -> str | None:
         """The chat button's data for the action asked, or None if it can't be read."""

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import texts
 from bot.plans import week_plan
-from bot.render import dose, overview_line, plan_header, run_label
+from bot.render import dose, overview_line, plan_header, run_label, session_lines
 from core.models import PlannedDay, Session, WeekChanges, Weekday
 from core.planner import move_options, week_start_of
 from storage import repo
@@ -28,6 +28,7 @@ def _session(session: Session) -> JSON:
     return {
         "name": session.name,
         "minutes": session.minutes,
+        "heading": session_lines(session)[0],  # "💪 Strength A · 25 min", as in the chat
         "exercises": [
             {
                 "name": p.exercise.name,
@@ -38,7 +39,7 @@ def _session(session: Session) -> JSON:
             }
             for p in session.exercises
         ],
-        "notes": list(dict.fromkeys(session.notes)),
+        "notes": [f"ℹ️ {note}" for note in dict.fromkeys(session.notes)],
     }
 
 

@@ -17,6 +17,14 @@ from typing import Any
 import httpx
 import pytest
 from sqlmodel import col, select
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
+from telegram.error import BadRequest
 
 from bot import texts
 from bot.runtime import runtime
@@ -269,3 +277,34 @@ async def test_without_public_url_there_is_no_mini_app_button(db_url: str, clock
         overview = served.coach.standin.last_message(RUNNER)
         assert served.coach.standin.web_apps(overview) == {}
         assert "✏️ Change this week" in served.coach.labels()
+
+
+async def test_the_stand_in_takes_mini_app_buttons_as_telegram_does(coach: Coach) -> None:
+    """Private chats only, https only: for the menu button and for an inline button."""
+    bot = coach.app.bot
+
+    def keyboard(url: str) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup([[InlineKeyboardButton("Open", web_app=WebAppInfo(url))]])
+
+    sent = await bot.send_message(RUNNER, "week", reply_markup=keyboard(PUBLIC + "/miniapp"))
+    assert coach.standin.web_apps(coach.standin.last_message(RUNNER)) == {
+        "Open": PUBLIC + "/miniapp"
+    }
+    with pytest.raises(BadRequest, match=r"(?i)button_type_invalid"):
+        await bot.send_message(-100123, "week", reply_markup=keyboard(PUBLIC))
+    for url in ("http://127.0.0.1:8080/miniapp", "coach.example.org"):
+        with pytest.raises(BadRequest, match=r"(?i)https"):
+            await bot.send_message(RUNNER, "week", reply_markup=keyboard(url))
+        with pytest.raises(BadRequest, match=r"(?i)https"):
+            await bot.edit_message_reply_markup(
+                RUNNER, sent.message_id, reply_markup=keyboard(url)
+            )
+        with pytest.raises(BadRequest, match=r"(?i)https"):
+            await bot.set_chat_menu_button(
+                menu_button=MenuButtonWebApp("My week", WebAppInfo(url))
+            )
+    await bot.set_chat_menu_button(
+        RUNNER, MenuButtonWebApp("My week", WebAppInfo(PUBLIC + "/miniapp"))
+    )
+    assert isinstance(await bot.get_chat_menu_button(RUNNER), MenuButtonWebApp)
+    assert isinstance(await bot.get_chat_menu_button(7), MenuButtonDefault)

@@ -72,7 +72,7 @@
     const result = await call("/action", body);
     if (result.status === 401) { showError(T.error_auth); return null; }
     if (!result.ok) {
-      notice(result.body.error || T.error, true);
+      notice(result.body.error || (result.status === 504 ? T.slow : T.error), true);
       for (const button of app.querySelectorAll("button.act")) { button.disabled = false; }
       return null;
     }
@@ -109,10 +109,10 @@
       card.append(el("p", { class: "hint" }, T.no_session_today));
     } else {
       const s = day.session;
-      card.append(el("div", { class: "name" }, "💪 " + s.name + " · " + s.minutes + " min"));
+      card.append(el("div", { class: "name" }, s.heading));
       if (day.status_text) { card.append(el("p", { class: "status", id: "status" }, day.status_text)); }
       card.append(el("ul", {}, ...s.exercises.map(exercise)));
-      for (const note of s.notes) { card.append(el("p", { class: "hint" }, "ℹ️ " + note)); }
+      for (const note of s.notes) { card.append(el("p", { class: "hint" }, note)); }
       card.append(el("p", { class: "hint" }, T.why + " " + day.reason));
       if (!day.status) {
         card.append(el("div", { class: "actions" },

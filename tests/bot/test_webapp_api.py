@@ -29,7 +29,7 @@ from telegram.error import BadRequest
 from bot import texts
 from bot.runtime import runtime
 from bot.standin import TOKEN
-from bot.turns import INTERNAL_UPDATES
+from bot.turns import INTERNAL_UPDATES, TRACKED
 from bot.web import WebhookServer
 from bot.webapp.auth import sign_init_data
 from bot.webapp.urls import API_PATH, PAGE_PATH
@@ -308,3 +308,23 @@ async def test_the_stand_in_takes_mini_app_buttons_as_telegram_does(coach: Coach
     )
     assert isinstance(await bot.get_chat_menu_button(RUNNER), MenuButtonWebApp)
     assert isinstance(await bot.get_chat_menu_button(7), MenuButtonDefault)
+
+
+async def test_the_kept_today_message_is_erased_with_the_runner(served: Served) -> None:
+    await on_a_strength_day(served)
+    await served.coach.send("/today")
+
+    async def kept() -> object:
+        async with runtime(served.coach.app).sessions() as db:
+            return await repo.get_kv(db, namespace=TRACKED, key=str(RUNNER))
+
+    shown = served.coach.standin.last_message(RUNNER)
+    assert kept_id(await kept()) == shown["message_id"]
+    await served.coach.send("/delete")
+    await served.coach.tap("Yes, erase everything")
+    assert await kept() is None
+
+
+def kept_id(value: object) -> object:
+    assert isinstance(value, dict)
+    return value["today"]["message_id"]

@@ -225,40 +225,37 @@ async def test_something_hurts_starts_the_chat_s_pain_check(served: Served) -> N
     assert served.coach.last() == asked
 
 
-@pytest.mark.parametrize(
-    "forge",
-    ["wrong token", "stale", "altered user", "other user's hash", "none", "no scheme"],
-)
-async def test_forged_init_data_gets_401_and_changes_nothing(served: Served, forge: str) -> None:
+async def test_forged_init_data_gets_401_and_changes_nothing(served: Served) -> None:
     state = await on_a_strength_day(served)
     await served.coach.send("/today")
     before = [dict(m) for m in served.coach.standin.sent_to(RUNNER)]
     genuine = served.init_data()
     forged = {
-        "wrong token": served.init_data(token="999999:" + "x" * 35),
-        "stale": served.init_data(signed=served.clock() - dt.timedelta(days=2)),
-        "altered user": genuine.replace("%22id%22%3A42", "%22id%22%3A43"),
-        "other user's hash": served.init_data(43).split("&hash=")[0]
+        "another bot's token": f"tma {served.init_data(token='999999:' + 'x' * 35)}",
+        "stale": f"tma {served.init_data(signed=served.clock() - dt.timedelta(days=2))}",
+        "altered user": f"tma {genuine.replace('%22id%22%3A42', '%22id%22%3A43')}",
+        "42's hash on 43's data": "tma "
+        + served.init_data(43).split("&hash=")[0]
         + "&hash="
         + genuine.split("&hash=")[1],
-        "none": "",
         "no scheme": genuine,
-    }[forge]
-    headers = {"Authorization": genuine if forge == "no scheme" else f"tma {forged}"}
-    if forge == "none":
-        headers = {}
+        "no header": None,
+    }
+    for kind, header in forged.items():
+        headers = {} if header is None else {"Authorization": header}
 
-    week = await served.client.get(f"{API_PATH}/week", headers=headers)
-    done = await served.client.post(
-        f"{API_PATH}/action", json={"action": "done", "day": state["today"]}, headers=headers
-    )
-    await runtime(served.coach.app).inbox.idle()
+        week = await served.client.get(f"{API_PATH}/week", headers=headers)
+        done = await served.client.post(
+            f"{API_PATH}/action", json={"action": "done", "day": state["today"]}, headers=headers
+        )
+        await runtime(served.coach.app).inbox.idle()
 
-    assert (week.status_code, done.status_code) == (401, 401)
-    assert done.json() == {"error": texts.WEBAPP_TEXTS["error_auth"]}
-    assert await logs(served) == []
-    assert served.coach.standin.sent_to(RUNNER) == before
-    assert await handed_on(served) == []  # no press was handed to the inbox
+        assert (week.status_code, done.status_code) == (401, 401), kind
+        assert done.json() == {"error": texts.WEBAPP_TEXTS["error_auth"]}, kind
+        assert await logs(served) == [], kind
+        assert served.coach.standin.sent_to(RUNNER) == before, kind
+        assert await handed_on(served) == [], kind  # no press was handed to the inbox
+    assert (await served.week(genuine)).status_code == 200  # the genuine one still works
 
 
 async def test_a_runner_not_set_up_is_sent_to_the_chat(served: Served) -> None:

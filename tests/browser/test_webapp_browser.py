@@ -184,3 +184,34 @@ async def test_forged_init_data_shows_the_error_page_and_changes_nothing(
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(shot))
     print(f"\nMini App error page: {shot}")
+
+
+async def test_with_telegram_s_script_the_page_reads_it_and_closes_after_pain(
+    served: Served, browser: object
+) -> None:
+    """Where telegram-web-app.js loads, the page takes initData from Telegram.WebApp (no
+    fragment here), and after Something hurts it closes: the pain check is in the chat."""
+    await served.coach.onboard_typing(week=ROOMY_WEEK)
+    served.clock.now = MONDAY
+    page = await browser.new_page(viewport={"width": 360, "height": 900})  # type: ignore[attr-defined]
+    init_data = json.dumps(served.init_data())
+    telegram = (  # what the script provides that the page uses
+        "window.Telegram = {WebApp: {initData: " + init_data + ", ready() {}, "
+        "close() { window.closedByPage = true; }}};"
+    )
+    await page.route(
+        "https://telegram.org/**",
+        lambda route: route.fulfill(body=telegram, content_type="text/javascript"),
+    )
+
+    await page.goto(f"{served.base}{PAGE_PATH}")
+    await page.wait_for_selector("#today")
+    await page.click("#pain")
+    await page.wait_for_function("window.closedByPage === true")
+
+    await runtime(served.coach.app).inbox.idle()
+    asked = served.coach.last()
+    await served.coach.send("/cancel")
+    await served.coach.send("/pain")
+    assert served.coach.last() == asked  # the pain check's first question, as /pain asks it
+    assert await logs(served) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from telegram import BotCommand
+from telegram import BotCommand, MenuButtonWebApp, WebAppInfo
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -19,13 +19,15 @@ from bot.reminders import schedule_jobs
 from bot.runtime import RUNTIME_KEY, App, Clock, Runtime, runtime, utc_now
 from bot.settings import Settings
 from bot.turns import ReplySender, RunnerLocks
+from bot.webapp.urls import week_app_url
 from storage.db import make_engine, make_sessionmaker, upgrade
 
 log = logging.getLogger(__name__)
 
 
 async def start_up(app: App, *, migrate: bool = True) -> None:
-    """Bring the database to the newest schema and tell Telegram our command list.
+    """Bring the database to the newest schema and tell Telegram our command list (and,
+    with PUBLIC_URL, the Mini App's menu button).
 
     `run_polling`/`run_webhook` call this through `post_init`; the terminal chat and tests,
     which drive an initialised Application directly, call it themselves. It runs once the
@@ -40,6 +42,11 @@ async def start_up(app: App, *, migrate: bool = True) -> None:
         )
         await upgrade(url)
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+    week_app = week_app_url(runtime(app).settings)
+    if week_app is not None:  # the Mini App's "My week" beside the message box
+        await app.bot.set_chat_menu_button(
+            menu_button=MenuButtonWebApp(texts.WEBAPP_MENU_BUTTON, WebAppInfo(week_app))
+        )
 
 
 async def shut_down(app: App) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
+from bot import texts
 from bot.callbacks import (
     Change,
     ChangePress,
@@ -113,16 +114,20 @@ def change_recorded(day: dt.date, to: str, recorded: str) -> InlineKeyboardMarku
 
 
 def plan_days(
-    days: Sequence[tuple[str, dt.date]], *, change_week: bool = False
+    days: Sequence[tuple[str, dt.date]], *, change_week: bool = False, week_app: str | None = None
 ) -> InlineKeyboardMarkup | None:
     """Under /plan's overview: a button per strength day, showing that day's exercises, and
-    with `change_week` (this week's plan) "Change this week" (`/thisweek`)."""
+    with `change_week` (this week's plan) "Change this week" (`/thisweek`); with `week_app`
+    (the Mini App's address), "Open week" opens it."""
     rows: list[list[tuple[str, str]]] = []
     if days:
         rows.append([(label, PlanDayPress(day).encode()) for label, day in days])
     if change_week:
         rows.append([("✏️ Change this week", ThisWeekPress().encode())])
-    return markup(rows) if rows else None
+    keyboard = list(markup(rows).inline_keyboard)
+    if week_app:
+        keyboard.append((InlineKeyboardButton(texts.WEBAPP_OPEN, web_app=WebAppInfo(week_app)),))
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 def move_days(day: dt.date, days: Sequence[tuple[str, dt.date]]) -> InlineKeyboardMarkup | None:

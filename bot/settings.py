@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     # Replies a turn committed but whose process died before sending them: on PostgreSQL
     # another process sends them once they are this old (SQLite sends them at start).
     reply_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # The public https address the web server is reached at (Mini App, docs/miniapp.md).
+    public_url: str | None = None
+    # Mini App: init data signed longer ago than this is refused (401).
+    webapp_max_age_seconds: int = Field(default=86400, ge=60, le=30 * 86400)
 
     @field_validator("log_level")
     @classmethod

@@ -221,3 +221,40 @@ SUMMARY_FOOT = "Is this right?"
 ASK_EDIT = "Which answer would you like to change?"
 ASK_SETTINGS = "What would you like to change?"
 HINT_PICK = "Tap one of the buttons to choose what to change."
+
+
+# --- The Mini App "My week" (bot/webapp/, docs/miniapp.md) ---------------------------------
+# The menu button and /plan's button that open it.
+WEBAPP_MENU_BUTTON = "My week"
+WEBAPP_OPEN = "📱 Open week"
+# The page: every text it shows is served from here (bot/webapp/page.py).
+WEBAPP_TEXTS = {
+    "title": "My week",
+    "loading": "Loading your week…",
+    "today": "Today",
+    "week": "This week",
+    "no_session_today": "No strength session today. Enjoy the run or the rest.",
+    "done": "✅ Done",
+    "skip": "⏭ Skip",
+    "move": "📅 Move to another day",
+    "move_to": "Move it to:",
+    "move_nowhere": "It can't move to another day this week: every other day breaks a rule.",
+    "pain": "🩹 Something hurts",
+    "easier": "Easier",
+    "harder": "Harder",
+    "why": "Why here:",
+    "status_done": "✅ Done at {at}.",
+    "status_skipped": "⏭ Skipped.",
+    "saving": "Saving…",
+    "saved_done": "Logged as done. Your chat shows it too.",
+    "saved_skip": "Logged as skipped. Your chat shows it too.",
+    "saved_move": "Moved. Your reminder follows it; next week is your usual week again.",
+    "pain_sent": "The pain check is waiting in the chat: carry on there.",
+    "error_auth": (
+        "I couldn't confirm this is you, so nothing was shown or changed. Open My week again "
+        "from the chat."
+    ),
+    "error": "Something went wrong and nothing changed. Please try again in a moment.",
+    "slow": "That's taking longer than usual. Your chat will show what was saved.",
+    "no_plan": "Your plan comes when setup is done: send /start in the chat.",
+}

@@ -26,7 +26,7 @@ from bot.dialog.state import DIALOG, Dialog, load_dialog
 from bot.render import TELEGRAM_LIMIT
 from bot.runtime import runtime
 from bot.services import save_and_reschedule
-from bot.turns import CURRENT, Replies, document_param
+from bot.turns import CURRENT, Replies, document_param, is_internal
 from storage import inbox, repo
 from storage.tables import Runner
 
@@ -72,20 +72,25 @@ class Turn:
     def today(self) -> dt.date:
         return self.local_now().date()
 
-    async def say(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        """Say something after the commit, with buttons if given (`bot.keyboards`)."""
+    async def say(
+        self, text: str, markup: InlineKeyboardMarkup | None = None, *, track: str | None = None
+    ) -> None:
+        """Say something after the commit, with buttons if given (`bot.keyboards`); with
+        `track` ("kind:detail"), the sent message's id is kept (`ReplySender.remember`)."""
         if len(text) > TELEGRAM_LIMIT:  # never fail a turn over length; hints quote input
             text = text[: TELEGRAM_LIMIT - 1] + "…"
         params: dict[str, Any] = {"text": text}
         if markup is not None:
             params["reply_markup"] = markup.to_dict()
+        if track is not None:
+            params["track"] = track
         self.replies.add("sendMessage", self.chat_id, **params)
 
     async def answer_query(self, text: str | None = None) -> None:
         """Answer the button press this turn handles (once; later calls are ignored)."""
         query = self.update.callback_query
-        if query is None or self._answered:
-            return
+        if query is None or self._answered or is_internal(self.update.update_id):
+            return  # a press from the Mini App (bot.webapp) has no query Telegram knows
         self._answered = True
         params: dict[str, Any] = {"callback_query_id": query.id}
         if text:
@@ -100,10 +105,15 @@ class Turn:
         await self.edit(message, text[:4096], None)
 
     async def edit(self, message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
-        params: dict[str, Any] = {"message_id": message.message_id, "text": text}
+        await self.edit_id(message.chat_id, message.message_id, text, markup)
+
+    async def edit_id(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        params: dict[str, Any] = {"message_id": message_id, "text": text}
         if markup is not None:
             params["reply_markup"] = markup.to_dict()
-        self.replies.add("editMessageText", message.chat_id, **params)
+        self.replies.add("editMessageText", chat_id, **params)
 
     async def edit_markup(self, message: Message, markup: InlineKeyboardMarkup) -> None:
         self.replies.add(

@@ -30,7 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from storage import inbox
+from storage import inbox, repo
 from storage.inbox import Outgoing
 from storage.tables import Reply
 
@@ -45,6 +45,17 @@ EARLIER_POLL = 0.1
 LOST = "lost"  # a reply another process took over while this one waited to send it
 # The calls Telegram counts against a chat's one message a second.
 MESSAGES = frozenset({"sendMessage", "sendDocument"})
+# Update ids from here up are the Mini App's presses (bot.webapp), handed to the inbox as
+# updates of our own: Telegram's update ids are far below (docs/miniapp.md).
+INTERNAL_UPDATES = 2**62
+# Messages a turn asked to keep track of (`Turn.say(track=...)`): per chat (the key, so
+# /delete and /export include it), the newest message of each kind, e.g. /today's.
+TRACKED = "tracked_message"
+
+
+def is_internal(update_id: int) -> bool:
+    """An update the bot made itself (a Mini App press), not one Telegram sent."""
+    return update_id >= INTERNAL_UPDATES
 
 
 @dataclass
@@ -289,7 +300,9 @@ class ReplySender:
         markup = params.get("reply_markup")
         keyboard = InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None
         if call.method == "sendMessage":
-            await self.bot.send_message(call.chat_id, params["text"], reply_markup=keyboard)
+            sent = await self.bot.send_message(call.chat_id, params["text"], reply_markup=keyboard)
+            if params.get("track"):
+                await self.remember(call.chat_id, str(params["track"]), sent.message_id)
         elif call.method == "editMessageText":
             await self.bot.edit_message_text(
                 params["text"],
@@ -315,6 +328,19 @@ class ReplySender:
             )
         else:  # pragma: no cover - every method a turn records is above
             raise ValueError(f"unknown reply method {call.method}")
+
+    async def remember(self, chat_id: int, track: str, message_id: int) -> None:
+        """Keep the id of a message sent with `track` ("kind:detail"), the newest of its kind
+        per chat, so a later turn can edit it (the Mini App edits /today's). Never fails the
+        send: a message not remembered is just not edited later."""
+        kind, _, detail = track.partition(":")
+        try:
+            async with self.locks.transaction() as db:
+                kept = await repo.get_kv(db, namespace=TRACKED, key=str(chat_id)) or {}
+                kept[kind] = {"message_id": message_id, "detail": detail}
+                await repo.set_kv(db, namespace=TRACKED, key=str(chat_id), value=kept)
+        except Exception as error:
+            log.warning("message %s to chat %s not remembered: %s", message_id, chat_id, error)
 
     async def send_stale(self) -> int:
         """Send the replies a process committed but did not live to send (claimed before

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, pain, texts
@@ -19,9 +19,11 @@ from bot.dialog.engine import ask, start_pain
 from bot.handlers.filters import PRIVATE
 from bot.plans import reminder_settings, week_plan
 from bot.render import day_entry, pack, plan_day_buttons, render_overview
-from bot.runtime import App
+from bot.runtime import App, runtime
 from bot.services import current_plan, runner_id, save_and_reschedule
 from bot.turn import Turn, message_of, pressed, with_turn
+from bot.turns import TRACKED, is_internal
+from bot.webapp.urls import week_app_url
 from core import pain_content as content
 from core.models import PlannedDay, WeekChanges, Weekday
 from core.planner import MoveOption, move_options, week_start_of
@@ -55,6 +57,7 @@ FEEL_NOT_DONE = (
 )
 
 Status = Literal["done", "skipped"]
+TODAY_TRACK = "today"  # /today's message, kept to be edited (`refresh_today`)
 # Typed after /today (or any time outside a question): the session button each one presses.
 TYPED = {
     **dict.fromkeys(("done", "did it", "done it", "finished", "i did it"), TodayAction.DONE),
@@ -105,7 +108,10 @@ async def on_plan(turn: Turn) -> None:
     ahead = 1 if args[:1] == ["next"] or (command == "week" and args[:1] != ["this"]) else 0
     plan = await current_plan(turn.db, turn.runner, today=turn.today(), weeks_ahead=ahead)
     days = plan_day_buttons(plan)
-    await turn.say(render_overview(plan), keyboards.plan_days(days, change_week=ahead == 0))
+    app = week_app_url(runtime(turn.context).settings) if ahead == 0 else None
+    await turn.say(
+        render_overview(plan), keyboards.plan_days(days, change_week=ahead == 0, week_app=app)
+    )
 
 
 @with_turn()
@@ -128,21 +134,46 @@ async def on_today(turn: Turn) -> None:
     plan = await current_plan(turn.db, turn.runner, today=turn.today())
     today = turn.today()
     entry = next(d for d in plan.days if d.date == today)
+    chunks, markup = await today_view(turn, entry)
+    for chunk in chunks[:-1]:
+        await turn.say(chunk)
+    # Its id is kept, so that Done, Skip or Move from the Mini App edits it to match.
+    await turn.say(chunks[-1], markup, track=f"{TODAY_TRACK}:{today.isoformat()}")
+
+
+async def today_view(
+    turn: Turn, entry: PlannedDay
+) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """/today's messages for the day: the session with what is recorded, and the buttons
+    that still make sense (none without a session)."""
     text = f"Today, {day_entry(entry)}"
     notice = await pain.pause_notice(turn.db, turn.runner)  # running paused until seen
     if notice is not None:
         text = f"{notice}\n\n{text}"
     if entry.session is None:
-        await turn.say(text)
-        return
-    status = await status_line(turn, today)
+        return [text], None
+    status = await status_line(turn, entry.date)
     if status is not None:
         text = f"{status}\n{text}"
-    found = await recorded(turn, today)
-    chunks = pack([text])
-    for chunk in chunks[:-1]:
-        await turn.say(chunk)
-    await turn.say(chunks[-1], keyboards.today(today, found[0] if found else None))
+    found = await recorded(turn, entry.date)
+    return pack([text]), keyboards.today(entry.date, found[0] if found else None)
+
+
+async def refresh_today(turn: Turn, *days: dt.date) -> None:
+    """After Done, Skip or Move from the Mini App: the chat's newest /today message, if it is
+    about one of `days`, edited to what /today shows now. A press in the chat leaves it as
+    it is: its buttons stay, and pressing one again says what was recorded."""
+    if not is_internal(turn.update.update_id):
+        return
+    kept = await repo.get_kv(turn.db, namespace=TRACKED, key=str(turn.chat_id)) or {}
+    shown = kept.get(TODAY_TRACK)
+    if not isinstance(shown, dict) or shown.get("detail") not in {d.isoformat() for d in days}:
+        return
+    day = dt.date.fromisoformat(shown["detail"])
+    plan = await week_plan(turn.db, turn.runner, week_start_of(day))
+    entry = next(d for d in plan.days if d.date == day)
+    chunks, markup = await today_view(turn, entry)
+    await turn.edit_id(turn.chat_id, int(shown["message_id"]), chunks[-1], markup)
 
 
 async def on_typed(turn: Turn, action: TodayAction) -> None:
@@ -216,6 +247,7 @@ async def _record(turn: Turn, entry: PlannedDay, status: Status) -> None:
     await _write(turn, entry, status)
     note = texts.LOGGED_DONE if status == "done" else texts.LOGGED_SKIPPED
     await turn.answer_query(note)
+    await refresh_today(turn, entry.date)
     await turn.say(note)
     if status == "done":
         await turn.say(FEEL_QUESTION, keyboards.feel(entry.date))
@@ -314,6 +346,7 @@ async def on_change_button(turn: Turn) -> None:
         return
     await _write(turn, entry, "done" if press.change is Change.DONE else "skipped")
     await turn.close_prompt(message, f"Marked {press.change.value}")
+    await refresh_today(turn, entry.date)
     await turn.say(texts.CHANGED_RECORDED.format(to=press.change.value))
     if press.change is Change.DONE:
         await turn.say(FEEL_QUESTION, keyboards.feel(entry.date))
@@ -421,6 +454,7 @@ async def _move(turn: Turn, entry: PlannedDay, to: dt.date) -> None:
         return
     await save_and_reschedule(turn.db, turn.runner, now=turn.clock())
     await repo.save_plan(turn.db, runner_id=runner_id(turn.runner), plan=plan)
+    await refresh_today(turn, entry.date, to)
     await turn.say(
         MOVED.format(
             name=landed.session.name, to=f"{landed.weekday.title} {to:%d}", day=entry.weekday.title

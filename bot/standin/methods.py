@@ -17,6 +17,16 @@ from bot.standin.api import (
 )
 from bot.standin.state import StandInState
 
+MENU_BUTTON_TYPES = frozenset({"default", "commands", "web_app"})
+
+
+def _check_web_app(web_app: Any) -> None:
+    """A WebAppInfo as Telegram takes it: an https URL (Telegram refuses http, even to
+    localhost, outside its test servers; so does the stand-in)."""
+    url = web_app.get("url") if isinstance(web_app, dict) else None
+    if not isinstance(url, str) or not url.startswith("https://") or len(url) <= len("https://"):
+        raise ApiError(400, "Bad Request: BUTTON_URL_INVALID: only HTTPS links are allowed")
+
 
 class BotApiMethods(StandInState):
     """sendMessage, editMessageText, getUpdates...: one method each, on the state."""
@@ -34,6 +44,8 @@ class BotApiMethods(StandInState):
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
             "deletemycommands": self._delete_my_commands,
+            "setchatmenubutton": self._set_chat_menu_button,
+            "getchatmenubutton": self._get_chat_menu_button,
             "setwebhook": self._set_webhook,
             "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,
@@ -49,8 +61,7 @@ class BotApiMethods(StandInState):
             text, entities = parse_html(text)
         return text, entities
 
-    @staticmethod
-    def _check_markup(markup: Any) -> None:
+    def _check_markup(self, markup: Any, chat_id: int) -> None:
         if not isinstance(markup, dict):
             return
         for row in markup.get("inline_keyboard", []):
@@ -58,6 +69,32 @@ class BotApiMethods(StandInState):
                 data = button.get("callback_data")
                 if data is not None and len(str(data).encode()) > MAX_CALLBACK_DATA:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+                if "web_app" in button:
+                    # Telegram: Mini App buttons only in a private chat with the bot.
+                    if self._chat(chat_id)["type"] != "private":
+                        raise ApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
+                    _check_web_app(button["web_app"])
+
+    def _set_chat_menu_button(self, params: JSON) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in MENU_BUTTON_TYPES:
+            raise ApiError(400, "Bad Request: can't parse menu button")
+        if button["type"] == "web_app":
+            if not str(button.get("text", "")).strip():
+                raise ApiError(400, "Bad Request: menu button text is empty")
+            _check_web_app(button.get("web_app"))
+        chat_id = self._chat_id(params)
+        if chat_id is None:
+            self.menu_button = button
+        else:
+            self.menu_buttons[chat_id] = button
+        return True
+
+    def _get_chat_menu_button(self, params: JSON) -> JSON:
+        chat_id = self._chat_id(params)
+        if chat_id is not None and chat_id in self.menu_buttons:
+            return self.menu_buttons[chat_id]
+        return self.menu_button
 
     def _store(self, chat_id: int, message: JSON) -> JSON:
         if self.keep_transcript:
@@ -74,7 +111,7 @@ class BotApiMethods(StandInState):
             "date": int(self.now()),
         }
         markup = params.get("reply_markup")
-        self._check_markup(markup)
+        self._check_markup(markup, chat_id)
         if markup is not None:
             message["reply_markup"] = markup
         return message
@@ -145,7 +182,7 @@ class BotApiMethods(StandInState):
             return True
         message = self._find(params)
         markup = params.get("reply_markup")
-        self._check_markup(markup)
+        self._check_markup(markup, message["chat"]["id"])
         # Telegram drops an inline keyboard that an edit does not repeat.
         changes["reply_markup"] = markup
         if all(message.get(key) == value for key, value in changes.items()):

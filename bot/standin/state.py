@@ -53,6 +53,9 @@ class StandInState:
         self.commands: dict[str, list[JSON]] = {}
         self.answered_callbacks: dict[str, JSON] = {}
         self.webhook_url: str = ""
+        # setChatMenuButton: the default for every chat, and per chat.
+        self.menu_button: JSON = {"type": "default"}
+        self.menu_buttons: dict[int, JSON] = {}
         self.bot: Bot | None = None
         self._messages: dict[tuple[int, int], JSON] = {}
         self._chat_info: dict[int, JSON] = {}
@@ -85,12 +88,24 @@ class StandInState:
 
     @staticmethod
     def buttons(message: JSON) -> list[list[tuple[str, str | None]]]:
-        """Inline keyboard rows as (text, callback_data); URL buttons have None as data."""
+        """Inline keyboard rows as (text, callback_data); URL and Mini App buttons have None
+        as data (`web_apps` gives a Mini App button's URL)."""
         markup = message.get("reply_markup") or {}
         return [
             [(button["text"], button.get("callback_data")) for button in row]
             for row in markup.get("inline_keyboard", [])
         ]
+
+    @staticmethod
+    def web_apps(message: JSON) -> dict[str, str]:
+        """The Mini App buttons under a message: label to URL."""
+        markup = message.get("reply_markup") or {}
+        return {
+            button["text"]: button["web_app"]["url"]
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+            if "web_app" in button
+        }
 
     @property
     def queued_updates(self) -> list[JSON]:

@@ -19,6 +19,7 @@ from tornado.web import RequestHandler, stream_request_body
 from bot.logs import Throttled, one_line
 from bot.runtime import runtime
 from bot.web.updates import MAX_BODY, SECRET_HEADER, App, UnreadableUpdate, log, parse_update
+from bot.webapp.routes import webapp_routes
 
 
 class Host(Protocol):
@@ -39,7 +40,11 @@ def web_app(path: str, host: Host) -> WebApp:
     """The tornado application: POST `path` takes updates, GET /health, 404 for the rest."""
     handlers = {"server": host}
     return WebApp(
-        [(path, _UpdateHandler, handlers), ("/health", _HealthHandler, handlers)],
+        [
+            (path, _UpdateHandler, handlers),
+            ("/health", _HealthHandler, handlers),
+            *webapp_routes(host),  # the Mini App (docs/miniapp.md)
+        ],
         default_handler_class=_NotFound,
         default_handler_args=handlers,
         log_function=_access_log,

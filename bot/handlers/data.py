@@ -13,6 +13,7 @@ from bot.handlers.filters import PRIVATE
 from bot.runtime import App
 from bot.services import runner_id
 from bot.turn import Turn, message_of, pressed, with_turn
+from bot.web.feed import export_feed
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,13 @@ async def on_export(turn: Turn) -> None:
     await turn.send_document(
         document, filename=f"runcoach-{turn.today():%Y-%m-%d}.json", caption=texts.EXPORT_CAPTION
     )
+    if turn.runner.onboarded:  # the coming weeks, as the calendar feed has them
+        calendar = await export_feed(turn.db, turn.runner, turn.clock())
+        await turn.send_document(
+            calendar,
+            filename=f"runcoach-{turn.today():%Y-%m-%d}.ics",
+            caption=texts.EXPORT_CALENDAR_CAPTION,
+        )
 
 
 @with_turn()

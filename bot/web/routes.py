@@ -1,4 +1,6 @@
-"""The web server's routes: Telegram's updates, `GET /health`, and everything else (404).
+"""The web server's routes: Telegram's updates, `GET /health`, the calendar feed
+(`GET /calendar/<token>.ics`), and everything else (404). `routes` builds the list; a new
+page adds its `(pattern, handler, kwargs)` there.
 
 Every route streams its body (`stream_request_body`) and decides in `prepare`, as soon as the
 headers are in, whether it will read it: nothing is buffered before a route has said yes. The
@@ -18,7 +20,11 @@ from tornado.web import RequestHandler, stream_request_body
 
 from bot.logs import Throttled, one_line
 from bot.runtime import runtime
+from bot.web.feed import FeedService
 from bot.web.updates import MAX_BODY, SECRET_HEADER, App, UnreadableUpdate, log, parse_update
+
+Route = tuple[str, type[RequestHandler], dict[str, Any]]
+FEED_PATTERN = r"/calendar/([A-Za-z0-9_-]{16,128})\.ics"
 
 
 class Host(Protocol):
@@ -27,6 +33,7 @@ class Host(Protocol):
     app: App
     secret: bytes
     throttled: Throttled
+    feed: FeedService
 
     async def hand_over(self, update: dict[str, Any]) -> None:
         """Store the update; raises when it could not be kept."""
@@ -35,11 +42,23 @@ class Host(Protocol):
         """ok, or why the database takes no writes now."""
 
 
-def web_app(path: str, host: Host) -> WebApp:
-    """The tornado application: POST `path` takes updates, GET /health, 404 for the rest."""
+def routes(host: Host, path: str | None) -> list[Route]:
+    """Every route: the updates at `path` (webhook mode only: None in polling mode),
+    `/health` and the calendar feed."""
+    handlers: dict[str, Any] = {"server": host}
+    found: list[Route] = []
+    if path is not None:
+        found.append((path, _UpdateHandler, handlers))
+    found.append(("/health", _HealthHandler, handlers))
+    found.append((FEED_PATTERN, _FeedHandler, handlers))
+    return found
+
+
+def web_app(path: str | None, host: Host) -> WebApp:
+    """The tornado application: `routes`, and 404 for the rest."""
     handlers = {"server": host}
     return WebApp(
-        [(path, _UpdateHandler, handlers), ("/health", _HealthHandler, handlers)],
+        routes(host, path),
         default_handler_class=_NotFound,
         default_handler_args=handlers,
         log_function=_access_log,
@@ -184,6 +203,45 @@ class _HealthHandler(_Guarded):
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(body))
+
+
+@stream_request_body
+class _FeedHandler(_Guarded):
+    """A runner's calendar (bot/web/feed.py). Every token the pattern takes, known or not,
+    goes the same way: the bucket, the one query, then 404 or the feed."""
+
+    def prepare(self) -> None:
+        if self.request.method not in {"GET", "HEAD"}:
+            self.refuse(405, "method", "")
+        elif self.has_body():
+            self.refuse(400, "feed-body", "")
+
+    async def get(self, token: str) -> None:
+        try:
+            answer = await self.server.feed.answer(
+                token, self.request.headers.get("If-None-Match")
+            )
+        except Exception as error:
+            self.server.throttled.log(
+                "feed", logging.ERROR, "calendar feed: cannot answer: %s", one_line(error)
+            )
+            self.set_status(503)
+            self.set_header("Retry-After", "60")
+            return
+        self.set_status(answer.status)
+        self.set_header("Cache-Control", "private, no-cache")
+        self.set_header("Referrer-Policy", "no-referrer")
+        if answer.retry_after is not None:
+            self.set_header("Retry-After", str(answer.retry_after))
+        if answer.etag is not None:
+            self.set_header("ETag", answer.etag)
+        if answer.status == 200:
+            self.set_header("Content-Type", "text/calendar; charset=utf-8")
+            self.set_header("Content-Disposition", 'inline; filename="runcoach.ics"')
+            self.finish(answer.body)
+
+    async def head(self, token: str) -> None:
+        await self.get(token)
 
 
 @stream_request_body

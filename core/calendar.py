@@ -302,6 +302,12 @@ def stamps_for(
     return stamps
 
 
+def _order(event: FeedEvent) -> tuple[dt.date, int, str, str]:
+    """By day; all-day events first, then by start time."""
+    at = event.start.strftime("%H%M") if event.start is not None else ""
+    return (event.day, 0 if event.start is None else 1, at, event.kind.value)
+
+
 def render_calendar(
     events: Sequence[FeedEvent], stamps: Mapping[str, Stamp], *, time_zone: str, words: FeedWords
 ) -> bytes:
@@ -315,7 +321,7 @@ def render_calendar(
     calendar.add("x-wr-timezone", time_zone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
-    for event in sorted(events, key=lambda e: (e.day, e.start or e.day, e.kind.value)):
+    for event in sorted(events, key=_order):
         stamp = stamps[event.uid]
         item = icalendar.Event()
         item.add("uid", event.uid)

@@ -9,11 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import texts
+from bot.calendar import feed_path, new_feed_id, new_token, token_hash
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App, runtime
 from bot.services import runner_id
 from bot.turn import Turn, with_turn
-from bot.web.feed import feed_path, new_feed_id, new_token, token_hash
 from storage import repo
 
 log = logging.getLogger(__name__)

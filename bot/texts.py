@@ -131,10 +131,9 @@ the next morning. /painlog lists your reports.
 brings them back. Ill? Just tell me ("I'm ill") and I'll check on you each morning.
 Travelling? Share your location and I'll offer to switch your time zone.
 /start sets you up (or offers to change your setup if you have one).
-/calendar gives you a private address to see your plan in your calendar app (Google, \
-Apple, Outlook), kept up to date; /calendar reset makes a new one.
-/export sends you everything I store about you, as a JSON file (and your coming weeks as a \
-calendar file); /delete erases it all (after you confirm).
+/calendar puts your plan in your calendar app, kept up to date.
+/export sends you everything I store about you, as a JSON file (and an .ics of the coming \
+weeks); /delete erases it all (after you confirm).
 /cancel stops the question we're on; your answers are kept.
 /help shows this list.
 

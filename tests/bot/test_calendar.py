@@ -27,10 +27,13 @@ from bot.settings import Settings
 from bot.standin import TOKEN, BotApiStandIn
 from bot.web.feed import TokenBucket
 from bot.web.server import WebhookServer
+from core import pain_content as content
 from core.calendar import week_starts
+from core.flags import RedFlag
 from core.reminders import strength_due
 from storage import repo
 from tests.bot.conftest import Clock, Coach
+from tests.bot.test_pain import NONE
 from tests.bot.test_reminders import coach_at, onboard
 
 LONDON = "Europe/London"
@@ -335,3 +338,48 @@ async def test_polling_mode_starts_the_web_server_when_public_url_is_set(db_url)
         stop.set()
         async with asyncio.timeout(20):
             await running
+
+
+async def test_a_pain_change_pauses_running_in_the_feed_and_updates_the_sessions(db_url):
+    clock = Clock(at(MON, "06:00"))
+    async with feed_at(db_url, clock) as feed:
+        await onboard(feed.coach, 42, LONDON, MOVE_WEEK)
+        path = await feed.address()
+        before = {str(e["UID"]): e for e in await feed.events(path)}
+        clock.now = at(MON, "10:00")
+        await feed.coach.send("/pain")
+        for _ in range(3):
+            await feed.coach.tap(NONE)
+        await feed.coach.tap(content.FLAG_BUTTONS[RedFlag.BONE_SPOT])
+        await feed.coach.tap("Shin")
+        await feed.coach.tap("4")
+        await feed.coach.tap("Yes, normally")
+        listed = await feed.events(path)
+        after = {str(e["UID"]): e for e in listed}
+        assert len(after) == len(listed)
+        assert not timed(listed, "run")  # running paused: no run in the feed
+        spans = [e for e in listed if "-pain-" in f"-{e['UID']}"]
+        assert [str(e["SUMMARY"]) for e in spans] == ["Running paused (pain)"]
+        assert timed(listed, "strength") == (await expected(feed.coach))["strength"]
+        kept = [uid for uid in after if "-strength-" in uid and uid in before]
+        assert kept
+        for uid in kept:
+            assert content.UPPER_ONLY_NOTE in str(after[uid]["DESCRIPTION"])
+            assert int(after[uid]["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
+
+
+async def test_the_feed_keeps_local_times_across_the_spring_change(db_url):
+    monday = dt.date(2027, 3, 22)  # London moves to BST on Sunday 28 March 2027
+    clock = Clock(at(monday, "06:00"))
+    async with feed_at(db_url, clock) as feed:
+        await onboard(feed.coach, 42, LONDON, MOVE_WEEK)
+        events = await feed.events(await feed.address())
+        runs = timed(events, "run")
+        friday, sunday = runs[monday + dt.timedelta(days=4)], runs[monday + dt.timedelta(days=6)]
+        assert (friday.hour, friday.utcoffset()) == (7, dt.timedelta(0))
+        assert (sunday.hour, sunday.utcoffset()) == (9, dt.timedelta(hours=1))
+        assert runs == (await expected(feed.coach))["run"]
+        # The session after Sunday's 09:00 run is at 09:55 BST, 08:55 UTC.
+        session = timed(events, "strength")[monday + dt.timedelta(days=6)]
+        assert session.time() == dt.time(9, 55)
+        assert session.astimezone(dt.UTC).time() == dt.time(8, 55)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from typing import Any, Protocol
 
 from tornado.web import Application as WebApp
@@ -25,6 +26,7 @@ from bot.web.updates import MAX_BODY, SECRET_HEADER, App, UnreadableUpdate, log,
 
 Route = tuple[str, type[RequestHandler], dict[str, Any]]
 FEED_PATTERN = r"/calendar/([A-Za-z0-9_-]{16,128})\.ics"
+_FEED_PATH = re.compile(r"/calendar/[^/]*")
 
 
 class Host(Protocol):
@@ -72,7 +74,7 @@ def _access_log(handler: RequestHandler) -> None:
     log.debug(
         "%s %s %d %.1f ms",
         request.method,
-        request.path,
+        _FEED_PATH.sub("/calendar/<token>.ics", request.path),  # a feed's token is a secret
         handler.get_status(),
         1000 * request.request_time(),
     )

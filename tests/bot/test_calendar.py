@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import re
 import socket
 from collections.abc import AsyncIterator
@@ -383,3 +384,27 @@ async def test_the_feed_keeps_local_times_across_the_spring_change(db_url):
         session = timed(events, "strength")[monday + dt.timedelta(days=6)]
         assert session.time() == dt.time(9, 55)
         assert session.astimezone(dt.UTC).time() == dt.time(8, 55)
+
+
+async def test_an_https_public_url_gives_a_button_and_no_log_line_holds_the_token(db_url, caplog):
+    clock = Clock(at(MON, "06:00"))
+    async with feed_at(db_url, clock) as feed:
+        await onboard(feed.coach, 42, LONDON, MOVE_WEEK)
+        local = await feed.address()
+        caplog.set_level(logging.DEBUG)
+        assert (await feed.get(local)).status_code == 200
+        token = local.removeprefix("/calendar/").removesuffix(".ics")
+        ours = [r.getMessage() for r in caplog.records if not r.name.startswith("http")]
+        assert any("/calendar/<token>.ics 200" in line for line in ours)
+        assert not any(token in line for line in ours)  # the test's own client logs it
+
+        runtime(feed.coach.app).settings.public_url = "https://coach.example.com"
+        await feed.coach.send("/calendar reset")
+        said = feed.coach.last()
+        https = re.search(r"https://coach\.example\.com/calendar/([A-Za-z0-9_-]{32})\.ics", said)
+        assert https and f"webcal://coach.example.com/calendar/{https.group(1)}.ics" in said
+        assert feed.coach.labels() == [texts.CALENDAR_OPEN_BUTTON, texts.CALENDAR_RESET_BUTTON]
+        message = feed.coach.standin.last_message(42)
+        urls = [b.get("url") for row in message["reply_markup"]["inline_keyboard"] for b in row]
+        assert urls[0] == https.group(0)
+        assert (await feed.get(f"/calendar/{https.group(1)}.ics")).status_code == 200

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import texts
+from bot.pain import INJURY
 from bot.plans import plan_for, reminder_settings
 from core.calendar import (
     FeedWords,
@@ -90,7 +91,9 @@ async def build_feed(
     today = now.astimezone(zone).date()
     plans = [plan_for(runner, week, changes=changes.get(week)) for week in week_starts(today)]
     pause = None
-    if runner.pause_reason is not None:
+    if runner.pause_reason == INJURY:  # until seen: no end, and it says why
+        pause = Pause(until=None, injury=True)
+    elif runner.pause_reason is not None:
         pause = Pause(until=None if is_ill(runner.pause_reason) else runner.paused_until)
     restrictions = Restrictions.from_tags(runner.pain_areas)
     pain = None

@@ -242,6 +242,11 @@ CALENDAR_FEED_WORDS = {
     "paused": "Paused",
     "paused_description": "Your plan is paused until {until}; /resume in the chat brings it back.",
     "paused_open": "Your plan is paused; /resume in the chat brings it back.",
+    "paused_injury": "Paused (pain): see someone first",
+    "paused_injury_description": (
+        "Training is paused until you have been seen about what you told me. Tell me in the "
+        "chat once you have."
+    ),
     "pain_running": "Running paused (pain)",
     "pain_running_description": (
         "Running is paused while the pain is checked; the strength sessions that are still on "

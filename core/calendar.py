@@ -59,6 +59,8 @@ class FeedWords(Frozen):
     paused: str
     paused_description: str  # {until}
     paused_open: str
+    paused_injury: str
+    paused_injury_description: str
     pain_running: str
     pain_running_description: str
     pain_rest: str
@@ -66,9 +68,11 @@ class FeedWords(Frozen):
 
 
 class Pause(Frozen):
-    """The runner's pause: every day up to `until` (None: until they resume) is paused."""
+    """The runner's pause: every day up to `until` (None: until they resume) is paused.
+    `injury`: the pain check paused everything until the runner has been seen."""
 
     until: dt.date | None = None
+    injury: bool = False
 
 
 class PainPause(StrEnum):
@@ -122,7 +126,7 @@ def day_uid(day: dt.date, kind: EventKind, feed_id: str) -> str:
 
 
 def pause_uid(pause: Pause, feed_id: str) -> str:
-    key = pause.until.isoformat() if pause.until else "open"
+    key = "injury" if pause.injury else pause.until.isoformat() if pause.until else "open"
     return f"{EventKind.PAUSED.value}-{key}-{feed_id}@runcoach"
 
 
@@ -135,7 +139,7 @@ def span_uids(feed_id: str, pause: Pause | None, pain: PainPause | None) -> list
     uids = []
     if pause is not None:
         uids.append(pause_uid(pause, feed_id))
-    if pain is not None:
+    if pain is not None and not (pause is not None and pause.injury):
         uids.append(pain_uid(pain, feed_id))
     return uids
 
@@ -168,23 +172,24 @@ def feed_events(
         uid = pause_uid(pause, feed_id)
         begins = min(since.get(uid, first), first)
         ends = last if pause.until is None else min(pause.until, last)
-        note = (
-            words.paused_open
-            if pause.until is None
-            else words.paused_description.format(until=f"{pause.until:%A %-d %B}")
-        )
+        if pause.injury:
+            note = words.paused_injury_description
+        elif pause.until is None:
+            note = words.paused_open
+        else:
+            note = words.paused_description.format(until=f"{pause.until:%A %-d %B}")
         events.append(
             FeedEvent(
                 uid=uid,
                 kind=EventKind.PAUSED,
                 day=begins,
                 last_day=ends,
-                summary=words.paused,
+                summary=words.paused_injury if pause.injury else words.paused,
                 description=note,
                 free=True,
             )
         )
-    if pain is not None:
+    if pain is not None and not (pause is not None and pause.injury):  # said by the pause
         uid = pain_uid(pain, feed_id)
         running = pain is PainPause.RUNNING
         events.append(

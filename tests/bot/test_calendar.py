@@ -408,3 +408,15 @@ async def test_an_https_public_url_gives_a_button_and_no_log_line_holds_the_toke
         urls = [b.get("url") for row in message["reply_markup"]["inline_keyboard"] for b in row]
         assert urls[0] == https.group(0)
         assert (await feed.get(f"/calendar/{https.group(1)}.ics")).status_code == 200
+
+
+async def test_a_red_flag_pause_empties_the_feed_and_says_why(db_url):
+    clock = Clock(at(MON, "06:00"))
+    async with feed_at(db_url, clock) as feed:
+        await onboard(feed.coach, 42, LONDON, MOVE_WEEK)
+        path = await feed.address()
+        await feed.coach.send("/pain")
+        await feed.coach.tap(content.FLAG_BUTTONS[RedFlag.CHEST_NOW])
+        events = await feed.events(path)
+        assert [str(e["SUMMARY"]) for e in events] == [texts.CALENDAR_FEED_WORDS["paused_injury"]]
+        assert start_of(events[0]) == MON and events[0]["DTEND"].dt == MON + dt.timedelta(21)

@@ -1,4 +1,5 @@
-"""The calendar feed behind `GET /calendar/<token>.ics`, and the .ics of `/export`.
+"""The calendar feed's request, `GET /calendar/<token>.ics` (the feed itself is built in
+`bot/calendar.py`, which /export uses too).
 
 docs/calendar.md says why it is shaped so:
 

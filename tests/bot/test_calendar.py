@@ -185,6 +185,11 @@ async def test_a_move_thisweek_settings_and_pause_update_the_feed_without_duplic
         assert timed(moved, "strength") == (await expected(feed.coach))["strength"]
         assert WED not in timed(moved, "strength")
         assert WED + dt.timedelta(days=2) in timed(moved, "strength")
+        # Friday's run now says strength follows it: the same event, one SEQUENCE on.
+        fri_run = next(u for u in before if u.startswith(f"{WED + dt.timedelta(days=2)}-run-"))
+        fri = {str(e["UID"]): e for e in moved}[fri_run]
+        assert int(fri["SEQUENCE"]) == int(before[fri_run]["SEQUENCE"]) + 1 == 1
+        assert fri["LAST-MODIFIED"].dt == clock.now
 
         # /thisweek: Saturday's long run becomes an easy run at 10:00.
         sat = WED + dt.timedelta(days=3)

@@ -266,8 +266,8 @@ CALENDAR_ADDRESS = (
     "Google Calendar (on a computer): Other calendars, +, From URL, paste the https address.\n"
     "Apple Calendar: tap the webcal address, or File, New Calendar Subscription.\n"
     "Outlook: Add calendar, Subscribe from web, paste the https address.\n\n"
-    "Calendars fetch it every few hours. Shared it by mistake? /calendar reset gives you a new "
-    "address and the old one stops working."
+    "Calendar apps fetch it about every hour (Google Calendar can take several hours). Shared "
+    "it by mistake? /calendar reset gives you a new address and the old one stops working."
 )
 CALENDAR_EXISTS = (
     "You already have a calendar address (I sent it on {date}). I keep only a fingerprint of "

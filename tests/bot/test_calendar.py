@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import logging
 import re
 import socket
@@ -21,6 +22,7 @@ import sqlalchemy as sa
 
 from bot import texts
 from bot.app import build_application
+from bot.calendar import token_hash
 from bot.plans import reminder_settings, week_plan
 from bot.polling import serve_polling
 from bot.runtime import runtime
@@ -292,11 +294,20 @@ async def test_export_carries_the_coming_weeks_as_an_ics(db_url):
     clock = Clock(at(MON, "06:00"))
     async with feed_at(db_url, clock) as feed:
         await onboard(feed.coach, 42, LONDON, MOVE_WEEK)
+        path = await feed.address()
+        served = await feed.events(path)
         await feed.coach.send("/export")
         ics, data = feed.coach.standin.documents[-2:]
-        assert b'"runner"' in data["data"]
+        assert ics["filename"].endswith(".ics") and data["filename"].endswith(".json")
         events = list(icalendar.Calendar.from_ical(ics["data"]).walk("VEVENT"))
         assert timed(events, "strength") == (await expected(feed.coach))["strength"]
+        assert uids(events) == uids(served)  # the same events as the subscribed feed
+        # The JSON holds the feed's rows: the token's hash, never the token.
+        token = path.removeprefix("/calendar/").removesuffix(".ics")
+        exported = json.loads(data["data"])
+        assert token not in data["data"].decode()
+        assert exported["calendar_feed"][0]["token_hash"] == token_hash(token)
+        assert len(exported["calendar_events"]) == len(served)
 
 
 async def test_calendar_without_public_url_says_what_the_operator_must_set(db_url):

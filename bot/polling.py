@@ -19,6 +19,8 @@ from telegram.ext import Application
 
 from bot.app import shut_down, start_up
 from bot.runtime import runtime
+from bot.web.serve import connection_cap
+from bot.web.server import WebhookServer
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -73,25 +75,47 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
-async def serve_polling(app: App) -> None:
-    """Run the bot with long polling until SIGTERM or SIGINT; turns under way finish."""
-    stop = asyncio.Event()
+async def serve_polling(
+    app: App, *, stop: asyncio.Event | None = None, ready: asyncio.Event | None = None
+) -> None:
+    """Run the bot with long polling until SIGTERM or SIGINT (or `stop` is set); turns under
+    way finish. With PUBLIC_URL set (or WEBHOOK_URL) the web server runs beside it on
+    WEB_LISTEN:WEB_PORT, serving /health and the calendar feed, but no updates. `ready` is
+    set once both are running."""
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    inbox = runtime(app).inbox
+    rt = runtime(app)
+    inbox = rt.inbox
     assert inbox is not None
+    settings = rt.settings
+    web = None
+    if settings.public_base_url:
+        web = WebhookServer(app, max_connections=connection_cap(settings.web_max_connections))
     async with app:
         await start_up(app)
         await app.bot.delete_webhook()
         await app.start()
         await inbox.start()
+        if web is not None:
+            port = web.start(settings.web_listen, settings.web_port)
+            log.info(
+                "runcoach web server on %s:%s (/health, the calendar feed at %s)",
+                settings.web_listen,
+                port,
+                settings.public_base_url,
+            )
         log.info("runcoach polling for updates")
+        if ready is not None:
+            ready.set()
         poller = asyncio.create_task(poll(app, stop))
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({poller, stopped}, return_when=asyncio.FIRST_COMPLETED)
         stop.set()
         log.info("runcoach stopping")
+        if web is not None:
+            await web.stop()
         if poller.done():
             poller.result()  # an invalid token ends the run with its own message
         else:

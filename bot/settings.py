@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logs import register_secret
@@ -31,9 +33,18 @@ class Settings(BaseSettings):
     # Webhook mode (runcoach run --webhook)
     webhook_url: str | None = None  # public https base URL Telegram posts to
     webhook_secret: SecretStr | None = None
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/telegram"
+    # The web server (webhook, /health, the calendar feed). WEB_LISTEN and WEB_PORT; the
+    # names from before, WEBHOOK_LISTEN and WEBHOOK_PORT, still work.
+    webhook_listen: str = Field(
+        default="0.0.0.0", validation_alias=AliasChoices("web_listen", "webhook_listen")
+    )
+    webhook_port: int = Field(
+        default=8080, ge=1, le=65535, validation_alias=AliasChoices("web_port", "webhook_port")
+    )
+    # The web server's public base address (the calendar feed's links, the Mini App). In
+    # polling mode the server starts only when it is set; it defaults to WEBHOOK_URL.
+    public_url: str | None = None
     # Open HTTP connections (webhook and /health together); more are closed at once.
     web_max_connections: int = Field(default=200, ge=1, le=100_000)
     # Telegram allows a bot about 30 messages a second in all; 0 turns our limiter off (tests).
@@ -50,8 +61,6 @@ class Settings(BaseSettings):
     # Replies a turn committed but whose process died before sending them: on PostgreSQL
     # another process sends them once they are this old (SQLite sends them at start).
     reply_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
-    # The public https address the web server is reached at (Mini App, docs/miniapp.md).
-    public_url: str | None = None
     # Mini App: init data signed longer ago than this is refused (401).
     webapp_max_age_seconds: int = Field(default=86400, ge=60, le=30 * 86400)
 
@@ -62,6 +71,42 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme == "https" and parts.hostname:
+            return value
+        if parts.scheme == "http" and parts.hostname and _loopback(parts.hostname):
+            return value
+        raise ValueError(
+            "PUBLIC_URL must be the public https address of the web server, e.g. "
+            "https://coach.example.com (plain http only for 127.0.0.1 or localhost, to try "
+            "it on this machine)"
+        )
+
+    @property
+    def web_listen(self) -> str:
+        """WEB_LISTEN (or WEBHOOK_LISTEN): the address the web server listens on."""
+        return self.webhook_listen
+
+    @property
+    def web_port(self) -> int:
+        """WEB_PORT (or WEBHOOK_PORT): the port the web server listens on."""
+        return self.webhook_port
+
+    @property
+    def public_base_url(self) -> str | None:
+        """PUBLIC_URL, or WEBHOOK_URL when it is not set; None: no public web server."""
+        if self.public_url:
+            return self.public_url
+        if self.webhook_url and self.webhook_url.startswith("https://"):
+            return self.webhook_url.rstrip("/")
+        return None
 
     @property
     def file_base_url(self) -> str:
@@ -110,3 +155,12 @@ class Settings(BaseSettings):
             )
         register_secret(token)
         return token
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

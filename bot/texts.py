@@ -131,8 +131,9 @@ the next morning. /painlog lists your reports.
 brings them back. Ill? Just tell me ("I'm ill") and I'll check on you each morning.
 Travelling? Share your location and I'll offer to switch your time zone.
 /start sets you up (or offers to change your setup if you have one).
-/export sends you everything I store about you, as a JSON file; /delete erases it all \
-(after you confirm).
+/calendar puts your plan in your calendar app, kept up to date.
+/export sends you everything I store about you, as a JSON file (and an .ics of the coming \
+weeks); /delete erases it all (after you confirm).
 /cancel stops the question we're on; your answers are kept.
 /help shows this list.
 
@@ -152,6 +153,7 @@ COMMANDS = [
     ("resume", "Turn reminders back on"),
     ("start", "Set up your plan"),
     ("cancel", "Stop the current question"),
+    ("calendar", "Your plan in your calendar app"),
     ("export", "All your data as a file"),
     ("delete", "Erase all your data"),
     ("help", "What I can do"),
@@ -258,3 +260,65 @@ WEBAPP_TEXTS = {
     "slow": "That's taking longer than usual. Your chat will show what was saved.",
     "no_plan": "Your plan comes when setup is done: send /start in the chat.",
 }
+
+# --- The calendar feed: /calendar, and the feed's events (docs/calendar.md) -------------------
+
+CALENDAR_FEED_WORDS = {
+    "calendar_name": "runcoach plan",
+    "run": "{kind} ({minutes} min)",
+    "run_untimed": "{kind} ({minutes} min, any time)",
+    "run_description": "Strength today too. {reason}",
+    "strength": "{name} ({minutes} min)",
+    "dose": "• {name}: {dose}",
+    "reps": "{sets} × {reps}{side}",
+    "hold": "{sets} × {seconds} s{side} hold",
+    "each_side": " each side",
+    "cue": "  {cue}",
+    "mobility": "• Mobility: {minutes} min",
+    "why": "Why this day: {reason}",
+    "paused": "Paused",
+    "paused_description": "Your plan is paused until {until}; /resume in the chat brings it back.",
+    "paused_open": "Your plan is paused; /resume in the chat brings it back.",
+    "paused_injury": "Paused (pain): see someone first",
+    "paused_injury_description": (
+        "Training is paused until you have been seen about what you told me. Tell me in the "
+        "chat once you have."
+    ),
+    "pain_running": "Running paused (pain)",
+    "pain_running_description": (
+        "Running is paused while the pain is checked; the strength sessions that are still on "
+        "are in your calendar. Tell me in the chat how it feels."
+    ),
+    "pain_rest": "Training paused (pain)",
+    "pain_rest_description": (
+        "No training until you have been seen about the pain. Tell me in the chat how it goes."
+    ),
+}
+
+CALENDAR_ADDRESS = (
+    "Your plan as a calendar: runs and strength sessions at their times, updated when your "
+    "plan changes.\n\n"
+    "Your private address (keep it to yourself):\n{webcal}\n\n"
+    "Or, where an app asks for a web address:\n{https}\n\n"
+    "Google Calendar (on a computer): Other calendars, +, From URL, paste the https address.\n"
+    "Apple Calendar: tap the webcal address, or File, New Calendar Subscription.\n"
+    "Outlook: Add calendar, Subscribe from web, paste the https address.\n\n"
+    "Calendar apps fetch it about every hour (Google Calendar can take several hours). Shared "
+    "it by mistake? /calendar reset gives you a new address and the old one stops working."
+)
+CALENDAR_EXISTS = (
+    "You already have a calendar address (I sent it on {date}). I keep only a fingerprint of "
+    "it, so I can't show it again: find that message, or tap New address (the old one stops "
+    "working, and you subscribe again with the new one)."
+)
+CALENDAR_RESET_DONE = "Here is your new address; the old one stopped working just now."
+CALENDAR_OPEN_BUTTON = "Open the calendar"
+CALENDAR_RESET_BUTTON = "New address"
+CALENDAR_NOT_SET_UP = (
+    "The calendar isn't switched on on this bot yet: its web server isn't public. Whoever runs "
+    "the bot needs to set PUBLIC_URL (the server's public https address) and WEB_LISTEN and "
+    "WEB_PORT (where it listens), then restart it."
+)
+CALENDAR_NEEDS_PLAN = "Set up your plan first with /start; then /calendar gives you its address."
+CALENDAR_UNKNOWN = "Did you mean /calendar, or /calendar reset for a new address?"
+EXPORT_CALENDAR_CAPTION = "Your coming weeks as a calendar file (.ics): open it to add them."

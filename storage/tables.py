@@ -351,3 +351,38 @@ class PainReport(SQLModel, table=True):
     red_flag: str | None = None  # red-flag tier, when one was raised
     advice_level: str
     plan_change: dict[str, Any] | None = _json(nullable=True)
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A runner's private calendar address (docs/calendar.md): only the SHA-256 of the token
+    in the address is kept, so the database never holds a working address. `feed_id` is a
+    random name for the feed's event UIDs (never the runner's id); it stays across resets."""
+
+    __tablename__ = "calendar_feed"
+
+    runner_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("runner.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    token_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    feed_id: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    created_at: dt.datetime = _created_at()
+
+
+class CalendarEvent(SQLModel, table=True):
+    """What a feed's event last looked like (a digest of its content), its SEQUENCE and its
+    LAST-MODIFIED: written only when the event's content changes (docs/calendar.md)."""
+
+    __tablename__ = "calendar_event"
+    __table_args__ = (
+        sa.UniqueConstraint("runner_id", "uid", name="uq_calendar_event_runner_uid"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk()
+    uid: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
+    day: dt.date  # the event's first day: where a pause seen earlier started
+    digest: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    sequence: int = 0
+    modified: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))

@@ -27,6 +27,9 @@ CORE_ALLOWED = {
     "pydantic",
     "rapidfuzz",
     "dateutil",
+    "hashlib",  # content digests (the calendar feed's events)
+    "json",
+    "icalendar",  # RFC 5545 text, built in memory (core/calendar.py)
     "core",
 }
 

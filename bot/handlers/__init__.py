@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot import illness
 from bot.handlers import (
     asides,
+    calendar,
     data,
     guards,
     location,
@@ -44,6 +45,7 @@ def register_handlers(app: App) -> None:
     location.register(app)  # a shared location: switch time zone (travel)
     reminder_settings.register(app)
     data.register(app)
+    calendar.register(app)  # /calendar and its New address button
     thisweek.register(app)
     setup.register(app)
     setup.register_text(app)

@@ -8,6 +8,7 @@ import logging
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, prompts, texts
+from bot.calendar import export_feed
 from bot.callbacks import DeleteChoice, DeletePress
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App
@@ -20,9 +21,18 @@ log = logging.getLogger(__name__)
 
 @with_turn()
 async def on_export(turn: Turn) -> None:
-    """Send everything stored about the runner as a JSON file."""
+    """Send everything stored about the runner as a JSON file, and the coming weeks as an
+    .ics file."""
     data = await repo.export_runner(turn.db, runner_id=runner_id(turn.runner))
     document = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
+    # The coming weeks as the calendar feed has them; the JSON, with everything, comes last.
+    if turn.runner.onboarded:
+        calendar = await export_feed(turn.db, turn.runner, turn.clock())
+        await turn.send_document(
+            calendar,
+            filename=f"runcoach-{turn.today():%Y-%m-%d}.ics",
+            caption=texts.EXPORT_CALENDAR_CAPTION,
+        )
     await turn.send_document(
         document, filename=f"runcoach-{turn.today():%Y-%m-%d}.json", caption=texts.EXPORT_CAPTION
     )

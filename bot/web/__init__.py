@@ -1,4 +1,4 @@
-"""Webhook mode: a small HTTP server that takes Telegram's updates and reports health.
+"""The web server: Telegram's updates (webhook mode), health, and the calendar feed.
 
 Our own server rather than PTB's `run_webhook`, because it must check before it spends:
 
@@ -14,7 +14,10 @@ Our own server rather than PTB's `run_webhook`, because it must check before it 
   sends the update again.
 - `GET /health` writes a row and commits it, within `HEALTH_TIMEOUT`: 200 only when the
   database takes writes (`health.py`).
-- `serve_webhook` (`serve.py`) runs all of it with the inbox until SIGTERM or SIGINT.
+- `GET /calendar/<token>.ics` serves a runner's calendar feed (`feed.py`, docs/calendar.md):
+  rate-limited per token, one query, cached until the plan changes.
+- `serve_webhook` (`serve.py`) runs all of it with the inbox until SIGTERM or SIGINT; in
+  polling mode `bot.polling.serve_polling` runs the same server without the update route.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""The web server's routes: Telegram's updates, `GET /health`, and everything else (404).
+"""The web server's routes: Telegram's updates, `GET /health`, the calendar feed
+(`GET /calendar/<token>.ics`), and everything else (404). `routes` builds the list; a new
+page adds its `(pattern, handler, kwargs)` there.
 
 Every route streams its body (`stream_request_body`) and decides in `prepare`, as soon as the
 headers are in, whether it will read it: nothing is buffered before a route has said yes. The
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from typing import Any, Protocol
 
 from tornado.web import Application as WebApp
@@ -18,8 +21,13 @@ from tornado.web import RequestHandler, stream_request_body
 
 from bot.logs import Throttled, one_line
 from bot.runtime import runtime
+from bot.web.feed import FeedService
 from bot.web.updates import MAX_BODY, SECRET_HEADER, App, UnreadableUpdate, log, parse_update
 from bot.webapp.routes import webapp_routes
+
+Route = tuple[str, type[RequestHandler], dict[str, Any]]
+FEED_PATTERN = r"/calendar/([A-Za-z0-9_-]{16,128})\.ics"
+_FEED_PATH = re.compile(r"/calendar/[^/]*")
 
 
 class Host(Protocol):
@@ -28,6 +36,7 @@ class Host(Protocol):
     app: App
     secret: bytes
     throttled: Throttled
+    feed: FeedService
 
     async def hand_over(self, update: dict[str, Any]) -> None:
         """Store the update; raises when it could not be kept."""
@@ -36,15 +45,24 @@ class Host(Protocol):
         """ok, or why the database takes no writes now."""
 
 
-def web_app(path: str, host: Host) -> WebApp:
-    """The tornado application: POST `path` takes updates, GET /health, 404 for the rest."""
+def routes(host: Host, path: str | None) -> list[Route]:
+    """Every route: the updates at `path` (webhook mode only: None in polling mode),
+    `/health`, the calendar feed and the Mini App (docs/miniapp.md)."""
+    handlers: dict[str, Any] = {"server": host}
+    found: list[Route] = []
+    if path is not None:
+        found.append((path, _UpdateHandler, handlers))
+    found.append(("/health", _HealthHandler, handlers))
+    found.append((FEED_PATTERN, _FeedHandler, handlers))
+    found.extend(webapp_routes(host))
+    return found
+
+
+def web_app(path: str | None, host: Host) -> WebApp:
+    """The tornado application: `routes`, and 404 for the rest."""
     handlers = {"server": host}
     return WebApp(
-        [
-            (path, _UpdateHandler, handlers),
-            ("/health", _HealthHandler, handlers),
-            *webapp_routes(host),  # the Mini App (docs/miniapp.md)
-        ],
+        routes(host, path),
         default_handler_class=_NotFound,
         default_handler_args=handlers,
         log_function=_access_log,
@@ -58,7 +76,7 @@ def _access_log(handler: RequestHandler) -> None:
     log.debug(
         "%s %s %d %.1f ms",
         request.method,
-        request.path,
+        _FEED_PATH.sub("/calendar/<token>.ics", request.path),  # a feed's token is a secret
         handler.get_status(),
         1000 * request.request_time(),
     )
@@ -189,6 +207,45 @@ class _HealthHandler(_Guarded):
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(body))
+
+
+@stream_request_body
+class _FeedHandler(_Guarded):
+    """A runner's calendar (bot/web/feed.py). Every token the pattern takes, known or not,
+    goes the same way: the bucket, the one query, then 404 or the feed."""
+
+    def prepare(self) -> None:
+        if self.request.method not in {"GET", "HEAD"}:
+            self.refuse(405, "method", "")
+        elif self.has_body():
+            self.refuse(400, "feed-body", "")
+
+    async def get(self, token: str) -> None:
+        try:
+            answer = await self.server.feed.answer(
+                token, self.request.headers.get("If-None-Match")
+            )
+        except Exception as error:
+            self.server.throttled.log(
+                "feed", logging.ERROR, "calendar feed: cannot answer: %s", one_line(error)
+            )
+            self.set_status(503)
+            self.set_header("Retry-After", "60")
+            return
+        self.set_status(answer.status)
+        self.set_header("Cache-Control", "private, no-cache")
+        self.set_header("Referrer-Policy", "no-referrer")
+        if answer.retry_after is not None:
+            self.set_header("Retry-After", str(answer.retry_after))
+        if answer.etag is not None:
+            self.set_header("ETag", answer.etag)
+        if answer.status == 200:
+            self.set_header("Content-Type", "text/calendar; charset=utf-8")
+            self.set_header("Content-Disposition", 'inline; filename="runcoach.ics"')
+            self.finish(answer.body)
+
+    async def head(self, token: str) -> None:
+        await self.get(token)
 
 
 @stream_request_body

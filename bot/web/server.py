@@ -20,6 +20,7 @@ from tornado.iostream import IOStream
 from tornado.netutil import bind_sockets
 
 from bot.logs import RateLimitFilter, Throttled
+from bot.web.feed import FeedService
 from bot.web.health import HEALTH_REUSE, HEALTH_TIMEOUT, HealthProbe
 from bot.web.routes import web_app
 from bot.web.updates import MAX_BODY, Accept, App, log
@@ -48,24 +49,29 @@ class _CountingHTTPServer(HTTPServer):
 
 
 class WebhookServer:
-    """Serves POST `path` (Telegram's updates, handed to `accept`) and GET /health on one port."""
+    """The one web server: POST `path` (Telegram's updates, handed to `accept`; webhook mode
+    only), GET /health and the calendar feed, on one port. Without `path` (polling mode) it
+    takes no updates."""
 
     def __init__(
         self,
         app: App,
         *,
-        path: str,
-        secret: str,
-        accept: Accept,
+        path: str | None = None,
+        secret: str | None = None,
+        accept: Accept | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         header_timeout: float = HEADER_TIMEOUT,
         body_timeout: float = BODY_TIMEOUT,
         health_timeout: float = HEALTH_TIMEOUT,
         health_reuse: float = HEALTH_REUSE,
     ) -> None:
+        if path is not None and (not secret or accept is None):
+            raise ValueError("the update route needs its secret and accept")
         self.app = app
-        self.secret = secret.encode()
+        self.secret = (secret or "").encode()
         self.accept = accept
+        self.feed = FeedService(app)
         self.max_connections = max_connections
         self.throttled = Throttled(log)
         self.health = HealthProbe(app, self.throttled, timeout=health_timeout, reuse=health_reuse)
@@ -162,6 +168,7 @@ class WebhookServer:
 
     async def hand_over(self, update: dict[str, Any]) -> None:
         """`accept(update)`, counted so that stop() can wait for it."""
+        assert self.accept is not None  # the update route exists only with it
         stored = asyncio.ensure_future(self.accept(update))
         self._storing.add(stored)
         stored.add_done_callback(self._storing.discard)

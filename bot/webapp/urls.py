@@ -10,7 +10,10 @@ API_PATH = PAGE_PATH + "/api"
 
 def week_app_url(settings: Settings) -> str | None:
     """The address Telegram opens for "My week" and "Open week": PUBLIC_URL and the page's
-    path; None when PUBLIC_URL is not set (no menu button, no "Open week")."""
-    if not settings.public_url:
+    path (PUBLIC_URL defaults to WEBHOOK_URL); None without a public https address: no menu
+    button, no "Open week" (Telegram opens Mini Apps only over https, so a plain-http
+    PUBLIC_URL on a loopback address serves the calendar feed but not the Mini App)."""
+    base = settings.public_base_url
+    if base is None or not base.startswith("https://"):
         return None
-    return settings.public_url.rstrip("/") + PAGE_PATH
+    return base.rstrip("/") + PAGE_PATH

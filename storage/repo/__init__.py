@@ -9,11 +9,20 @@ One module per aggregate; every public name is importable from `storage.repo`:
 `runners` (runners, and erasing one), `plans` (plans and the session log), `reminders` (the
 outbox as the scheduler fills it), `dispatch` (the outbox as a dispatcher drains it), `pain`
 (pain reports and check-ins), `weeks` (the weekly step, how sessions felt, this week's
-changes), `kv` (the key-value store), `export` (a runner's own data).
+changes), `kv` (the key-value store), `export` (a runner's own data), `calendar` (the
+calendar feed's token hash and its events' stamps).
 """
 
 from __future__ import annotations
 
+from storage.repo.calendar import (
+    FeedRows,
+    event_stamps,
+    feed_by_token,
+    get_feed,
+    save_event_stamps,
+    set_feed_token,
+)
 from storage.repo.dispatch import (
     Finish,
     claim_due_reminders,
@@ -86,6 +95,7 @@ __all__ = [
     "REBUILDABLE",
     "SENT",
     "UNKNOWN",
+    "FeedRows",
     "Finish",
     "SessionStatus",
     "add_pain_report",
@@ -94,8 +104,11 @@ __all__ = [
     "delete_kv",
     "delete_runner",
     "done_per_week",
+    "event_stamps",
     "export_runner",
+    "feed_by_token",
     "finish_reminders",
+    "get_feed",
     "get_kv",
     "get_or_create_runner",
     "get_plan",
@@ -114,12 +127,14 @@ __all__ = [
     "runners_behind_on_steps",
     "runners_by_id",
     "runners_needing_reminders",
+    "save_event_stamps",
     "save_plan",
     "save_runner",
     "save_week_changes",
     "schedule_followup",
     "session_log",
     "session_logs",
+    "set_feed_token",
     "set_feel",
     "set_kv",
     "set_level",

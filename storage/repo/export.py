@@ -9,6 +9,8 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.tables import (
+    CalendarEvent,
+    CalendarFeed,
     KeyValue,
     PainReport,
     PlanRow,
@@ -38,6 +40,8 @@ async def export_runner(session: AsyncSession, *, runner_id: int) -> dict[str, A
         ("pain_reports", PainReport),
         ("week_steps", WeekStep),  # the level's step at the end of each week
         ("week_changes", WeekChange),  # changes to one week only (moves, changed runs)
+        ("calendar_feed", CalendarFeed),  # the feed address's token hash, never the token
+        ("calendar_events", CalendarEvent),  # each feed event's SEQUENCE and LAST-MODIFIED
     ):
         rows = await session.exec(select(table).where(table.runner_id == runner_id))
         tables[name] = [_row(r) for r in rows.all()]

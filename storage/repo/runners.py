@@ -135,8 +135,9 @@ async def delete_runner(
     # user or chat id, whatever its namespace.
     user_key, chat_key = str(runner.telegram_user_id), str(runner.chat_id)
     await session.exec(delete(KeyValue).where(col(KeyValue.key).in_({user_key, chat_key})))
-    # plan, session_log, reminder, pain_report, week_step and week_change go with ON DELETE
-    # CASCADE.
+    # plan, session_log, reminder, pain_report, week_step, week_change, calendar_feed (the
+    # feed's token: its address answers 404 from this commit) and calendar_event go with ON
+    # DELETE CASCADE.
     await session.exec(delete(Runner).where(col(Runner.id) == runner_id))
     session.expunge(runner)
     return True

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 import storage.tables  # noqa: F401  (registers the tables)
 from storage.db import downgrade, make_engine, upgrade
 
-EXPECTED_TABLES = {
+TABLES_AT_0009 = {
     "runner",
     "plan",
     "session_log",
@@ -25,6 +25,7 @@ EXPECTED_TABLES = {
     "week_step",
     "week_change",
 }
+EXPECTED_TABLES = TABLES_AT_0009 | {"calendar_feed", "calendar_event"}  # 0010
 
 
 async def _inspect(url: str, how: Any) -> Any:
@@ -70,7 +71,7 @@ async def test_migrated_schema_matches_the_models(db_url: str) -> None:
 async def test_0006_drops_conversation_state_and_its_downgrade_brings_it_back(
     blank_db_url: str,
 ) -> None:
-    at_0006 = EXPECTED_TABLES - {"week_step", "week_change"}
+    at_0006 = TABLES_AT_0009 - {"week_step", "week_change"}
     await upgrade(blank_db_url, "0005")
     assert await _inspect(blank_db_url, _table_names) == at_0006 | {"conversation_state"}
 
@@ -124,7 +125,7 @@ async def test_0007_keeps_existing_runners_and_logs_and_adds_empty_progression(
     assert await _inspect(blank_db_url, rows) == ((2, None, None, None, None), ("done", None), 0)
 
     await downgrade(blank_db_url, "0006")
-    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES - {
+    assert await _inspect(blank_db_url, _table_names) == TABLES_AT_0009 - {
         "week_step",
         "week_change",
     }

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.calendar import Stamp
 from core.models import (
     BodyArea,
     Category,
@@ -317,6 +318,17 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
             )
             await repo.set_kv(session, namespace="dialog", key=str(uid), value={"x": 1})
             await repo.set_kv(session, namespace="pain", key=str(uid), value={"y": 1})
+            await repo.set_feed_token(
+                session, runner_id=runner.id, token_hash=f"{uid:064d}", feed_id=f"f{uid}"
+            )
+            stamp = Stamp(day=MONDAY, digest="d", modified=due)
+            await repo.save_event_stamps(
+                session,
+                runner_id=runner.id,
+                stamps={f"{MONDAY}-run-f{uid}@runcoach": stamp},
+                stored={},
+                drop=(),
+            )
             session.add(
                 Reminder(runner_id=runner.id, kind="strength", local_date=MONDAY, due_at=due)
             )

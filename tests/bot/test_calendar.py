@@ -348,8 +348,10 @@ async def test_polling_mode_starts_the_web_server_when_public_url_is_set(db_url)
             health = await client.get("/health")
             feed = await client.get("/calendar/" + "z" * 32 + ".ics")
             update = await client.post("/telegram", content=b"{}")
+            page = await client.get("/miniapp")  # the Mini App is served in polling mode too
         assert health.status_code == 200 and health.json()["database"] == "ok"
         assert feed.status_code == 404
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
         assert update.status_code == 404  # polling mode takes no updates over HTTP
     finally:
         stop.set()

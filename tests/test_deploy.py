@@ -223,10 +223,22 @@ def test_healthcheck_command_fails_on_503(health_server, monkeypatch, status, he
 
 
 def test_healthcheck_command_passes_in_polling_mode():
-    # Polling serves no HTTP: the check must not mark a working bot unhealthy.
+    # Polling without PUBLIC_URL serves no HTTP: the check must not mark a working bot unhealthy.
     env = {"PATH": os.environ["PATH"], "WEBHOOK_PORT": str(_free_port())}
     assert subprocess.run(_healthcheck(), env=env, timeout=20).returncode == 1
     env["RUNCOACH_MODE"] = "polling"
+    assert subprocess.run(_healthcheck(), env=env, timeout=20).returncode == 0
+    # With PUBLIC_URL the web server runs in polling mode too, and is checked.
+    env["PUBLIC_URL"] = "https://coach.example.com"
+    assert subprocess.run(_healthcheck(), env=env, timeout=20).returncode == 1
+
+
+def test_healthcheck_command_probes_web_port_first(health_server):
+    env = {
+        "PATH": os.environ["PATH"],
+        "WEB_PORT": str(health_server.server_port),
+        "WEBHOOK_PORT": str(_free_port()),  # WEB_PORT wins, as in the settings
+    }
     assert subprocess.run(_healthcheck(), env=env, timeout=20).returncode == 0
 
 

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     # Replies a turn committed but whose process died before sending them: on PostgreSQL
     # another process sends them once they are this old (SQLite sends them at start).
     reply_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
+    coach_user_ids: str = ""  # Telegram user ids of coaches, comma-separated (bot/coaching.py)
 
     @field_validator("log_level")
     @classmethod

@@ -23,6 +23,8 @@ class ReminderKind(StrEnum):
     WEEKLY = "weekly"  # Sunday evening: the week in numbers and next week's plan
     SNOOZE = "snooze"  # a strength reminder the runner snoozed
     PAIN = "pain"  # the next-morning follow-up after a pain report
+    COACH_FLAG = "coach-flag"  # to a coach: a runner who shares reported a red flag
+    COACH_PHYSIO = "coach-physio"  # to a coach: a runner's pain reached the physio threshold
 
 
 class ReminderSettings(Frozen):
@@ -143,6 +145,8 @@ STALE_AFTER = {
     ReminderKind.MORNING: dt.timedelta(hours=4),
     ReminderKind.PAIN: dt.timedelta(hours=6),
     ReminderKind.WEEKLY: dt.timedelta(hours=12),
+    ReminderKind.COACH_FLAG: dt.timedelta(days=2),  # late is still worth knowing
+    ReminderKind.COACH_PHYSIO: dt.timedelta(days=2),
 }
 
 

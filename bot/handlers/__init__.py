@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot import illness
 from bot.handlers import (
     asides,
+    coach,
     data,
     guards,
     location,
@@ -17,6 +18,7 @@ from bot.handlers import (
     pause,
     reminder_settings,
     setup,
+    sharing,
     thisweek,
     today,
 )
@@ -45,6 +47,8 @@ def register_handlers(app: App) -> None:
     reminder_settings.register(app)
     data.register(app)
     thisweek.register(app)
+    coach.register(app)  # coach mode: /coach, /roster, /note
+    sharing.register(app)  # an invite's /start c_<token> comes before setup's /start
     setup.register(app)
     setup.register_text(app)
     guards.register_fallbacks(app)

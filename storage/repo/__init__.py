@@ -9,11 +9,13 @@ One module per aggregate; every public name is importable from `storage.repo`:
 `runners` (runners, and erasing one), `plans` (plans and the session log), `reminders` (the
 outbox as the scheduler fills it), `dispatch` (the outbox as a dispatcher drains it), `pain`
 (pain reports and check-ins), `weeks` (the weekly step, how sessions felt, this week's
-changes), `kv` (the key-value store), `export` (a runner's own data).
+changes), `kv` (the key-value store), `export` (a runner's own data), `coaching` (coach
+mode, used as `repo.coaching.<name>`).
 """
 
 from __future__ import annotations
 
+from storage.repo import coaching
 from storage.repo.dispatch import (
     Finish,
     claim_due_reminders,
@@ -90,6 +92,7 @@ __all__ = [
     "add_pain_report",
     "cancel_pending_reminders",
     "claim_due_reminders",
+    "coaching",
     "delete_kv",
     "delete_runner",
     "done_per_week",

@@ -9,12 +9,16 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.tables import (
+    CoachInvite,
+    CoachNote,
     KeyValue,
     PainReport,
     PlanRow,
     Reminder,
     Runner,
     SessionLog,
+    ShareLink,
+    ShareLog,
     WeekChange,
     WeekStep,
 )
@@ -38,6 +42,10 @@ async def export_runner(session: AsyncSession, *, runner_id: int) -> dict[str, A
         ("pain_reports", PainReport),
         ("week_steps", WeekStep),  # the level's step at the end of each week
         ("week_changes", WeekChange),  # changes to one week only (moves, changed runs)
+        ("share_links", ShareLink),  # the coaches they share with (docs/coaching_mode.md)
+        ("share_log", ShareLog),  # who saw what of their data, and when
+        ("coach_notes", CoachNote),  # their coaches' notes on their weeks
+        ("coach_invites", CoachInvite),  # as a coach: the invites they handed out
     ):
         rows = await session.exec(select(table).where(table.runner_id == runner_id))
         tables[name] = [_row(r) for r in rows.all()]

@@ -83,7 +83,7 @@ def _reminder_upsert_statement(insert: Any) -> Any:
         created_at=sa.bindparam("created_at"),
     )
     return insert.on_conflict_do_update(
-        index_elements=["runner_id", "kind", "local_date"],
+        index_elements=["runner_id", "kind", "local_date", "about"],
         set_={
             "due_at": insert.excluded.due_at,
             "payload": insert.excluded.payload,
@@ -166,7 +166,7 @@ async def snooze_reminder(
         created_at=utcnow(),
     )
     statement = statement.on_conflict_do_update(
-        index_elements=["runner_id", "kind", "local_date"],
+        index_elements=["runner_id", "kind", "local_date", "about"],
         set_={"due_at": due_at, "status": ReminderStatus.PENDING, "attempts": 0, "retry_at": None},
     )
     await session.exec(statement)

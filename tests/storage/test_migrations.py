@@ -13,6 +13,8 @@ from sqlmodel import SQLModel
 import storage.tables  # noqa: F401  (registers the tables)
 from storage.db import downgrade, make_engine, upgrade
 
+# Coach and physio mode (0012).
+COACHING_TABLES = {"coach", "coach_invite", "share_link", "share_log", "coach_note"}
 EXPECTED_TABLES = {
     "runner",
     "plan",
@@ -24,6 +26,7 @@ EXPECTED_TABLES = {
     "reply",
     "week_step",
     "week_change",
+    *COACHING_TABLES,
 }
 
 
@@ -70,7 +73,7 @@ async def test_migrated_schema_matches_the_models(db_url: str) -> None:
 async def test_0006_drops_conversation_state_and_its_downgrade_brings_it_back(
     blank_db_url: str,
 ) -> None:
-    at_0006 = EXPECTED_TABLES - {"week_step", "week_change"}
+    at_0006 = EXPECTED_TABLES - {"week_step", "week_change"} - COACHING_TABLES
     await upgrade(blank_db_url, "0005")
     assert await _inspect(blank_db_url, _table_names) == at_0006 | {"conversation_state"}
 
@@ -124,7 +127,7 @@ async def test_0007_keeps_existing_runners_and_logs_and_adds_empty_progression(
     assert await _inspect(blank_db_url, rows) == ((2, None, None, None, None), ("done", None), 0)
 
     await downgrade(blank_db_url, "0006")
-    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES - {
+    assert await _inspect(blank_db_url, _table_names) == EXPECTED_TABLES - COACHING_TABLES - {
         "week_step",
         "week_change",
     }

@@ -14,6 +14,7 @@ runner still shares with the coach.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from bot.plans import joining_day, plan_for, week_plan
 from bot.settings import Settings
 from core.coaching import PainMark, RosterFacts, WeekTally
 from core.flags import Urgency
+from core.models import WeekChanges
 from core.planner import week_start_of
 from core.progression import week_streak
 from core.reminders import ReminderKind
@@ -88,29 +90,35 @@ async def roster_facts(db: AsyncSession, coach: Runner, now: dt.datetime) -> lis
         db, runner_ids=ids, first=first, last=utc_today + dt.timedelta(days=1)
     )
     pains = await repo.coaching.last_pains(db, runner_ids=ids)
+    # This week's changes of every runner in one query (a runner ahead of UTC may be in
+    # next week already: both weeks are read).
+    monday = week_start_of(utc_today)
+    changes = await repo.coaching.week_changes_of(
+        db, runner_ids=ids, weeks=(monday - WEEK, monday, monday + WEEK)
+    )
     facts = []
     for runner in runners:
         assert runner.id is not None
         zone = ZoneInfo(runner.time_zone)
         today = now.astimezone(zone).date()
-        facts.append(
-            await _facts(db, runner, today, set(done[runner.id]), pains.get(runner.id), zone)
-        )
+        own = changes.get((runner.id, week_start_of(today)))
+        facts.append(_facts(runner, today, set(done[runner.id]), pains.get(runner.id), zone, own))
     return facts
 
 
-async def _facts(
-    db: AsyncSession,
+def _facts(
     runner: Runner,
     today: dt.date,
     done: set[dt.date],
     pain: PainReport | None,
     zone: ZoneInfo,
+    changes: WeekChanges | None,
 ) -> RosterFacts:
     assert runner.id is not None
     monday = week_start_of(today)
     joined = joining_day(runner)
-    this = [d.date for d in (await week_plan(db, runner, monday)).sessions if d.date >= joined]
+    this_week = plan_for(runner, monday, changes=changes)
+    this = [d.date for d in this_week.sessions if d.date >= joined]
     done_this = sum(day in done for day in this)
     missed = sum(day < today and day not in done for day in this)
 
@@ -119,11 +127,12 @@ async def _facts(
         planned = _planned(runner, start)
         return WeekTally(monday=start, planned=len(planned), done=sum(d in done for d in planned))
 
-    last_weeks = tuple(tally(back) for back in (1, 2))
-    earlier = (tally(back) for back in range(3, STREAK_WEEKS + 1))
-    finished = week_streak(
-        (w.planned, w.done) for w in (*last_weeks, *earlier) if w.monday >= week_start_of(joined)
-    )
+    # Only the weeks since they joined count, at most STREAK_WEEKS back.
+    weeks_in = min(STREAK_WEEKS, (monday - week_start_of(joined)).days // 7)
+    last_weeks = tuple(tally(back) for back in range(1, min(2, weeks_in) + 1))
+    earlier = (tally(back) for back in range(3, weeks_in + 1))
+    # Lazily: the streak stops reading (and planning) at the first week that breaks it.
+    finished = week_streak((w.planned, w.done) for w in itertools.chain(last_weeks, earlier))
     streak = finished + (1 if this and done_this >= len(this) else 0)
     return RosterFacts(
         runner_id=runner.id,
@@ -132,7 +141,7 @@ async def _facts(
         done=done_this,
         missed=missed,
         streak=streak,
-        last_weeks=tuple(w for w in last_weeks if w.monday >= week_start_of(joined)),
+        last_weeks=last_weeks,
         last_pain=_mark(pain, zone) if pain is not None else None,
     )
 

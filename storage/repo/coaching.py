@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.models import WeekChanges
 from storage.repo._sql import dialect_insert
 from storage.tables import (
     CoachInvite,
@@ -24,6 +25,7 @@ from storage.tables import (
     SessionLog,
     ShareLink,
     ShareLog,
+    WeekChange,
     utcnow,
 )
 
@@ -246,6 +248,21 @@ async def done_between(
     for runner_id, day in rows.all():
         days[runner_id].append(day)
     return days
+
+
+async def week_changes_of(
+    session: AsyncSession, *, runner_ids: Iterable[int], weeks: Iterable[dt.date]
+) -> dict[tuple[int, dt.date], WeekChanges]:
+    """The runners' changes to these weeks, in one query: {(runner id, monday): changes}."""
+    ids, mondays = list(runner_ids), list(weeks)
+    if not ids:
+        return {}
+    rows = await session.exec(
+        select(WeekChange).where(
+            col(WeekChange.runner_id).in_(ids), col(WeekChange.week_start).in_(mondays)
+        )
+    )
+    return {(r.runner_id, r.week_start): WeekChanges.model_validate(r.changes) for r in rows.all()}
 
 
 async def last_pains(session: AsyncSession, *, runner_ids: Iterable[int]) -> dict[int, PainReport]:

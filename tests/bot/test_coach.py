@@ -14,16 +14,18 @@ from telegram import Update
 
 from bot import texts
 from bot.cli import main
+from bot.plans import plan_for
 from bot.reminders import dispatch_due
 from core import pain_content as content
 from core.flags import RedFlag
 from storage import repo
 from storage.tables import Reminder, Runner, ShareLink, ShareLog
 from tests.bot.conftest import Clock, Coach
+from tests.bot.test_pain import followup, report
 
 SAM, KIM = 7, 8  # coaches
-ANN, BEN = 42, 43  # runners
-NAMES = {SAM: "Sam", KIM: "Kim", ANN: "Ann", BEN: "Ben"}
+ANN, BEN, CAT = 42, 43, 44  # runners
+NAMES = {SAM: "Sam", KIM: "Kim", ANN: "Ann", BEN: "Ben", CAT: "Cat"}
 LINK = re.compile(r"https://t\.me/runcoach_test_bot\?start=(c_[A-Za-z0-9_-]+)")
 
 
@@ -346,3 +348,71 @@ async def test_a_coach_note_shows_in_the_runner_s_plan(coach: Coach):
     assert "📝 Note from Sam: easy week after your race" in coach.last(ANN)
     await say(coach, SAM, "/note 99999 hello")
     assert coach.last(SAM) == texts.NOT_YOUR_RUNNER
+
+
+async def test_roster_colours_from_the_runners_own_weeks(coach: Coach, clock: Clock):
+    """Ann missed a session (amber), Ben did every one (green), Cat reported pain 6 (red)."""
+    await name_coach(coach, SAM)
+    payloads = [await invite(coach, SAM) for _ in range(3)]
+    await say(coach, ANN, "/help")  # Ann, by her name, then her setup
+    await coach.onboard_typing(ANN)
+    rt = coach.app.bot_data["runtime"]
+    async with rt.sessions() as db, db.begin():
+        ann = await repo.get_runner(db, telegram_user_id=ANN)
+        assert ann is not None
+        data = ann.model_dump(exclude={"id", "telegram_user_id", "chat_id", "first_name"})
+        for user, name in ((BEN, "Ben"), (CAT, "Cat")):
+            await repo.save_runner(
+                db, runner=Runner(**data, telegram_user_id=user, chat_id=user, first_name=name)
+            )
+    for user, payload in zip((ANN, BEN, CAT), payloads, strict=True):
+        await share(coach, user, payload)
+    clock.now = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)  # the next Thursday
+    async with rt.sessions() as db, db.begin():
+        ben = await repo.get_runner(db, telegram_user_id=BEN)
+        cat = await repo.get_runner(db, telegram_user_id=CAT)
+        assert ben is not None and ben.id is not None and cat is not None and cat.id is not None
+        for monday in (dt.date(2026, 11, 23), dt.date(2026, 11, 30)):
+            for day in plan_for(ben, monday).sessions:
+                if dt.date(2026, 11, 27) <= day.date < dt.date(2026, 12, 3):
+                    await repo.log_session(
+                        db, runner_id=ben.id, day=day.date, session_name="S", status="done"
+                    )
+        await repo.add_pain_report(
+            db,
+            runner_id=cat.id,
+            now=clock.now,
+            area="achilles",
+            score=6,
+            timing="during",
+            red_flag=None,
+            advice_level="amber",
+        )
+    past = [d.date for d in plan_for(ben, dt.date(2026, 11, 30)).sessions]
+    assert any(day < dt.date(2026, 12, 3) for day in past)  # a session Ann could miss
+    await say(coach, SAM, "/roster")
+    lines = coach.last(SAM).splitlines()[1:4]
+    assert [line.split(" · ")[0] for line in lines] == ["🔴 Cat", "🟠 Ann", "🟢 Ben"]
+    assert "pain 6/10 achilles, 03 Dec" in lines[0]
+    await coach.tap("🟢 Ben", SAM)
+    detail = coach.last(SAM)
+    assert "• week of 30 Nov:" in detail and "• week of 23 Nov:" in detail
+    assert f"/note {ben.id} your text" in detail
+
+
+async def test_persisting_pain_sends_the_coach_the_physio_summary(coach: Coach, clock: Clock):
+    await name_coach(coach, SAM)
+    payload = await invite(coach, SAM)
+    await say(coach, ANN, "/help")
+    await coach.onboard_typing(ANN)
+    await share(coach, ANN, payload)
+    await say(coach, ANN, "pain")
+    await report(coach, area="Hamstring / sit-bone", score="4", when="After the run")
+    for score in ("4", "3", "3"):
+        summary = await followup(coach, clock, score)
+    assert summary.startswith("Runner's pain summary")
+    before = len(coach.texts(SAM))
+    await dispatch_due(coach.app, now=clock.now + dt.timedelta(seconds=5))
+    [alert] = coach.texts(SAM)[before:]
+    assert alert == texts.COACH_ALERT_PHYSIO.format(name="Ann", summary=summary)
+    assert "Where: Hamstring / sit-bone" in alert

@@ -79,10 +79,17 @@ def _planned(runner: Runner, monday: dt.date) -> list[dt.date]:
     return [d.date for d in plan_for(runner, monday).sessions if d.date >= joined]
 
 
-async def roster_facts(db: AsyncSession, coach: Runner, now: dt.datetime) -> list[RosterFacts]:
-    """The facts of every runner who shares with the coach (unsorted)."""
+async def roster_facts(
+    db: AsyncSession, coach: Runner, now: dt.datetime, *, only: int | None = None
+) -> list[RosterFacts]:
+    """The facts of every runner who shares with the coach (unsorted); with `only`, of that
+    runner alone, if they share."""
     assert coach.id is not None
-    runners = [r for r in await repo.coaching.roster(db, coach_id=coach.id) if r.id is not None]
+    runners = [
+        r
+        for r in await repo.coaching.roster(db, coach_id=coach.id)
+        if r.id is not None and only in (None, r.id)
+    ]
     ids = [r.id for r in runners if r.id is not None]
     utc_today = now.astimezone(dt.UTC).date()
     first = week_start_of(utc_today) - WEEK * (STREAK_WEEKS + 1)

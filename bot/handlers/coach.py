@@ -202,7 +202,7 @@ async def _detail(turn: Turn, about: int) -> None:
         await turn.say(texts.NOT_YOUR_RUNNER)
         return
     now = turn.clock()
-    facts = [f for f in await roster_facts(turn.db, coach, now) if f.runner_id == about]
+    facts = await roster_facts(turn.db, coach, now, only=about)
     weeks, pains = await detail(turn.db, runner, now)
     dot = colour(facts[0], now.date()).dot if facts else Colour.GREEN.dot
     lines = [f"{dot} {runner.first_name or f'Runner {about}'}", "", texts.DETAIL_WEEKS]

@@ -274,9 +274,16 @@ async def test_delete_leaves_no_link_and_no_log_row(coach: Coach):
     await coach.tap("🟢 Ann", SAM)
     assert texts.DETAIL_WEEKS in coach.last(SAM)
     ann = await runner(coach, ANN)
-    await say(coach, ANN, "/export")
-    [document] = coach.standin.calls_to("sendDocument")
-    assert document  # the file's content is checked in storage tests (share_links, share_log)
+    await say(coach, SAM, f"/note {ann.id} rest well")
+    async with coach.app.bot_data["runtime"].sessions() as db:  # what /export sends
+        exported = await repo.export_runner(db, runner_id=ann.id or 0)
+    assert [row["coach_id"] for row in exported["share_links"]] == [(await runner(coach, SAM)).id]
+    assert [(row["coach_name"], row["what"]) for row in exported["share_log"]] == [
+        ("Sam", "shared: plan, adherence, pain reports"),
+        ("Sam", "roster"),
+        ("Sam", "detail"),
+    ]
+    assert [row["text"] for row in exported["coach_notes"]] == ["rest well"]
     await say(coach, ANN, "/delete")
     await say(coach, ANN, "yes")
     async with coach.app.bot_data["runtime"].sessions() as db:

@@ -227,11 +227,6 @@ HINT_PICK = "Tap one of the buttons to choose what to change."
 
 # --- Coach and physio mode (docs/coaching_mode.md) -------------------------------------------
 
-COACH_COMMANDS = [  # shown in /help's coach part; not in the menu every runner sees
-    ("coach", "Your invite link"),
-    ("roster", "Your runners at a glance"),
-    ("note", "A note on a runner's week"),
-]
 COACH_ONLY = (
     "This is for coaches. If you coach runners here, ask the person who runs this bot to "
     "name you a coach."

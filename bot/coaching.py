@@ -22,20 +22,30 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import texts
 from bot.plans import joining_day, plan_for, week_plan
+from bot.runtime import App, runtime
 from bot.settings import Settings
-from core.coaching import PainMark, RosterFacts, WeekTally
+from core.coaching import Colour, PainMark, RosterFacts, WeekTally, sort_roster
 from core.flags import Urgency
 from core.models import WeekChanges
 from core.planner import week_start_of
 from core.progression import week_streak
-from core.reminders import ReminderKind
+from core.reminders import ReminderKind, local_to_utc
 from storage import repo
 from storage.db import make_engine, make_sessionmaker
 from storage.tables import PainReport, Reminder, Runner
 
 log = logging.getLogger(__name__)
 
-ALERT_KINDS = frozenset({ReminderKind.COACH_FLAG.value, ReminderKind.COACH_PHYSIO.value})
+ALERT_KINDS = frozenset(
+    {
+        ReminderKind.COACH_FLAG.value,
+        ReminderKind.COACH_PHYSIO.value,
+        ReminderKind.COACH_DIGEST.value,
+    }
+)
+DIGEST_OFF = "coach-digest"  # kv namespace: a coach who turned the Monday digest off
+DIGEST_TIME = dt.time(8, 0)  # Monday, in the coach's zone
+DIGEST_NAMES = 10  # red runners named in the digest at most
 STREAK_WEEKS = 12  # the roster's streak looks back at most this far
 WEEK = dt.timedelta(days=7)
 
@@ -223,10 +233,13 @@ async def physio_alert(
 
 
 async def compose_alert(
-    db: AsyncSession, settings: Settings, row: Reminder, coach: Runner
+    db: AsyncSession, settings: Settings, row: Reminder, coach: Runner, *, now: dt.datetime
 ) -> str | None:
     """What an alert says when it is sent; None (not sent) once the runner has stopped
-    sharing, is gone, or the coach is no longer a coach."""
+    sharing, is gone, or the coach is no longer a coach. `db` is a writing transaction:
+    what the digest shows is logged."""
+    if row.kind == ReminderKind.COACH_DIGEST.value:
+        return await _digest(db, settings, coach, now)
     subject = await repo.get_runner_by_id(db, runner_id=row.about)
     if subject is None or subject.id is None or coach.id is None:
         return None
@@ -279,3 +292,97 @@ async def coach_command(settings: Settings, action: str, telegram_user_id: int |
             return line
     finally:
         await engine.dispose()
+
+
+# --- the Monday digest -----------------------------------------------------------------------
+
+
+def next_digest(now: dt.datetime, zone: ZoneInfo) -> tuple[dt.date, dt.datetime]:
+    """The Monday of the next digest, and when it is due (08:00 in the coach's zone)."""
+    monday = week_start_of(now.astimezone(zone).date())
+    due = local_to_utc(monday, DIGEST_TIME, zone)
+    if due <= now:
+        monday += WEEK
+        due = local_to_utc(monday, DIGEST_TIME, zone)
+    return monday, due
+
+
+async def digest_off(db: AsyncSession, coach: Runner) -> bool:
+    value = await repo.get_kv(db, namespace=DIGEST_OFF, key=str(coach.telegram_user_id))
+    return value is not None
+
+
+async def set_digest(
+    db: AsyncSession, settings: Settings, coach: Runner, *, on: bool, now: dt.datetime
+) -> None:
+    """Turn the coach's Monday digest on (the next one is queued) or off (it is cancelled)."""
+    key = str(coach.telegram_user_id)
+    if on:
+        await repo.delete_kv(db, namespace=DIGEST_OFF, key=key)
+        await _queue_digest(db, settings, coach, now)
+    else:
+        await repo.set_kv(db, namespace=DIGEST_OFF, key=key, value={"off": True})
+        assert coach.id is not None
+        await repo.coaching.cancel_digests(
+            db, coach_id=coach.id, kind=ReminderKind.COACH_DIGEST.value
+        )
+
+
+async def _queue_digest(
+    db: AsyncSession, settings: Settings, coach: Runner, now: dt.datetime
+) -> bool:
+    if coach.id is None or not await is_coach(db, settings, coach.telegram_user_id):
+        return False
+    if await digest_off(db, coach):
+        return False
+    monday, due = next_digest(now, ZoneInfo(coach.time_zone))
+    return await repo.coaching.queue_alert(
+        db,
+        coach_id=coach.id,
+        about=0,
+        kind=ReminderKind.COACH_DIGEST.value,
+        local_date=monday,
+        due_at=due,
+        payload={},
+    )
+
+
+async def queue_digests(app: App, *, now: dt.datetime | None = None) -> int:
+    """Queue the next Monday digest of every coach with runners who share (the hourly
+    horizon job calls it; a digest already queued or sent is left as it is)."""
+    rt = runtime(app)
+    now = now or rt.clock()
+    queued = 0
+    async with rt.locks.transaction() as db:
+        for coach in await repo.coaching.coaches_with_runners(db):
+            queued += await _queue_digest(db, rt.settings, coach, now)
+    return queued
+
+
+async def _digest(
+    db: AsyncSession, settings: Settings, coach: Runner, now: dt.datetime
+) -> str | None:
+    if not await is_coach(db, settings, coach.telegram_user_id) or await digest_off(db, coach):
+        return None
+    zone = ZoneInfo(coach.time_zone)
+    rows = sort_roster(await roster_facts(db, coach, now), now.astimezone(zone).date())
+    if not rows:
+        return None
+    count = {c: sum(1 for k, _ in rows if k is c) for c in Colour}
+    red = [f.name for c, f in rows if c is Colour.RED]
+    text = texts.COACH_DIGEST.format(
+        count=len(rows),
+        red=count[Colour.RED],
+        amber=count[Colour.AMBER],
+        green=count[Colour.GREEN],
+    )
+    if red:
+        more = len(red) - DIGEST_NAMES
+        names = ", ".join(red[:DIGEST_NAMES]) + (
+            texts.COACH_DIGEST_MORE.format(more=more) if more > 0 else ""
+        )
+        text += "\n" + texts.COACH_DIGEST_RED.format(names=names)
+    await repo.coaching.log_shared(
+        db, runner_ids=[f.runner_id for _, f in rows], coach=coach, what="digest", now=now
+    )
+    return text

@@ -321,3 +321,13 @@ CLI_COACH_REMOVED = (
     "{id} is no longer a coach; {links} runner link(s) ended and their invites were withdrawn."
 )
 CLI_COACH_STILL_SET = "COACH_USER_IDS still names them: take them out of it too."
+COACH_DIGEST = (
+    "Monday digest: {count} runners share with you · 🔴 {red} · 🟠 {amber} · 🟢 {green}. "
+    "/roster shows each of them."
+)
+COACH_DIGEST_RED = "Red: {names}."
+COACH_DIGEST_MORE = " and {more} more"
+COACH_DIGEST_TURN_OFF = "Monday digest: turn off"
+COACH_DIGEST_TURN_ON = "Monday digest: turn on"
+COACH_DIGEST_IS_OFF = "The Monday digest is off. /coach turns it back on."
+COACH_DIGEST_IS_ON = "The Monday digest is on: Mondays at 08:00, your time."

@@ -25,6 +25,7 @@ class ReminderKind(StrEnum):
     PAIN = "pain"  # the next-morning follow-up after a pain report
     COACH_FLAG = "coach-flag"  # to a coach: a runner who shares reported a red flag
     COACH_PHYSIO = "coach-physio"  # to a coach: a runner's pain reached the physio threshold
+    COACH_DIGEST = "coach-digest"  # to a coach: Monday morning, their roster in a few lines
 
 
 class ReminderSettings(Frozen):
@@ -147,6 +148,7 @@ STALE_AFTER = {
     ReminderKind.WEEKLY: dt.timedelta(hours=12),
     ReminderKind.COACH_FLAG: dt.timedelta(days=2),  # late is still worth knowing
     ReminderKind.COACH_PHYSIO: dt.timedelta(days=2),
+    ReminderKind.COACH_DIGEST: dt.timedelta(hours=6),
 }
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, texts
-from bot.coaching import detail, is_coach, roster_facts
+from bot.coaching import detail, digest_off, is_coach, roster_facts, set_digest
 from bot.handlers.filters import PRIVATE
 from bot.handlers.sharing import token_hash
 from bot.runtime import App, runtime
@@ -39,7 +39,8 @@ Buttons = list[list[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class InvitePress:
-    """Under /coach: another link, or withdraw every open one: `ci:<new or withdraw>`."""
+    """Under /coach: another link, withdraw every open one, or turn the Monday digest on or
+    off: `ci:<new, withdraw, digest-on or digest-off>`."""
 
     action: str
     pattern: ClassVar[re.Pattern[str]] = re.compile(r"^ci:")
@@ -49,7 +50,7 @@ class InvitePress:
 
     @classmethod
     def parse(cls, data: str) -> InvitePress | None:
-        match = re.fullmatch(r"ci:(new|withdraw)", data)
+        match = re.fullmatch(r"ci:(new|withdraw|digest-on|digest-off)", data)
         return None if match is None else cls(match[1])
 
 
@@ -114,7 +115,12 @@ async def _new_invite(turn: Turn) -> None:
         [
             (texts.COACH_ANOTHER, InvitePress("new").encode()),
             (texts.COACH_WITHDRAW, InvitePress("withdraw").encode()),
-        ]
+        ],
+        [
+            (texts.COACH_DIGEST_TURN_ON, InvitePress("digest-on").encode())
+            if await digest_off(turn.db, coach)
+            else (texts.COACH_DIGEST_TURN_OFF, InvitePress("digest-off").encode())
+        ],
     ]
     text = texts.COACH_INVITE.format(link=link, days=INVITE_DAYS, count=count)
     await turn.say(text, keyboards.markup(rows))
@@ -138,6 +144,12 @@ async def on_invite_button(turn: Turn) -> None:
     await turn.answer_query()
     if press.action == "new":
         await _new_invite(turn)
+        return
+    if press.action in ("digest-on", "digest-off"):
+        on = press.action == "digest-on"
+        settings = runtime(turn.context).settings
+        await set_digest(turn.db, settings, turn.runner, on=on, now=turn.clock())
+        await turn.say(texts.COACH_DIGEST_IS_ON if on else texts.COACH_DIGEST_IS_OFF)
         return
     count = await repo.coaching.revoke_invites(
         turn.db, coach_id=runner_id(turn.runner), now=turn.clock()

@@ -37,8 +37,9 @@ async def compose(
 ) -> tuple[str, InlineKeyboardMarkup | None] | None:
     """The message for a due row, from the plan as it is now (so it is never out of date)."""
     if row.kind in ALERT_KINDS:  # to a coach, about a runner who shares (bot/coaching.py)
-        async with runtime(app).sessions() as db:
-            alert = await compose_alert(db, runtime(app).settings, row, runner)
+        rt = runtime(app)
+        async with rt.locks.transaction() as db:  # what the coach is sent is logged
+            alert = await compose_alert(db, rt.settings, row, runner, now=rt.clock())
         return None if alert is None else (_fit(alert), None)
     day = row.local_date
     async with runtime(app).sessions() as db:

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 import sqlalchemy as sa
 from telegram.ext import ContextTypes
 
+from bot.coaching import queue_digests
 from bot.reminders.dispatcher import dispatch_due
 from bot.reminders.outbox import extend_horizons
 from bot.runtime import App, runtime
@@ -91,6 +92,7 @@ async def _database_away(job: str) -> AsyncIterator[None]:
 async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     async with _database_away("reminder horizon"):
         extended = await extend_horizons(context.application)
+        await queue_digests(context.application)  # coaches' Monday digest (bot/coaching.py)
         if extended:
             log.info("reminders extended for %s runners", extended)
 

@@ -414,3 +414,26 @@ async def queue_alert(
 async def forget_alerts_about(session: AsyncSession, *, runner_id: int) -> None:
     """Erase the coaches' alerts about this runner (their /delete)."""
     await session.exec(delete(Reminder).where(col(Reminder.about) == runner_id))
+
+
+async def coaches_with_runners(session: AsyncSession) -> Sequence[Runner]:
+    """Every coach (runner row) at least one runner shares with."""
+    result = await session.exec(
+        select(Runner)
+        .where(col(Runner.id).in_(select(ShareLink.coach_id).distinct()))
+        .order_by(col(Runner.id))
+    )
+    return result.all()
+
+
+async def cancel_digests(session: AsyncSession, *, coach_id: int, kind: str) -> None:
+    """Cancel the coach's pending rows of this kind (the Monday digest turned off)."""
+    await session.exec(
+        update(Reminder)
+        .where(
+            col(Reminder.runner_id) == coach_id,
+            col(Reminder.kind) == kind,
+            col(Reminder.status) == ReminderStatus.PENDING,
+        )
+        .values(status=ReminderStatus.CANCELLED)
+    )

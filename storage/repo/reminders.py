@@ -38,7 +38,14 @@ async def replace_reminders(
             Reminder.runner_id == runner_id,
             col(Reminder.status) == ReminderStatus.PENDING,
             col(Reminder.due_at) > now,
-            col(Reminder.kind).not_in([ReminderKind.SNOOZE.value, ReminderKind.PAIN.value]),
+            # Neither snoozes, follow-ups nor a coach's digest come from the plan.
+            col(Reminder.kind).not_in(
+                [
+                    ReminderKind.SNOOZE.value,
+                    ReminderKind.PAIN.value,
+                    ReminderKind.COACH_DIGEST.value,
+                ]
+            ),
         )
     )
     for row in future.all():

@@ -14,6 +14,7 @@ from telegram import Update
 
 from bot import texts
 from bot.cli import main
+from bot.coaching import queue_digests
 from bot.plans import plan_for
 from bot.reminders import dispatch_due
 from core import pain_content as content
@@ -423,3 +424,45 @@ async def test_persisting_pain_sends_the_coach_the_physio_summary(coach: Coach, 
     [alert] = coach.texts(SAM)[before:]
     assert alert == texts.COACH_ALERT_PHYSIO.format(name="Ann", summary=summary)
     assert "Where: Hamstring / sit-bone" in alert
+
+
+async def test_the_monday_digest_comes_once_and_can_be_turned_off(coach: Coach, clock: Clock):
+    await name_coach(coach, SAM)
+    await share(coach, ANN, await invite(coach, SAM))
+    await share(coach, BEN, await invite(coach, SAM))
+    ann = await runner(coach, ANN)
+    async with coach.app.bot_data["runtime"].sessions() as db, db.begin():
+        await repo.add_pain_report(
+            db,
+            runner_id=ann.id or 0,
+            now=clock.now,
+            area="calf",
+            score=7,
+            timing="during",
+            red_flag=None,
+            advice_level="red",
+        )
+    assert await queue_digests(coach.app) == 1  # Friday: for Monday 08:00 (Sam's zone, UTC)
+    assert await queue_digests(coach.app) == 0  # the hourly job again: already queued
+    before = len(coach.texts(SAM))
+    await dispatch_due(coach.app, now=dt.datetime(2026, 11, 30, 7, 59, tzinfo=dt.UTC))
+    assert coach.texts(SAM)[before:] == []
+    monday = dt.datetime(2026, 11, 30, 8, 1, tzinfo=dt.UTC)
+    clock.now = monday
+    await dispatch_due(coach.app, now=monday)
+    assert coach.texts(SAM)[before:] == [
+        texts.COACH_DIGEST.format(count=2, red=1, amber=0, green=1)
+        + "\n"
+        + texts.COACH_DIGEST_RED.format(names="Ann")
+    ]
+    assert (SAM, "digest") in await log_of(coach, BEN)
+    await dispatch_due(coach.app, now=monday + dt.timedelta(minutes=5))
+    assert len(coach.texts(SAM)) == before + 1  # once
+    assert await queue_digests(coach.app) == 1  # next Monday's
+    await say(coach, SAM, "/coach")
+    await coach.tap(texts.COACH_DIGEST_TURN_OFF, SAM)
+    assert coach.last(SAM) == texts.COACH_DIGEST_IS_OFF
+    await dispatch_due(coach.app, now=monday + dt.timedelta(days=7))
+    assert len(coach.texts(SAM)) == before + 3  # the digest, /coach, its answer: no digest
+    assert coach.last(SAM) == texts.COACH_DIGEST_IS_OFF
+    assert await queue_digests(coach.app) == 0

@@ -152,11 +152,18 @@ STALE_AFTER = {
 }
 
 
+# A coach would rather hear of a red flag late (after an outage) than never.
+LATE_IS_FINE = frozenset({ReminderKind.COACH_FLAG, ReminderKind.COACH_PHYSIO})
+
+
 def is_stale(
     kind: ReminderKind, due_at: dt.datetime, now: dt.datetime, grace: dt.timedelta
 ) -> bool:
     """Too late to be useful: past the grace window, or past what makes sense for its kind
-    (a strength reminder hours after the run, a morning message in the afternoon)."""
+    (a strength reminder hours after the run, a morning message in the afternoon). A coach's
+    alert is worth sending late, up to its own limit, whatever the grace window."""
+    if kind in LATE_IS_FINE:
+        return now - due_at > STALE_AFTER[kind]
     return now - due_at > min(grace, STALE_AFTER[kind])
 
 

@@ -16,6 +16,7 @@ from core.coaching import (
     pages,
     sort_roster,
 )
+from core.reminders import ReminderKind, is_stale
 
 TODAY = dt.date(2026, 12, 3)  # a Thursday
 MONDAY = dt.date(2026, 11, 30)
@@ -94,3 +95,14 @@ def test_pages_of_ten_clamped() -> None:
     assert page_of(205, 99) == (20, 200, 205)  # a stale page number shows the last page
     assert page_of(205, -3) == (0, 0, 10)
     assert page_of(0, 0) == (0, 0, 0)
+
+
+def test_a_coach_s_alert_is_sent_late_rather_than_never() -> None:
+    due = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+    grace = dt.timedelta(hours=2)
+    late = due + dt.timedelta(hours=5)  # after an outage longer than the grace window
+    assert not is_stale(ReminderKind.COACH_FLAG, due, late, grace)
+    assert not is_stale(ReminderKind.COACH_PHYSIO, due, late, grace)
+    assert is_stale(ReminderKind.COACH_FLAG, due, due + dt.timedelta(days=3), grace)
+    assert is_stale(ReminderKind.STRENGTH, due, late, grace)
+    assert is_stale(ReminderKind.COACH_DIGEST, due, late, grace)  # the digest keeps the grace window

@@ -105,4 +105,4 @@ def test_a_coach_s_alert_is_sent_late_rather_than_never() -> None:
     assert not is_stale(ReminderKind.COACH_PHYSIO, due, late, grace)
     assert is_stale(ReminderKind.COACH_FLAG, due, due + dt.timedelta(days=3), grace)
     assert is_stale(ReminderKind.STRENGTH, due, late, grace)
-    assert is_stale(ReminderKind.COACH_DIGEST, due, late, grace)  # the digest keeps the grace window
+    assert is_stale(ReminderKind.COACH_DIGEST, due, late, grace)  # keeps the grace window

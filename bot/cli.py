@@ -1,4 +1,4 @@
-"""The `runcoach` command: plan, chat, run, db."""
+"""The `runcoach` command: plan, chat, run, db, coach."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot import texts
 from bot.app import build_application
 from bot.chat import chat
+from bot.coaching import coach_command
 from bot.logs import configure_logging, safe_url
 from bot.polling import serve_polling
 from bot.render import render_overview, render_plan
@@ -100,6 +101,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="receive updates by webhook (needs WEBHOOK_URL and WEBHOOK_SECRET)",
     )
+    coach = commands.add_parser(
+        "coach",
+        help="name coaches (coach and physio mode)",
+        description="Name, remove or list coaches. Removing one ends every runner's link to them.",
+    )
+    coach.add_argument(
+        "coach_action", choices=["add", "remove", "list"], metavar="add|remove|list"
+    )
+    coach.add_argument("telegram_id", type=int, nargs="?", help="the coach's Telegram user id")
     db = commands.add_parser("db", help="database maintenance", description="Database schema.")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="bring the database to the newest schema")
@@ -221,6 +231,16 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _coach(args: argparse.Namespace) -> int:
+    if args.coach_action != "list" and args.telegram_id is None:
+        print("runcoach coach: add and remove need the coach's Telegram user id", file=sys.stderr)
+        return 2
+    settings = _settings()
+    upgrade_sync(settings.db_url)
+    print(asyncio.run(coach_command(settings, args.coach_action, args.telegram_id)))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -232,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "db":
             return _db(args)
+        if args.command == "coach":
+            return _coach(args)
     except SettingsError as error:
         print(f"runcoach: {error}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import FollowupPress
+from bot.coaching import physio_alert, red_flag_alert
 from bot.dialog.pain_questions import OTHER_AREA, outcome_record, pain_answers
 from bot.dialog.question import Answers
 from bot.episodes import (
@@ -162,6 +163,10 @@ async def finish_report(turn: Turn, answers: Answers, *, setup: Answers | None =
         plan_change={"changes": changes},
         **outcome_record(answers, outcome),
     )
+    if outcome.flags:  # the coaches they share with are told at once (bot/coaching.py)
+        await red_flag_alert(
+            turn.db, runner, urgency=outcome.urgency, paused=outcome.pause_plan, now=turn.clock()
+        )
     await _schedule(turn, 1, _zone_of(runner, setup))
     return outcome.escalated
 
@@ -289,15 +294,15 @@ async def _follow(turn: Turn, episode: Episode, step: FollowupStep) -> None:
     changes: list[str] = []
     if step.summary:
         areas = sorted(episode.areas | episode.ease)
-        await turn.say(
-            physio_summary(
-                area=areas[0] if len(areas) == 1 else None,
-                since=episode.since,
-                scores=(step.episode or episode).scores,
-                changes=episode.changes,
-                flags=episode.flags,
-            )
+        summary = physio_summary(
+            area=areas[0] if len(areas) == 1 else None,
+            since=episode.since,
+            scores=(step.episode or episode).scores,
+            changes=episode.changes,
+            flags=episode.flags,
         )
+        await turn.say(summary)
+        await physio_alert(turn.db, turn.runner, summary=summary, now=turn.clock())
     elif before is not None and not step.escalation:
         changes = describe_changes(before, await _this_week(turn), level_change=step.level_change)
         if changes:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.coach_notes import with_coach_notes
 from core.models import Plan, WeekChanges
 from core.pain import Restrictions, adapt_plan
 from core.planner import plan_week, week_start_of
@@ -22,7 +23,7 @@ async def week_plan(db: AsyncSession, runner: Runner, week_start: dt.date) -> Pl
     changes = None
     if runner.id is not None:
         changes = await repo.get_week_changes(db, runner_id=runner.id, week_start=week_start)
-    return plan_for(runner, week_start, changes=changes)
+    return await with_coach_notes(db, runner, plan_for(runner, week_start, changes=changes))
 
 
 def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None = None) -> Plan:

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     reply_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
     # Mini App: init data signed longer ago than this is refused (401).
     webapp_max_age_seconds: int = Field(default=86400, ge=60, le=30 * 86400)
+    coach_user_ids: str = ""  # Telegram user ids of coaches, comma-separated (bot/coaching.py)
 
     @field_validator("log_level")
     @classmethod

@@ -115,15 +115,14 @@ ZONE_NO_REMINDER = "No reminders are coming up."
 
 HELP = """Here's what I can do:
 
-/plan shows this week: every day, your run and where strength fits, with the reason.
+/plan shows this week: your runs and where strength fits, and why.
 /week next shows next week.
 /today shows today's session in full, with buttons to mark it done or skipped, or move it \
 to another day this week.
 /thisweek changes this week's runs only ("Thu tempo is on Fri", "no long run").
-/settings changes your running week, times, time zone, sessions, minutes, equipment or \
-niggles; the plan is rebuilt and I show you what changed.
-/reminders shows what's coming and lets you change the reminder delay, the morning time, \
-or turn kinds of messages off.
+/settings changes any answer (your week, times, sessions, equipment...) and shows what \
+changed.
+/reminders shows what's coming, and changes reminder times or turns kinds off.
 /pain (or just tell me what hurts, in your own words) starts a short pain check: safety \
 questions first, then advice and a plan that keeps load off the sore area, and a check-in \
 the next morning. /painlog lists your reports.
@@ -132,6 +131,7 @@ brings them back. Ill? Just tell me ("I'm ill") and I'll check on you each morni
 Travelling? Share your location and I'll offer to switch your time zone.
 /start sets you up (or offers to change your setup if you have one).
 /calendar puts your plan in your calendar app, kept up to date.
+/sharing shows the coaches you share with, and stops sharing.
 /export sends you everything I store about you, as a JSON file (and an .ics of the coming \
 weeks); /delete erases it all (after you confirm).
 /cancel stops the question we're on; your answers are kept.
@@ -154,6 +154,7 @@ COMMANDS = [
     ("start", "Set up your plan"),
     ("cancel", "Stop the current question"),
     ("calendar", "Your plan in your calendar app"),
+    ("sharing", "Who you share your training with"),
     ("export", "All your data as a file"),
     ("delete", "Erase all your data"),
     ("help", "What I can do"),
@@ -322,3 +323,111 @@ CALENDAR_NOT_SET_UP = (
 CALENDAR_NEEDS_PLAN = "Set up your plan first with /start; then /calendar gives you its address."
 CALENDAR_UNKNOWN = "Did you mean /calendar, or /calendar reset for a new address?"
 EXPORT_CALENDAR_CAPTION = "Your coming weeks as a calendar file (.ics): open it to add them."
+
+
+# --- Coach and physio mode (docs/coaching_mode.md) -------------------------------------------
+
+COACH_ONLY = (
+    "This is for coaches. If you coach runners here, ask the person who runs this bot to "
+    "name you a coach."
+)
+COACH_INVITE = (
+    "Send this link to a runner you coach:\n{link}\n\n"
+    "It works once, for {days} days. The runner sees exactly what you will see and chooses "
+    "Share or No thanks; nothing is shared before they tap Share.\n"
+    "Runners sharing with you: {count}. /roster shows them."
+)
+COACH_ANOTHER = "Another link"
+COACH_WITHDRAW = "Withdraw open links"
+COACH_WITHDRAWN = (
+    "Withdrew {count} open invite link{s}: whoever opens one is told it no longer works."
+)
+INVITE_BAD = (
+    "This invite link doesn't work: it is mistyped, already used, expired or withdrawn. "
+    "Nothing was shared. Ask your coach for a new link."
+)
+INVITE_OWN = "That's your own invite link: send it to a runner you coach."
+INVITE_ALREADY = "You already share with {coach}. /sharing shows it and stops it."
+CONSENT = (
+    "{coach} invites you to share your training with them as your coach.\n\n"
+    "If you tap Share, {coach} will see:\n"
+    "• your plan and how you keep to it: sessions planned and done, your week streak;\n"
+    "• your pain reports: the score, the area, the warning tier and the dates;\n"
+    "• an alert when you report a warning sign, or when pain has lasted long enough to see "
+    "a physio, with the same summary you could forward.\n\n"
+    "{coach} never sees what you type or any chat message, and cannot change your answers. "
+    "They can add a note to your week, which you see in /plan.\n\n"
+    "Nothing is shared until you tap Share, and /sharing stops it at any time."
+)
+SHARE = "Share"
+NO_THANKS = "No thanks"
+SHARED = "Done: you share with {coach}. /sharing shows it and stops it at any time."
+NOT_SHARED = "OK, nothing is shared with {coach}."
+SHARE_STALE = "That invite is no longer open. Nothing was shared."
+SHARING_NONE = "You don't share your training with any coach."
+SHARING_LIST = (
+    "You share your plan, how you keep to it and your pain reports (score, area, tier, "
+    "dates) with:\n{coaches}\n\nTap a button to stop sharing with one of them."
+)
+STOP_SHARING = "Stop sharing with {coach}"
+STOPPED_SHARING = (
+    "You no longer share with {coach}: they no longer see you on their roster or get alerts "
+    "about you."
+)
+NOT_SHARING = "You don't share with that coach any more. Nothing changed."
+ROSTER_EMPTY = "No runner shares with you yet. /coach gives you an invite link."
+ROSTER_HEAD = "Your runners ({count}), red first · page {page} of {pages}"
+ROSTER_LINE = "{dot} {name} · {done}/{planned} this week · streak {streak} · {pain}"
+ROSTER_NO_PAIN = "no pain reported"
+ROSTER_PAIN = "pain {score}/10 {area}, {day:%d %b}"
+ROSTER_FOOT = "Tap a name for the last 4 weeks and the pain history."
+ROSTER_PREVIOUS = "◀"
+ROSTER_NEXT = "▶"
+DETAIL_WEEKS = "Last 4 weeks (this one first):"
+DETAIL_WEEK = "• week of {monday:%d %b}: {done}/{planned} done"
+DETAIL_PAINS = "Pain reports (latest first):"
+DETAIL_PAIN = "• {day:%d %b}: {score}/10, {area}{tier}"
+DETAIL_NO_PAIN = "• none"
+DETAIL_NOTE = "A note on their week (they see it in /plan): /note {id} your text"
+NOT_YOUR_RUNNER = "That runner doesn't share with you. Nothing changed."
+NOTE_USAGE = (
+    "To add a note to a runner's week: /note <number> <text>, with the number shown in "
+    "their detail in /roster."
+)
+NOTE_TOO_LONG = "Please keep a note under {limit} characters."
+NOTE_SAVED = "Note saved on {name}'s week of {monday:%d %b}: they see it in /plan."
+COACH_NOTE_LINE = "📝 Note from {coach}: {note}"
+COACH_ALERT_FLAG = (
+    "🚩 {name} reported a red flag today ({tier}); {paused}. They have been told where to "
+    "get care. Their pain history is in /roster."
+)
+COACH_TIERS = {
+    "emergency": "emergency care advised",
+    "same-day": "same-day care advised",
+    "within-days": "a doctor or physio within days advised",
+}
+COACH_TIER_OTHER = "care advised"
+COACH_PAUSED_ALL = "their plan is paused"
+COACH_PAUSED_RUNS = "their running is paused until they have been seen"
+COACH_ALERT_PHYSIO = (
+    "🩺 {name}'s pain has lasted long enough to see a physio or doctor. The summary they can "
+    "forward:\n\n{summary}"
+)
+CLI_NO_COACHES = "No coaches yet: runcoach coach add <telegram user id>."
+CLI_COACH_LINE = "{id} (from {source})"
+CLI_COACH_ADDED = "{id} is now a coach: /coach gives them an invite link."
+CLI_COACH_ALREADY = "{id} is already a coach."
+CLI_COACH_REMOVED = (
+    "{id} is no longer a coach; {links} runner link(s) ended and their invites were withdrawn."
+)
+CLI_COACH_STILL_SET = "COACH_USER_IDS still names them: take them out of it too."
+COACH_DIGEST = (
+    "Monday digest: {count} runners share with you · 🔴 {red} · 🟠 {amber} · 🟢 {green}. "
+    "/roster shows each of them."
+)
+COACH_DIGEST_RED = "Red: {names}."
+COACH_DIGEST_MORE = " and {more} more"
+COACH_DIGEST_TURN_OFF = "Monday digest: turn off"
+COACH_DIGEST_TURN_ON = "Monday digest: turn on"
+COACH_DIGEST_IS_OFF = "The Monday digest is off. /coach turns it back on."
+COACH_DIGEST_IS_ON = "The Monday digest is on: Mondays at 08:00, your time."

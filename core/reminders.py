@@ -23,6 +23,9 @@ class ReminderKind(StrEnum):
     WEEKLY = "weekly"  # Sunday evening: the week in numbers and next week's plan
     SNOOZE = "snooze"  # a strength reminder the runner snoozed
     PAIN = "pain"  # the next-morning follow-up after a pain report
+    COACH_FLAG = "coach-flag"  # to a coach: a runner who shares reported a red flag
+    COACH_PHYSIO = "coach-physio"  # to a coach: a runner's pain reached the physio threshold
+    COACH_DIGEST = "coach-digest"  # to a coach: Monday morning, their roster in a few lines
 
 
 class ReminderSettings(Frozen):
@@ -143,14 +146,24 @@ STALE_AFTER = {
     ReminderKind.MORNING: dt.timedelta(hours=4),
     ReminderKind.PAIN: dt.timedelta(hours=6),
     ReminderKind.WEEKLY: dt.timedelta(hours=12),
+    ReminderKind.COACH_FLAG: dt.timedelta(days=2),  # late is still worth knowing
+    ReminderKind.COACH_PHYSIO: dt.timedelta(days=2),
+    ReminderKind.COACH_DIGEST: dt.timedelta(hours=6),
 }
+
+
+# A coach would rather hear of a red flag late (after an outage) than never.
+LATE_IS_FINE = frozenset({ReminderKind.COACH_FLAG, ReminderKind.COACH_PHYSIO})
 
 
 def is_stale(
     kind: ReminderKind, due_at: dt.datetime, now: dt.datetime, grace: dt.timedelta
 ) -> bool:
     """Too late to be useful: past the grace window, or past what makes sense for its kind
-    (a strength reminder hours after the run, a morning message in the afternoon)."""
+    (a strength reminder hours after the run, a morning message in the afternoon). A coach's
+    alert is worth sending late, up to its own limit, whatever the grace window."""
+    if kind in LATE_IS_FINE:
+        return now - due_at > STALE_AFTER[kind]
     return now - due_at > min(grace, STALE_AFTER[kind])
 
 

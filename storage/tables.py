@@ -254,8 +254,10 @@ class Reminder(SQLModel, table=True):
 
     __tablename__ = "reminder"
     __table_args__ = (
+        # `about`: the runner a coach's alert is about (0 for a runner's own reminders), so
+        # two runners' red flags on one day are two alerts (docs/coaching_mode.md).
         sa.UniqueConstraint(
-            "runner_id", "kind", "local_date", name="uq_reminder_runner_kind_date"
+            "runner_id", "kind", "local_date", "about", name="uq_reminder_runner_kind_date_about"
         ),
         sa.Index("ix_reminder_status_due_at", "status", "due_at"),
         # A runner's pending rows (rebuilds, cancels): without it SQLite walks the index
@@ -269,6 +271,9 @@ class Reminder(SQLModel, table=True):
     local_date: dt.date
     due_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
     payload: dict[str, Any] = _json(default_factory=dict)
+    about: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default=sa.text("0"))
+    )
     status: str = ReminderStatus.PENDING
     attempts: int = 0
     claimed_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
@@ -386,3 +391,90 @@ class CalendarEvent(SQLModel, table=True):
     digest: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     sequence: int = 0
     modified: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+
+
+# --- coach and physio mode (docs/coaching_mode.md) ------------------------------------------
+
+
+class CoachRow(SQLModel, table=True):
+    """A Telegram user the operator named a coach with `runcoach coach add` (the setting
+    COACH_USER_IDS names more)."""
+
+    __tablename__ = "coach"
+
+    telegram_user_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False)
+    )
+    created_at: dt.datetime = _created_at()
+
+
+class CoachInvite(SQLModel, table=True):
+    """An invite link a coach handed out: only the token's SHA-256 is kept. Single-use
+    (`used_at`), expiring (`expires_at`) and revocable (`revoked_at`). `runner_id` is the
+    coach's own runner row."""
+
+    __tablename__ = "coach_invite"
+    __table_args__ = (sa.UniqueConstraint("token_hash", name="uq_coach_invite_token_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk(index=True)
+    token_hash: str
+    created_at: dt.datetime = _created_at()
+    expires_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    used_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
+    revoked_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
+
+
+class ShareLink(SQLModel, table=True):
+    """A runner (`runner_id`) shares their plan, adherence and pain reports with a coach
+    (`coach_id`, the coach's runner row); no row, nothing shared."""
+
+    __tablename__ = "share_link"
+    __table_args__ = (
+        sa.UniqueConstraint("runner_id", "coach_id", name="uq_share_link_runner_coach"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk()
+    coach_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("runner.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    created_at: dt.datetime = _created_at()
+
+
+class ShareLog(SQLModel, table=True):
+    """Who saw what of a runner's data, and when: one row per item shown or sent to a coach
+    (the roster, the detail view, an alert), and the runner's own Share and Stop sharing."""
+
+    __tablename__ = "share_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk(index=True)
+    coach_user_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    coach_name: str = ""
+    what: str
+    created_at: dt.datetime = _created_at()
+
+
+class CoachNote(SQLModel, table=True):
+    """A coach's note on a runner's week, shown in the runner's /plan."""
+
+    __tablename__ = "coach_note"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "runner_id", "coach_id", "week_start", name="uq_coach_note_runner_coach_week"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    runner_id: int = _runner_fk()
+    coach_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("runner.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    week_start: dt.date
+    text: str
+    updated_at: dt.datetime = _updated_at()

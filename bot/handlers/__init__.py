@@ -11,6 +11,7 @@ from bot import illness
 from bot.handlers import (
     asides,
     calendar,
+    coach,
     data,
     guards,
     location,
@@ -18,6 +19,7 @@ from bot.handlers import (
     pause,
     reminder_settings,
     setup,
+    sharing,
     thisweek,
     today,
 )
@@ -47,6 +49,8 @@ def register_handlers(app: App) -> None:
     data.register(app)
     calendar.register(app)  # /calendar and its New address button
     thisweek.register(app)
+    coach.register(app)  # coach mode: /coach, /roster, /note
+    sharing.register(app)  # an invite's /start c_<token> comes before setup's /start
     setup.register(app)
     setup.register_text(app)
     guards.register_fallbacks(app)

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot import keyboards, texts
+from bot.coaching import ALERT_KINDS, compose_alert
 from bot.episodes import followup_prompt, load_episode
 from bot.illness_prompt import checkin_message
 from bot.plans import plan_for, reminder_settings, restrictions_for, week_plan
@@ -35,6 +36,11 @@ async def compose(
     app: App, row: Reminder, runner: Runner
 ) -> tuple[str, InlineKeyboardMarkup | None] | None:
     """The message for a due row, from the plan as it is now (so it is never out of date)."""
+    if row.kind in ALERT_KINDS:  # to a coach, about a runner who shares (bot/coaching.py)
+        rt = runtime(app)
+        async with rt.locks.transaction() as db:  # what the coach is sent is logged
+            alert = await compose_alert(db, rt.settings, row, runner, now=rt.clock())
+        return None if alert is None else (_fit(alert), None)
     day = row.local_date
     async with runtime(app).sessions() as db:
         plan = await week_plan(db, runner, week_start_of(day))

@@ -21,6 +21,7 @@ import httpx
 from telegram import InlineKeyboardMarkup
 from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.coaching import ALERT_KINDS
 from bot.pace import Pace
 from bot.reminders.compose import compose
 from bot.reminders.outbox import is_paused
@@ -193,7 +194,7 @@ async def _dispatch_batch(
         today = now.astimezone(ZoneInfo(runner.time_zone)).date()
         if (
             is_paused(runner, today)
-            and row.kind != ReminderKind.PAIN.value
+            and row.kind not in (ReminderKind.PAIN.value, *ALERT_KINDS)  # a coach's alerts too
             and not sent_while_ill(runner, row)
         ):
             outcomes.later(row, repo.CANCELLED, error="paused")

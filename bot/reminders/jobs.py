@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 import sqlalchemy as sa
 from telegram.ext import ContextTypes
 
+from bot.coaching import queue_digests
 from bot.progress import take_missed_steps
 from bot.reminders.dispatcher import dispatch_due
 from bot.reminders.outbox import extend_horizons
@@ -93,6 +94,7 @@ async def _database_away(job: str) -> AsyncIterator[None]:
 async def horizon_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     async with _database_away("reminder horizon"):
         extended = await extend_horizons(context.application)
+        await queue_digests(context.application)  # coaches' Monday digest (bot/coaching.py)
         if extended:
             log.info("reminders extended for %s runners", extended)
     async with _database_away("weekly steps"):

@@ -10,11 +10,13 @@ One module per aggregate; every public name is importable from `storage.repo`:
 outbox as the scheduler fills it), `dispatch` (the outbox as a dispatcher drains it), `pain`
 (pain reports and check-ins), `weeks` (the weekly step, how sessions felt, this week's
 changes), `kv` (the key-value store), `export` (a runner's own data), `calendar` (the
-calendar feed's token hash and its events' stamps).
+calendar feed's token hash and its events' stamps), `coaching` (coach mode, used as
+`repo.coaching.<name>`).
 """
 
 from __future__ import annotations
 
+from storage.repo import coaching
 from storage.repo.calendar import (
     FeedRows,
     event_stamps,
@@ -101,6 +103,7 @@ __all__ = [
     "add_pain_report",
     "cancel_pending_reminders",
     "claim_due_reminders",
+    "coaching",
     "delete_kv",
     "delete_runner",
     "done_per_week",

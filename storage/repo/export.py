@@ -11,12 +11,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.tables import (
     CalendarEvent,
     CalendarFeed,
+    CoachInvite,
+    CoachNote,
     KeyValue,
     PainReport,
     PlanRow,
     Reminder,
     Runner,
     SessionLog,
+    ShareLink,
+    ShareLog,
     WeekChange,
     WeekStep,
 )
@@ -42,6 +46,10 @@ async def export_runner(session: AsyncSession, *, runner_id: int) -> dict[str, A
         ("week_changes", WeekChange),  # changes to one week only (moves, changed runs)
         ("calendar_feed", CalendarFeed),  # the feed address's token hash, never the token
         ("calendar_events", CalendarEvent),  # each feed event's SEQUENCE and LAST-MODIFIED
+        ("share_links", ShareLink),  # the coaches they share with (docs/coaching_mode.md)
+        ("share_log", ShareLog),  # who saw what of their data, and when
+        ("coach_notes", CoachNote),  # their coaches' notes on their weeks
+        ("coach_invites", CoachInvite),  # as a coach: the invites they handed out
     ):
         rows = await session.exec(select(table).where(table.runner_id == runner_id))
         tables[name] = [_row(r) for r in rows.all()]

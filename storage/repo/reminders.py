@@ -38,7 +38,14 @@ async def replace_reminders(
             Reminder.runner_id == runner_id,
             col(Reminder.status) == ReminderStatus.PENDING,
             col(Reminder.due_at) > now,
-            col(Reminder.kind).not_in([ReminderKind.SNOOZE.value, ReminderKind.PAIN.value]),
+            # Neither snoozes, follow-ups nor a coach's digest come from the plan.
+            col(Reminder.kind).not_in(
+                [
+                    ReminderKind.SNOOZE.value,
+                    ReminderKind.PAIN.value,
+                    ReminderKind.COACH_DIGEST.value,
+                ]
+            ),
         )
     )
     for row in future.all():
@@ -83,7 +90,7 @@ def _reminder_upsert_statement(insert: Any) -> Any:
         created_at=sa.bindparam("created_at"),
     )
     return insert.on_conflict_do_update(
-        index_elements=["runner_id", "kind", "local_date"],
+        index_elements=["runner_id", "kind", "local_date", "about"],
         set_={
             "due_at": insert.excluded.due_at,
             "payload": insert.excluded.payload,
@@ -166,7 +173,7 @@ async def snooze_reminder(
         created_at=utcnow(),
     )
     statement = statement.on_conflict_do_update(
-        index_elements=["runner_id", "kind", "local_date"],
+        index_elements=["runner_id", "kind", "local_date", "about"],
         set_={"due_at": due_at, "status": ReminderStatus.PENDING, "attempts": 0, "retry_at": None},
     )
     await session.exec(statement)

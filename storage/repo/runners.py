@@ -12,7 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import inbox
 from storage.repo._sql import dialect_insert
-from storage.tables import KeyValue, Runner, utcnow
+from storage.repo.coaching import forget_alerts_about
+from storage.tables import CoachRow, KeyValue, Runner, utcnow
 
 # Statements run on every update are built once, with bound parameters: building a
 # statement costs more than SQLAlchemy's compiled-cache lookup and the query together.
@@ -135,9 +136,14 @@ async def delete_runner(
     # user or chat id, whatever its namespace.
     user_key, chat_key = str(runner.telegram_user_id), str(runner.chat_id)
     await session.exec(delete(KeyValue).where(col(KeyValue.key).in_({user_key, chat_key})))
+    # Coach mode: the coaches' alerts about them, and their being a coach (docs/coaching_mode.md).
+    await forget_alerts_about(session, runner_id=runner_id)
+    await session.exec(
+        delete(CoachRow).where(col(CoachRow.telegram_user_id) == runner.telegram_user_id)
+    )
     # plan, session_log, reminder, pain_report, week_step, week_change, calendar_feed (the
-    # feed's token: its address answers 404 from this commit) and calendar_event go with ON
-    # DELETE CASCADE.
+    # feed's token: its address answers 404 from this commit), calendar_event, and coach
+    # mode's invites, share links, share log and notes go with ON DELETE CASCADE.
     await session.exec(delete(Runner).where(col(Runner.id) == runner_id))
     session.expunge(runner)
     return True

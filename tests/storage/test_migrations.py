@@ -13,6 +13,8 @@ from sqlmodel import SQLModel
 import storage.tables  # noqa: F401  (registers the tables)
 from storage.db import downgrade, make_engine, upgrade
 
+# Coach and physio mode (0011).
+COACHING_TABLES = {"coach", "coach_invite", "share_link", "share_log", "coach_note"}
 TABLES_AT_0009 = {
     "runner",
     "plan",
@@ -25,7 +27,7 @@ TABLES_AT_0009 = {
     "week_step",
     "week_change",
 }
-EXPECTED_TABLES = TABLES_AT_0009 | {"calendar_feed", "calendar_event"}  # 0010
+EXPECTED_TABLES = TABLES_AT_0009 | {"calendar_feed", "calendar_event"} | COACHING_TABLES
 
 
 async def _inspect(url: str, how: Any) -> Any:

@@ -348,6 +348,38 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
                 now=due,
             )
             await inbox.finish_reply(session, reply_id=reply, status="failed", now=due)
+    # Coach mode: both are coaches with an invite out, and both share with a third coach,
+    # who has a note on their week, a log of what they saw, and an alert about each.
+    third = await _runner(sessionmaker, telegram_user_id=333)
+    assert third.id is not None
+    for runner in (gone, kept):
+        assert runner.id is not None
+        async with sessionmaker.begin() as session:
+            await repo.coaching.add_coach(session, telegram_user_id=runner.telegram_user_id)
+            await repo.coaching.add_invite(
+                session, coach_id=runner.id, token_hash=f"h{runner.id}", now=due, expires_at=due
+            )
+            await repo.coaching.share(session, runner_id=runner.id, coach_id=third.id, now=due)
+            await repo.coaching.log_shared(
+                session, runner_ids=[runner.id], coach=third, what="roster", now=due
+            )
+            await repo.coaching.set_note(
+                session,
+                runner_id=runner.id,
+                coach_id=third.id,
+                week_start=MONDAY,
+                text="easy",
+                now=due,
+            )
+            await repo.coaching.queue_alert(
+                session,
+                coach_id=third.id,
+                about=runner.id,
+                kind="coach-flag",
+                local_date=MONDAY,
+                due_at=due,
+                payload={},
+            )
     # A value under a key that merely contains the digits of the id stays, and so does a
     # shared one.
     async with sessionmaker.begin() as session:
@@ -368,6 +400,8 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
                     where = table.c.id == runner.id
                 elif "runner_id" in table.c:
                     where = table.c.runner_id == runner.id
+                elif table.name == "coach":
+                    where = table.c.telegram_user_id == uid
                 elif table.name == KeyValue.__tablename__:
                     where = table.c.key == str(uid)
                 elif table.name == "inbox":
@@ -382,6 +416,9 @@ async def test_delete_runner_leaves_no_row_about_them(sessionmaker: Maker) -> No
 
     assert set((await rows_about(gone)).values()) == {0}
     assert all(count > 0 for count in (await rows_about(kept)).values())
+    async with sessionmaker() as session:  # the third coach's alerts: only the kept one's
+        alerts = (await session.exec(select(Reminder).where(Reminder.runner_id == third.id))).all()
+    assert [a.about for a in alerts] == [kept.id]
     async with sessionmaker() as session:
         assert await repo.get_kv(session, namespace="dialog", key="1111") == {"z": 1}
         assert await repo.get_kv(session, namespace="health", key="probe") == "2025-03-03"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import texts
 from bot.callbacks import (
     Change,
     ChangePress,
@@ -16,6 +17,7 @@ from bot.callbacks import (
     FollowupPress,
     MovePress,
     PausePress,
+    PicturePress,
     PlanDayPress,
     ReminderSetting,
     Setting,
@@ -113,13 +115,20 @@ def change_recorded(day: dt.date, to: str, recorded: str) -> InlineKeyboardMarku
 
 
 def plan_days(
-    days: Sequence[tuple[str, dt.date]], *, change_week: bool = False
+    days: Sequence[tuple[str, dt.date]],
+    *,
+    change_week: bool = False,
+    week: dt.date | None = None,
 ) -> InlineKeyboardMarkup | None:
     """Under /plan's overview: a button per strength day, showing that day's exercises, and
-    with `change_week` (this week's plan) "Change this week" (`/thisweek`)."""
+    with `change_week` (this week's plan) "Change this week" (`/thisweek`). "Picture" sends
+    the week as an image: the week of `week`, else of the strength days."""
     rows: list[list[tuple[str, str]]] = []
     if days:
         rows.append([(label, PlanDayPress(day).encode()) for label, day in days])
+    picture = week if week is not None else (days[0][1] if days else None)
+    if picture is not None:
+        rows.append([(texts.PICTURE_BUTTON, PicturePress(picture).encode())])
     if change_week:
         rows.append([("✏️ Change this week", ThisWeekPress().encode())])
     return markup(rows) if rows else None

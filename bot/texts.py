@@ -116,7 +116,8 @@ ZONE_NO_REMINDER = "No reminders are coming up."
 HELP = """Here's what I can do:
 
 /plan shows this week: every day, your run and where strength fits, with the reason.
-/week next shows next week.
+/week next shows next week. Under either, 🖼 Picture sends the week as an image.
+/progress charts your last 12 weeks: sessions planned, done and skipped, the level, pain.
 /today shows today's session in full, with buttons to mark it done or skipped, or move it \
 to another day this week.
 /thisweek changes this week's runs only ("Thu tempo is on Fri", "no long run").
@@ -144,6 +145,7 @@ COMMANDS = [
     ("today", "Today's session"),
     ("week", "Next week: /week next"),
     ("thisweek", "Change this week's runs"),
+    ("progress", "Your last 12 weeks as a chart"),
     ("settings", "Change your setup"),
     ("reminders", "What's coming, and reminder times"),
     ("pain", "Something hurts"),
@@ -221,3 +223,65 @@ SUMMARY_FOOT = "Is this right?"
 ASK_EDIT = "Which answer would you like to change?"
 ASK_SETTINGS = "What would you like to change?"
 HINT_PICK = "Tap one of the buttons to choose what to change."
+
+
+# --- Pictures: the week as a picture, progress as a chart (bot/pictures/, docs/pictures.md) ---
+PICTURE_BUTTON = "🖼 Picture"
+PICTURE_TITLE = "Your week from {first:%A %d %B}"
+PICTURE_DAY = "{day:%a}\n{day:%d %b}"
+PICTURE_TODAY = "TODAY"
+PICTURE_KINDS = {
+    "rest": "Rest",
+    "off": "No run",
+    "easy": "Easy",
+    "recovery": "Recovery",
+    "long": "Long run",
+    "intervals": "Intervals",
+    "tempo": "Tempo",
+    "hills": "Hills",
+    "race": "RACE",
+    "cross": "Cross",
+}
+PICTURE_STRENGTH = "STRENGTH"
+PICTURE_MINUTES = "{minutes} min"
+PICTURE_PAUSED = "PAUSED"
+PICTURE_NOT_PLANNED = "before\nyou\njoined"
+PICTURE_PAIN = {
+    "run_paused": "run paused\n(pain)",
+    "eased": "eased\n(pain)",
+    "removed": "removed\n(pain)",
+}
+PICTURE_SENDING_FAILED = "I couldn't draw the picture just now. /plan has the same week in words."
+# The caption: the picture's facts in words (for screen readers), within Telegram's 1,024.
+CAPTION_TITLE = "Your week from {first:%A %d %B}."
+CAPTION_RUNS = "Runs: {runs}."
+CAPTION_NO_RUNS = "No runs this week."
+CAPTION_STRENGTH = "💪 {day:%a %d}: {name}, {minutes} min{pain}"
+CAPTION_NO_STRENGTH = "No strength sessions this week."
+CAPTION_TODAY = "Today: {day:%a %d}."
+CAPTION_PAUSED = "Paused: {days}."
+CAPTION_PAIN = {
+    "run_paused": "run paused for pain",
+    "eased": "eased for pain",
+    "removed": "removed for pain",
+}
+PROGRESS_TITLE = "Your last {weeks} weeks · streak: {streak} {unit}"
+PROGRESS_SESSIONS = "Strength sessions a week"
+PROGRESS_PLANNED = "planned"
+PROGRESS_DONE = "done"
+PROGRESS_SKIPPED = "skipped"
+PROGRESS_LEVEL = "level"
+PROGRESS_PAIN = "Pain score (0–10)"
+PROGRESS_NO_PAIN = "No pain reported in these weeks 👍"
+PROGRESS_CAPTION = (
+    "Your last {weeks} weeks. Level {level} now; streak {streak} {unit}.\n"
+    "Done of planned, week by week (oldest first): {per_week}.\n"
+    "Skipped: {skipped} in all."
+)
+PROGRESS_CAPTION_PAIN = "Last pain scores: {scores}."
+PROGRESS_CAPTION_NO_PAIN = "No pain reported."
+PROGRESS_NONE = (
+    "No progress to chart yet: once you've marked a few sessions done or skipped "
+    "(/today, or the reminder's buttons), /progress shows your weeks."
+)
+MONTHLY_PROGRESS = "Your month in a chart: /progress shows it any time."

@@ -15,6 +15,7 @@ from bot.handlers import (
     location,
     pain,
     pause,
+    progress,
     reminder_settings,
     setup,
     thisweek,
@@ -45,6 +46,7 @@ def register_handlers(app: App) -> None:
     reminder_settings.register(app)
     data.register(app)
     thisweek.register(app)
+    progress.register(app)  # /progress and the week picture (pic:)
     setup.register(app)
     setup.register_text(app)
     guards.register_fallbacks(app)

@@ -105,7 +105,10 @@ async def on_plan(turn: Turn) -> None:
     ahead = 1 if args[:1] == ["next"] or (command == "week" and args[:1] != ["this"]) else 0
     plan = await current_plan(turn.db, turn.runner, today=turn.today(), weeks_ahead=ahead)
     days = plan_day_buttons(plan)
-    await turn.say(render_overview(plan), keyboards.plan_days(days, change_week=ahead == 0))
+    await turn.say(
+        render_overview(plan),
+        keyboards.plan_days(days, change_week=ahead == 0, week=plan.week_start),
+    )
 
 
 @with_turn()

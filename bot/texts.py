@@ -272,7 +272,7 @@ PROGRESS_DONE = "done"
 PROGRESS_SKIPPED = "skipped"
 PROGRESS_LEVEL = "level"
 PROGRESS_PAIN = "Pain score (0–10)"
-PROGRESS_NO_PAIN = "No pain reported in these weeks 👍"
+PROGRESS_NO_PAIN = "No pain reported in these weeks."  # drawn: no emoji (DejaVu Sans has none)
 PROGRESS_CAPTION = (
     "Your last {weeks} weeks. Level {level} now; streak {streak} {unit}.\n"
     "Done of planned, week by week (oldest first): {per_week}.\n"

@@ -32,7 +32,8 @@ class DayTile(Frozen):
     strength_minutes: int | None = None
     today: bool = False
     paused: bool = False  # /pause or illness: no reminders that day
-    pain: PainMark | None = None
+    run_paused: bool = False  # the pain episode pauses the run (PainMark.RUN_PAUSED)
+    pain: PainMark | None = None  # what the episode did to the session (eased, removed)
     planned: bool = True  # False before the runner's first day (the week they joined)
 
 
@@ -62,14 +63,14 @@ def week_picture(
         before = usual_days.get(day.date, day)
         mark: PainMark | None = None
         kind = day.day.kind
-        if pain:
-            if before.day.kind.is_run and not kind.is_run:
-                mark, kind = PainMark.RUN_PAUSED, before.day.kind
-            elif before.session is not None and day.session is None:
-                mark = PainMark.SESSION_REMOVED
-            elif before.session is not None and day.session != before.session:
-                mark = PainMark.SESSION_EASED
-        run = before.day if mark is PainMark.RUN_PAUSED else day.day
+        run_paused = pain and before.day.kind.is_run and not kind.is_run
+        if run_paused:
+            kind = before.day.kind
+        if pain and before.session is not None and day.session is None:
+            mark = PainMark.SESSION_REMOVED
+        elif pain and before.session is not None and day.session != before.session:
+            mark = PainMark.SESSION_EASED
+        run = before.day if run_paused else day.day
         tiles.append(
             DayTile(
                 date=day.date,
@@ -80,6 +81,7 @@ def week_picture(
                 strength_minutes=day.session.minutes if day.session else None,
                 today=day.date == today,
                 paused=day.date in paused,
+                run_paused=run_paused,
                 pain=mark,
                 planned=day.date >= plan.first_day,
             )

@@ -27,8 +27,8 @@ def week_caption(picture: WeekPicture) -> str:
         run = f"{day.date:%a} {texts.PICTURE_KINDS[day.kind.value].lower()}"
         if day.start is not None:
             run += f" {day.start:%H:%M}"
-        if day.pain is PainMark.RUN_PAUSED:
-            run += f" ({texts.CAPTION_PAIN[day.pain.value]})"
+        if day.run_paused:
+            run += f" ({texts.CAPTION_PAIN[PainMark.RUN_PAUSED.value]})"
         runs.append(run)
     lines.append(
         texts.CAPTION_RUNS.format(runs=", ".join(runs)) if runs else texts.CAPTION_NO_RUNS

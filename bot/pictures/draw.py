@@ -192,7 +192,7 @@ def _run(ax: Axes, x: float, day: DayTile) -> None:
         )
         return
     fill, hatch, ink = style
-    paused = day.pain is PainMark.RUN_PAUSED
+    paused = day.run_paused
     if paused:  # the run as it would be, faded, framed in the pain colour
         fill, ink = LIGHT, BLACK
     _box(ax, x, RUN, fill=fill)

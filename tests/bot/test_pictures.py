@@ -237,7 +237,7 @@ async def test_send_photo_answers_as_telegram_and_keeps_the_bytes(
 async def test_send_photo_refuses_what_telegram_refuses(
     app: Application[Any, Any, Any, Any, Any, Any], standin: BotApiStandIn
 ) -> None:
-    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await app.bot.send_photo(42, b"not an image at all, just bytes")
     with pytest.raises(BadRequest, match="caption is too long"):
         await app.bot.send_photo(42, tiny_png(), caption="x" * 1025)

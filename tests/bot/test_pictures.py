@@ -15,11 +15,13 @@ from telegram.error import BadRequest, RetryAfter
 from telegram.ext import Application
 
 from bot import texts
+from bot.chat import chat
 from bot.plans import plan_for
+from bot.settings import Settings
 from bot.standin import BotApiStandIn, RateLimits
 from core.planner import week_start_of
 from storage import repo
-from tests.bot.conftest import Clock, Coach
+from tests.bot.conftest import WORKED_WEEK, Clock, Coach
 from tests.bot.test_reminders import (
     LEASE,
     LONDON,
@@ -255,3 +257,18 @@ async def test_send_photo_counts_against_the_chats_one_message_a_second(
     now[0] += 1.0
     await app.bot.send_photo(42, tiny_png())
     assert len(standin.photos) == 1
+
+
+async def test_the_terminal_chat_saves_the_picture_in_the_data_folder(tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    setup = ["6", WORKED_WEEK, "2", "25 min", "After easy runs", "1", "6", "8", "11", "1"]
+    typed = "\n".join([*setup, "/plan", "picture", "/quit"])
+    out = io.StringIO()
+    monday = Clock(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC))
+    assert await chat(settings, stdin=io.StringIO(typed + "\n"), out=out, clock=monday) == 0
+    [path] = (tmp_path / "data").glob("week-*.png")
+    assert path.name == "week-2026-11-23.png"
+    screen = out.getvalue()
+    assert f"Saved to {path.resolve()}" in screen
+    assert "coach ▸ Your week from Monday 23 November." in screen  # the caption, as text
+    assert png(path.read_bytes()).width == 1000

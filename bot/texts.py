@@ -271,6 +271,7 @@ PROGRESS_PLANNED = "planned"
 PROGRESS_DONE = "done"
 PROGRESS_SKIPPED = "skipped"
 PROGRESS_LEVEL = "level"
+PROGRESS_LEVEL_AT = "level {level}"
 PROGRESS_PAIN = "Pain score (0–10)"
 PROGRESS_NO_PAIN = "No pain reported in these weeks."  # drawn: no emoji (DejaVu Sans has none)
 PROGRESS_CAPTION = (

@@ -257,6 +257,7 @@ CAPTION_TITLE = "Your week from {first:%A %d %B}."
 CAPTION_RUNS = "Runs: {runs}."
 CAPTION_NO_RUNS = "No runs this week."
 CAPTION_STRENGTH = "💪 {day:%a %d}: {name}, {minutes} min{pain}"
+CAPTION_REMOVED = "💪 {day:%a %d}: {what}"
 CAPTION_NO_STRENGTH = "No strength sessions this week."
 CAPTION_TODAY = "Today: {day:%a %d}."
 CAPTION_PAUSED = "Paused: {days}."
@@ -280,6 +281,7 @@ PROGRESS_CAPTION = (
     "Skipped: {skipped} in all."
 )
 PROGRESS_CAPTION_PAIN = "Last pain scores: {scores}."
+CAPTION_PAIN_SCORE = "{day:%d %b} {area} {score}/10"
 PROGRESS_CAPTION_NO_PAIN = "No pain reported."
 PROGRESS_NONE = (
     "No progress to chart yet: once you've marked a few sessions done or skipped "

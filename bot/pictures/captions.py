@@ -46,7 +46,9 @@ def week_caption(picture: WeekPicture) -> str:
                 pain=pain,
             )
             if day.strength is not None
-            else f"💪 {day.date:%a %d}: {texts.CAPTION_PAIN[PainMark.SESSION_REMOVED.value]}"
+            else texts.CAPTION_REMOVED.format(
+                day=day.date, what=texts.CAPTION_PAIN[PainMark.SESSION_REMOVED.value]
+            )
         )
     if not strength:
         lines.append(texts.CAPTION_NO_STRENGTH)
@@ -81,7 +83,10 @@ def progress_caption(progress: Progress) -> str:
         )
     ]
     if progress.pains:
-        scores = [f"{p.day:%d %b} {p.area} {p.score}/10" for p in progress.pains[-3:]]
+        scores = [
+            texts.CAPTION_PAIN_SCORE.format(day=p.day, area=p.area, score=p.score)
+            for p in progress.pains[-3:]
+        ]
         lines.append(texts.PROGRESS_CAPTION_PAIN.format(scores="; ".join(scores)))
     else:
         lines.append(texts.PROGRESS_CAPTION_NO_PAIN)

@@ -11,7 +11,7 @@ from PIL import Image, ImageChops
 from bot.pictures import draw
 from bot.pictures.captions import CAPTION_LIMIT, progress_caption, week_caption
 from core.models import DayKind
-from core.pictures import DayTile, PainPoint, Progress, WeekBar, WeekPicture
+from core.pictures import DayTile, PainMark, PainPoint, Progress, WeekBar, WeekPicture
 
 MONDAY = dt.date(2026, 11, 30)
 KINDS = (
@@ -42,6 +42,7 @@ def week(
                 today=day == today,
                 paused=day in marks.get("paused", ()),  # type: ignore[operator]
                 run_paused=i in marks.get("run_paused", ()),  # type: ignore[operator]
+                pain=marks.get("pain", {}).get(i),  # type: ignore[attr-defined]
             )
         )
     return WeekPicture(week_start=MONDAY, days=tuple(days))
@@ -177,3 +178,12 @@ def test_the_progress_caption_says_done_of_planned_the_level_and_the_last_pain()
         caption
     )
     assert len(caption) <= CAPTION_LIMIT
+
+
+def test_a_session_the_pain_check_removed_is_drawn_and_said() -> None:
+    picture = week(strength=(2,), pain={4: PainMark.SESSION_REMOVED})
+    image = decoded(draw.week_png(picture))
+    assert not blank(column(image, 4, draw.STRENGTH))  # a dashed box where it was
+    plain = decoded(draw.week_png(week(strength=(2,))))
+    assert blank(column(plain, 4, draw.STRENGTH))
+    assert "💪 Fri 04: removed for pain" in week_caption(picture).splitlines()

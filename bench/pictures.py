@@ -187,7 +187,10 @@ def main(argv: list[str] | None = None) -> None:
     result = run(args.renders)
     for row in result.rows:
         met = "—" if row.met is None else ("yes" if row.met else "no")
-        print(f"{row.figure}: {row.ours:.2f} {row.unit} ({row.notes}); goal {row.goal}: {met}")
+        print(
+            f"{row.figure}: {row.ours:.2f} {row.unit} ({row.notes}); ceiling "
+            f"{row.ceiling:.2f} {row.unit} ({row.ceiling_label}); goal {row.goal}: {met}"
+        )
     for detail in result.details:
         print(f"- {detail}")
 

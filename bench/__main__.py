@@ -1,4 +1,4 @@
-"""`python -m bench`: every figure of issues 7 and 11 beside its ceiling, in one run, as one
+"""`python -m bench`: every figure of issues 7, 11 and 16 beside its ceiling, in one run, as one
 table.
 
 The table is printed and written to bench/results.md (see bench/README.md). `--quick` runs
@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import conversations, dispatch, paced, planner, startup
+from bench import conversations, dispatch, paced, pictures, planner, startup
 from bench.common import Figure, Row, fresh_postgres, fresh_sqlite, postgres_reachable
 from bench.seed import seed_sqlite
 
@@ -38,6 +38,7 @@ class Sizes:
     plans: int
     plan_repeats: int
     startup_repeats: int
+    renders: int  # figure 7: renders of each picture, and for the memory
     paced_runners: int  # figure 5a's backlog
     backlog_spread: float  # 5a: the runners' /start spread over this long
     paced_window: float  # 5a and 5b, each
@@ -45,8 +46,8 @@ class Sizes:
     burst_seconds: float  # figure 6's window
 
 
-FULL = Sizes(300, 100_000, 60.0, 10.0, 10_000, 2_000, 9, 3, 2_000, 60.0, 30.0, 9.0, 60.0)
-QUICK = Sizes(8, 300, 2.0, 1.0, 200, 200, 2, 1, 20, 4.0, 3.0, 2.0, 3.0)
+FULL = Sizes(300, 100_000, 60.0, 10.0, 10_000, 2_000, 9, 3, 1_000, 2_000, 60.0, 30.0, 9.0, 60.0)
+QUICK = Sizes(8, 300, 2.0, 1.0, 200, 200, 2, 1, 10, 20, 4.0, 3.0, 2.0, 3.0)
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -144,6 +145,8 @@ async def _main(args: argparse.Namespace) -> int:
 
         print("4. planner...", flush=True)
         figures.append(planner.run(sizes.plans, sizes.plan_repeats))
+        print(f"7. pictures ({sizes.renders:,} renders)...", flush=True)
+        figures.append(pictures.run(sizes.renders))
 
         print("3. memory and start-up (child processes)...", flush=True)
         fig3 = await _startup_and_limited(
@@ -186,7 +189,7 @@ async def _main(args: argparse.Namespace) -> int:
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5}
+    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
     figures.sort(key=lambda f: order.get(f.title[0], 9))
     total = time.perf_counter() - started
     header = [

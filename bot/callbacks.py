@@ -17,6 +17,7 @@ they are (`q:goal:5k`, `t:z30:2026-11-27`, ...). Telegram allows 64 bytes of dat
 | `DeletePress` | `x:<erase or keep>` | `bot/handlers/data.py` |
 | `MovePress` | `mv:<date>` (offer days), `mv:<date>:<new date>` | `bot/handlers/today.py` |
 | `ThisWeekPress` | `tw:change` | `bot/handlers/thisweek.py` |
+| `PicturePress` | `pic:<the week's Monday>` | `bot/handlers/progress.py` |
 """
 
 from __future__ import annotations
@@ -321,3 +322,24 @@ class ThisWeekPress:
     @classmethod
     def parse(cls, data: str) -> ThisWeekPress | None:
         return cls() if data == "tw:change" else None
+
+
+@dataclass(frozen=True)
+class PicturePress:
+    """/plan's (and /week's) "Picture": that week as an image (docs/pictures.md)."""
+
+    week: dt.date  # the week's Monday
+    pattern: ClassVar[re.Pattern[str]] = _prefix("pic")
+
+    def encode(self) -> str:
+        return f"pic:{self.week.isoformat()}"
+
+    @classmethod
+    def parse(cls, data: str) -> PicturePress | None:
+        if not cls.pattern.match(data):
+            return None
+        try:
+            day = dt.date.fromisoformat(data[4:])
+        except ValueError:
+            return None
+        return cls(day - dt.timedelta(days=day.weekday()))

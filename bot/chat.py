@@ -44,11 +44,13 @@ class Terminal:
             return
         keyboard = BotApiStandIn.buttons(message)
         if event == "sent":
-            self.show(
-                message["text"] if "text" in message else self.save_document(message),
-                keyboard,
-                message["message_id"],
-            )
+            if "text" in message:
+                text = message["text"]
+            elif "photo" in message:
+                text = self.save_file(message, self.standin.photos)
+            else:
+                text = self.save_file(message, self.standin.documents)
+            self.show(text, keyboard, message["message_id"])
         elif event == "edited" and keyboard:  # a multi-select toggled: show the new buttons
             self.show_buttons(keyboard, message["message_id"])
 
@@ -62,11 +64,10 @@ class Terminal:
             self.out.write("\nyou ▸ ")
         self.out.flush()
 
-    def save_document(self, message: dict[str, Any]) -> str:
-        """Write a file the coach sent into the data folder; the line that says where."""
-        sent = next(
-            (d for d in self.standin.documents if d["message_id"] == message["message_id"]), None
-        )
+    def save_file(self, message: dict[str, Any], sent_files: list[dict[str, Any]]) -> str:
+        """Write a file the coach sent (a document, or a photo: /export, the week picture)
+        into the data folder; its caption and the line that says where."""
+        sent = next((d for d in sent_files if d["message_id"] == message["message_id"]), None)
         caption = message.get("caption", "")
         if sent is None:
             return caption or "(a file)"

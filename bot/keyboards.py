@@ -17,6 +17,7 @@ from bot.callbacks import (
     FollowupPress,
     MovePress,
     PausePress,
+    PicturePress,
     PlanDayPress,
     ReminderSetting,
     Setting,
@@ -114,14 +115,22 @@ def change_recorded(day: dt.date, to: str, recorded: str) -> InlineKeyboardMarku
 
 
 def plan_days(
-    days: Sequence[tuple[str, dt.date]], *, change_week: bool = False, week_app: str | None = None
+    days: Sequence[tuple[str, dt.date]],
+    *,
+    change_week: bool = False,
+    week: dt.date | None = None,
+    week_app: str | None = None,
 ) -> InlineKeyboardMarkup | None:
     """Under /plan's overview: a button per strength day, showing that day's exercises, and
-    with `change_week` (this week's plan) "Change this week" (`/thisweek`); with `week_app`
+    with `change_week` (this week's plan) "Change this week" (`/thisweek`). "Picture" sends
+    the week as an image: the week of `week`, else of the strength days. With `week_app`
     (the Mini App's address), "Open week" opens it."""
     rows: list[list[tuple[str, str]]] = []
     if days:
         rows.append([(label, PlanDayPress(day).encode()) for label, day in days])
+    picture = week if week is not None else (days[0][1] if days else None)
+    if picture is not None:
+        rows.append([(texts.PICTURE_BUTTON, PicturePress(picture).encode())])
     if change_week:
         rows.append([("✏️ Change this week", ThisWeekPress().encode())])
     keyboard = list(markup(rows).inline_keyboard)

@@ -116,16 +116,16 @@ ZONE_NO_REMINDER = "No reminders are coming up."
 HELP = """Here's what I can do:
 
 /plan shows this week: your runs and where strength fits, and why.
-/week next shows next week.
-/today shows today's session in full, with buttons to mark it done or skipped, or move it \
-to another day this week.
+/week next shows next week. Under either, 🖼 Picture sends the week as an image.
+/progress charts your last 12 weeks: sessions planned, done and skipped, the level, pain.
+/today shows today's session in full, with Done, Skip and Move (to another day this week).
 /thisweek changes this week's runs only ("Thu tempo is on Fri", "no long run").
 /settings changes any answer (your week, times, sessions, equipment...) and shows what \
 changed.
 /reminders shows what's coming, and changes reminder times or turns kinds off.
 /pain (or just tell me what hurts, in your own words) starts a short pain check: safety \
-questions first, then advice and a plan that keeps load off the sore area, and a check-in \
-the next morning. /painlog lists your reports.
+questions first, then advice, a plan that spares the sore area and a check-in the next \
+morning. /painlog lists your reports.
 /pause stops reminders for a while (/pause 2 weeks, /pause 2027-01-05 holiday); /resume \
 brings them back. Ill? Just tell me ("I'm ill") and I'll check on you each morning.
 Travelling? Share your location and I'll offer to switch your time zone.
@@ -145,6 +145,7 @@ COMMANDS = [
     ("today", "Today's session"),
     ("week", "Next week: /week next"),
     ("thisweek", "Change this week's runs"),
+    ("progress", "Your last 12 weeks as a chart"),
     ("settings", "Change your setup"),
     ("reminders", "What's coming, and reminder times"),
     ("pain", "Something hurts"),
@@ -431,3 +432,68 @@ COACH_DIGEST_TURN_OFF = "Monday digest: turn off"
 COACH_DIGEST_TURN_ON = "Monday digest: turn on"
 COACH_DIGEST_IS_OFF = "The Monday digest is off. /coach turns it back on."
 COACH_DIGEST_IS_ON = "The Monday digest is on: Mondays at 08:00, your time."
+
+
+# --- Pictures: the week as a picture, progress as a chart (bot/pictures/, docs/pictures.md) ---
+PICTURE_BUTTON = "🖼 Picture"
+PICTURE_TITLE = "Your week from {first:%A %d %B}"
+PICTURE_DAY = "{day:%a}\n{day:%d %b}"
+PICTURE_TODAY = "TODAY"
+PICTURE_KINDS = {
+    "rest": "Rest",
+    "off": "No run",
+    "easy": "Easy",
+    "recovery": "Recovery",
+    "long": "Long run",
+    "intervals": "Intervals",
+    "tempo": "Tempo",
+    "hills": "Hills",
+    "race": "RACE",
+    "cross": "Cross",
+}
+PICTURE_STRENGTH = "STRENGTH"
+PICTURE_MINUTES = "{minutes} min"
+PICTURE_PAUSED = "PAUSED"
+PICTURE_NOT_PLANNED = "before\nyou\njoined"
+PICTURE_PAIN = {
+    "run_paused": "run paused\n(pain)",
+    "eased": "eased\n(pain)",
+    "removed": "removed\n(pain)",
+}
+PICTURE_SENDING_FAILED = "I couldn't draw the picture just now. /plan has the same week in words."
+# The caption: the picture's facts in words (for screen readers), within Telegram's 1,024.
+CAPTION_TITLE = "Your week from {first:%A %d %B}."
+CAPTION_RUNS = "Runs: {runs}."
+CAPTION_NO_RUNS = "No runs this week."
+CAPTION_STRENGTH = "💪 {day:%a %d}: {name}, {minutes} min{pain}"
+CAPTION_REMOVED = "💪 {day:%a %d}: {what}"
+CAPTION_NO_STRENGTH = "No strength sessions this week."
+CAPTION_TODAY = "Today: {day:%a %d}."
+CAPTION_PAUSED = "Paused: {days}."
+CAPTION_PAIN = {
+    "run_paused": "run paused for pain",
+    "eased": "eased for pain",
+    "removed": "removed for pain",
+}
+PROGRESS_TITLE = "Your last {weeks} weeks · streak: {streak} {unit}"
+PROGRESS_SESSIONS = "Strength sessions a week"
+PROGRESS_PLANNED = "planned"
+PROGRESS_DONE = "done"
+PROGRESS_SKIPPED = "skipped"
+PROGRESS_LEVEL = "level"
+PROGRESS_LEVEL_AT = "level {level}"
+PROGRESS_PAIN = "Pain score (0–10)"
+PROGRESS_NO_PAIN = "No pain reported in these weeks."  # drawn: no emoji (DejaVu Sans has none)
+PROGRESS_CAPTION = (
+    "Your last {weeks} weeks. Level {level} now; streak {streak} {unit}.\n"
+    "Done of planned, week by week (oldest first): {per_week}.\n"
+    "Skipped: {skipped} in all."
+)
+PROGRESS_CAPTION_PAIN = "Last pain scores: {scores}."
+CAPTION_PAIN_SCORE = "{day:%d %b} {area} {score}/10"
+PROGRESS_CAPTION_NO_PAIN = "No pain reported."
+PROGRESS_NONE = (
+    "No progress to chart yet: once you've marked a few sessions done or skipped "
+    "(/today, or the reminder's buttons), /progress shows your weeks."
+)
+MONTHLY_PROGRESS = "Your month in a chart: /progress shows it any time."

@@ -132,6 +132,16 @@ class Turn:
             caption=caption,
         )
 
+    async def send_photo(self, data: bytes, *, filename: str, caption: str) -> None:
+        """Send an image (a PNG) with its caption, after the commit (docs/pictures.md)."""
+        self.replies.add(
+            "sendPhoto",
+            self.chat_id,
+            photo=document_param(data),
+            filename=filename,
+            caption=caption,
+        )
+
     @property
     def step(self) -> str:
         return self.dialog.step if self.dialog else ""

@@ -44,7 +44,7 @@ SEND_ATTEMPTS = 4
 EARLIER_POLL = 0.1
 LOST = "lost"  # a reply another process took over while this one waited to send it
 # The calls Telegram counts against a chat's one message a second.
-MESSAGES = frozenset({"sendMessage", "sendDocument"})
+MESSAGES = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 # Update ids from here up are the Mini App's presses (bot.webapp), handed to the inbox as
 # updates of our own: Telegram's update ids are far below (docs/miniapp.md).
 INTERNAL_UPDATES = 2**62
@@ -324,6 +324,12 @@ class ReplySender:
                 document=InputFile(
                     base64.b64decode(params["document"]), filename=params["filename"]
                 ),
+                caption=params.get("caption"),
+            )
+        elif call.method == "sendPhoto":
+            await self.bot.send_photo(
+                call.chat_id,
+                photo=InputFile(base64.b64decode(params["photo"]), filename=params["filename"]),
                 caption=params.get("caption"),
             )
         else:  # pragma: no cover - every method a turn records is above

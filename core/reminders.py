@@ -26,6 +26,10 @@ class ReminderKind(StrEnum):
     COACH_FLAG = "coach-flag"  # to a coach: a runner who shares reported a red flag
     COACH_PHYSIO = "coach-physio"  # to a coach: a runner's pain reached the physio threshold
     COACH_DIGEST = "coach-digest"  # to a coach: Monday morning, their roster in a few lines
+    # Right after the weekly summary, each its own row (one row, one send): next week as a
+    # picture, and on a month's first Sunday the progress chart (docs/pictures.md).
+    WEEKLY_PICTURE = "weekly_picture"
+    MONTHLY_PROGRESS = "monthly_progress"
 
 
 class ReminderSettings(Frozen):
@@ -49,6 +53,16 @@ class ReminderSpec(Frozen):
 
 
 MORNING_LEAD = dt.timedelta(minutes=30)  # before a run that starts before the morning time
+# After the weekly summary: its picture, then (once a month) the progress chart.
+AFTER_SUMMARY = {
+    ReminderKind.WEEKLY_PICTURE: dt.timedelta(minutes=1),
+    ReminderKind.MONTHLY_PROGRESS: dt.timedelta(minutes=2),
+}
+
+
+def first_sunday_of_month(day: dt.date) -> bool:
+    """The month's first Sunday: its weekly summary brings the progress chart."""
+    return day.weekday() == 6 and day.day <= 7
 
 
 def local_to_utc(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
@@ -118,13 +132,26 @@ def reminders_for(
                 )
             )
         if day.date.weekday() == 6 and ReminderKind.WEEKLY not in settings.off:
+            summary = local_to_utc(day.date, settings.weekly_time, zone)
+            specs.append(
+                ReminderSpec(kind=ReminderKind.WEEKLY, local_date=day.date, due_at=summary)
+            )
+            # The summary's pictures come with it, and are off with it.
             specs.append(
                 ReminderSpec(
-                    kind=ReminderKind.WEEKLY,
+                    kind=ReminderKind.WEEKLY_PICTURE,
                     local_date=day.date,
-                    due_at=local_to_utc(day.date, settings.weekly_time, zone),
+                    due_at=summary + AFTER_SUMMARY[ReminderKind.WEEKLY_PICTURE],
                 )
             )
+            if first_sunday_of_month(day.date):
+                specs.append(
+                    ReminderSpec(
+                        kind=ReminderKind.MONTHLY_PROGRESS,
+                        local_date=day.date,
+                        due_at=summary + AFTER_SUMMARY[ReminderKind.MONTHLY_PROGRESS],
+                    )
+                )
         previous = day
     return [s for s in specs if s.due_at > after]
 
@@ -149,6 +176,8 @@ STALE_AFTER = {
     ReminderKind.COACH_FLAG: dt.timedelta(days=2),  # late is still worth knowing
     ReminderKind.COACH_PHYSIO: dt.timedelta(days=2),
     ReminderKind.COACH_DIGEST: dt.timedelta(hours=6),
+    ReminderKind.WEEKLY_PICTURE: dt.timedelta(hours=12),
+    ReminderKind.MONTHLY_PROGRESS: dt.timedelta(hours=12),
 }
 
 

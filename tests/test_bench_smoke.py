@@ -27,6 +27,9 @@ FIGURES = (
     "5b Conversations, PostgreSQL,",
     "6 Replies during a 07:00 burst: p99 arrival to last reply",
     "6 The burst's drain beside the replies",
+    "7 Render time, week picture: p99",
+    "7 Render time, progress chart: p99",
+    "7 Memory over",
 )
 
 

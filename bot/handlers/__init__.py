@@ -17,6 +17,7 @@ from bot.handlers import (
     location,
     pain,
     pause,
+    progress,
     reminder_settings,
     setup,
     sharing,
@@ -51,6 +52,7 @@ def register_handlers(app: App) -> None:
     thisweek.register(app)
     coach.register(app)  # coach mode: /coach, /roster, /note
     sharing.register(app)  # an invite's /start c_<token> comes before setup's /start
+    progress.register(app)  # /progress and the week picture (pic:)
     setup.register(app)
     setup.register_text(app)
     guards.register_fallbacks(app)

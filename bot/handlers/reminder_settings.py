@@ -45,6 +45,8 @@ async def _upcoming(turn: Turn) -> list[str]:
         "weekly": "weekly summary",
         "snooze": "snoozed reminder",
         "pain": "pain check-in",
+        "weekly_picture": "next week's picture",
+        "monthly_progress": "your month in a chart",
     }
     return [
         f"• {row.due_at.astimezone(turn.zone):%a %d %b %H:%M}: {names.get(row.kind, row.kind)}"

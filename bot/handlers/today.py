@@ -110,7 +110,8 @@ async def on_plan(turn: Turn) -> None:
     days = plan_day_buttons(plan)
     app = week_app_url(runtime(turn.context).settings) if ahead == 0 else None
     await turn.say(
-        render_overview(plan), keyboards.plan_days(days, change_week=ahead == 0, week_app=app)
+        render_overview(plan),
+        keyboards.plan_days(days, change_week=ahead == 0, week=plan.week_start, week_app=app),
     )
 
 

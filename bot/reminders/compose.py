@@ -8,6 +8,7 @@ already logged has nothing to say, and the row is cancelled instead of sent.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -17,6 +18,7 @@ from bot import keyboards, texts
 from bot.coaching import ALERT_KINDS, compose_alert
 from bot.episodes import followup_prompt, load_episode
 from bot.illness_prompt import checkin_message
+from bot.pictures import Photo, draw_progress, draw_week, progress_of, week_of
 from bot.plans import plan_for, reminder_settings, restrictions_for, week_plan
 from bot.progress import end_of_week
 from bot.render import TELEGRAM_LIMIT, render_overview, run_label, session_lines
@@ -30,11 +32,12 @@ from storage import repo
 from storage.tables import Reminder, Runner
 
 STREAK_WEEKS = 52  # the weekly summary's streak looks back at most a year
+log = logging.getLogger(__name__)
+# What a row sends: a message and its buttons, or a photo and its caption.
+Message = tuple[str, InlineKeyboardMarkup | None] | Photo
 
 
-async def compose(
-    app: App, row: Reminder, runner: Runner
-) -> tuple[str, InlineKeyboardMarkup | None] | None:
+async def compose(app: App, row: Reminder, runner: Runner) -> Message | None:
     """The message for a due row, from the plan as it is now (so it is never out of date)."""
     if row.kind in ALERT_KINDS:  # to a coach, about a runner who shares (bot/coaching.py)
         rt = runtime(app)
@@ -42,6 +45,8 @@ async def compose(
             alert = await compose_alert(db, rt.settings, row, runner, now=rt.clock())
         return None if alert is None else (_fit(alert), None)
     day = row.local_date
+    if row.kind in (ReminderKind.WEEKLY_PICTURE.value, ReminderKind.MONTHLY_PROGRESS.value):
+        return await _picture(app, row, runner)
     async with runtime(app).sessions() as db:
         plan = await week_plan(db, runner, week_start_of(day))
     entry = next(d for d in plan.days if d.date == day)
@@ -88,6 +93,31 @@ async def compose(
             return _fit("\n".join(lines)), keyboards.checkin(day)
         return _fit("\n".join(lines)), None
     return await _weekly(app, runner, day), None
+
+
+async def _picture(app: App, row: Reminder, runner: Runner) -> Photo | None:
+    """After the weekly summary: next week's picture, or (a month's first Sunday) the
+    progress chart; None when there is nothing to show or it could not be drawn (the row
+    is then cancelled, never retried into a second send)."""
+    sunday = row.local_date
+    monday = week_start_of(sunday)
+    async with runtime(app).sessions() as db:
+        if row.kind == ReminderKind.WEEKLY_PICTURE.value:
+            picture = await week_of(db, runner, monday + dt.timedelta(days=7), today=sunday)
+            progress = None
+        else:
+            streak = await weeks_streak(db, runner, monday)
+            progress = await progress_of(db, runner, today=sunday, streak=streak)
+            if not progress.has_history:
+                return None
+    try:
+        if progress is None:
+            return await draw_week(picture)
+        photo = await draw_progress(progress)
+    except Exception:
+        log.exception("reminder %s (%s) for runner %s: not drawn", row.id, row.kind, runner.id)
+        return None
+    return Photo(photo.data, f"{photo.caption}\n{texts.MONTHLY_PROGRESS}", photo.filename)
 
 
 async def _pain_followup(

@@ -18,12 +18,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from telegram import InlineKeyboardMarkup
+from telegram import InputFile
 from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.coaching import ALERT_KINDS
 from bot.pace import Pace
-from bot.reminders.compose import compose
+from bot.pictures import Photo
+from bot.reminders.compose import Message, compose
 from bot.reminders.outbox import is_paused
 from bot.runtime import App, runtime
 from core.illness import checkin_day, is_ill
@@ -292,13 +293,12 @@ async def _send(
     app: App,
     row: Reminder,
     runner: Runner,
-    message: tuple[str, InlineKeyboardMarkup | None],
+    message: Message,
     now: dt.datetime,
     report: DispatchReport,
     outcomes: _Outcomes,
 ) -> dt.datetime | None:
     """Send one row and note its outcome; returns a time to pause sending until, if any."""
-    text, markup = message
 
     def answered() -> dt.datetime:
         # Pauses and backoffs count from Telegram's answer: a batch runs for seconds.
@@ -310,7 +310,15 @@ async def _send(
             outcomes.later(row, repo.CANCELLED, error="gone before sending")
             report.cancelled += 1
             return None
-        await app.bot.send_message(runner.chat_id, text, reply_markup=markup)
+        if isinstance(message, Photo):  # the summary's picture (docs/pictures.md)
+            await app.bot.send_photo(
+                runner.chat_id,
+                photo=InputFile(message.data, filename=message.filename),
+                caption=message.caption,
+            )
+        else:
+            text, markup = message
+            await app.bot.send_message(runner.chat_id, text, reply_markup=markup)
     except RetryAfter as error:
         wait = error.retry_after
         seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)

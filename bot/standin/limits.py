@@ -20,7 +20,7 @@ FaultKind = Literal[
 
 FAULT_KINDS: frozenset[str] = frozenset(FaultKind.__args__)  # type: ignore[attr-defined]
 # Methods Telegram counts against the ~30/s total and ~1/s per chat message limits.
-RATE_LIMITED = frozenset({"sendmessage", "senddocument"})
+RATE_LIMITED = frozenset({"sendmessage", "senddocument", "sendphoto"})
 
 
 @dataclass(slots=True)

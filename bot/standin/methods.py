@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,19 @@ def _check_web_app(web_app: Any) -> None:
         raise ApiError(400, "Bad Request: BUTTON_URL_INVALID: only HTTPS links are allowed")
 
 
+MAX_CAPTION = 1024
+PHOTO_SIDES = (90, 320, 800, 1280)  # the widths of the sizes Telegram makes of a photo
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """A PNG's width and height from its header (None: not a PNG)."""
+    if len(data) < 24 or not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", data[16:24])
+    return (width, height) if width and height else None
+
+
 class BotApiMethods(StandInState):
     """sendMessage, editMessageText, getUpdates...: one method each, on the state."""
 
@@ -37,6 +51,7 @@ class BotApiMethods(StandInState):
             "getme": lambda _p: self.bot_user,
             "sendmessage": self._send_message,
             "senddocument": self._send_document,
+            "sendphoto": self._send_photo,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
@@ -173,6 +188,52 @@ class BotApiMethods(StandInState):
                 "data": upload.data,
                 "mime_type": upload.mime_type,
                 "caption": caption,
+            }
+        )
+        return self._store(chat_id, message)
+
+    def _send_photo(self, params: JSON) -> JSON:
+        """As Telegram does: the upload decoded (a PNG here), the Message's `photo` the
+        sizes Telegram keeps (thumbnails up to the original), the caption within 1,024."""
+        chat_id = self._chat_id(params)
+        if chat_id is None:
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        photo = params.get("photo")
+        if not isinstance(photo, UploadedFile):
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        size = png_size(photo.data)
+        if size is None:
+            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        caption, entities = self._render(params, "caption", "caption_entities")
+        if len(caption) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message = self._new_message(chat_id, params)
+        number = len(self.photos) + 1
+        width, height = size
+        sides = sorted({min(width, side) for side in PHOTO_SIDES} | {width})
+        message["photo"] = [
+            {
+                "file_id": f"PHOTO{number}_{side}",
+                "file_unique_id": f"UPHOTO{number}_{side}",
+                "width": side,
+                "height": max(1, round(height * side / width)),
+                **({"file_size": len(photo.data)} if side == width else {}),
+            }
+            for side in sides
+        ]
+        if caption:
+            message["caption"] = caption
+        if entities:
+            message["caption_entities"] = entities
+        self.photos.append(
+            {
+                "chat_id": chat_id,
+                "message_id": message["message_id"],
+                "filename": photo.filename,
+                "data": photo.data,
+                "caption": caption,
+                "width": width,
+                "height": height,
             }
         )
         return self._store(chat_id, message)

@@ -50,6 +50,7 @@ class StandInState:
         self.calls: list[tuple[str, JSON]] = []
         self.chats: dict[int, list[JSON]] = {}
         self.documents: list[JSON] = []
+        self.photos: list[JSON] = []  # sendPhoto: the bytes, caption and size of each
         self.commands: dict[str, list[JSON]] = {}
         self.answered_callbacks: dict[str, JSON] = {}
         self.webhook_url: str = ""
@@ -122,6 +123,7 @@ class StandInState:
         self.chats.clear()
         self._messages.clear()
         self.documents.clear()
+        self.photos.clear()
         self.answered_callbacks.clear()
 
     # --- internals: chats and messages -----------------------------------------------------

@@ -148,6 +148,9 @@ class Got:
 
 def kind_of(message: dict[str, object]) -> str:
     text = str(message.get("text", ""))
+    if "photo" in message:  # after the weekly summary: next week's picture (docs/pictures.md)
+        caption = str(message.get("caption", ""))
+        return "picture" if caption.startswith("Your week from") else f"photo: {caption[:40]!r}"
     if text.startswith("Good morning!"):
         return "morning"
     if text.startswith("💪 Time for"):
@@ -227,6 +230,8 @@ class Schedule:
         return expected
 
 
+PICTURE = ("picture", "19:01")  # next week's picture, a minute after the summary
+
 # The worked week: a morning message every day (06:30 before Wednesday's 07:00 run); strength
 # after Wednesday's and Sunday's easy runs (start + 40 min usual length + 15 min delay); the
 # weekly summary on Sunday at 19:00; the pain question the morning after intervals (Tue),
@@ -239,7 +244,7 @@ WORKED = Schedule(
         3: [("morning", "07:00")],
         4: [("morning", "07:00")],
         5: [("morning", "07:00")],
-        6: [("morning", "07:00"), ("strength", "09:55"), ("weekly", "19:00")],
+        6: [("morning", "07:00"), ("strength", "09:55"), ("weekly", "19:00"), PICTURE],
     },
     checkins=frozenset({2, 3, 4, 6, 0}),
 )
@@ -348,13 +353,19 @@ async def test_a_fortnight_of_reminders_arrives_at_the_right_local_minutes(
                 assert "I'll remind you at 09:55" in text
             assert buttons == (["👍 No pain", "🩹 Pain"] if got.checkin else [])
             assert (texts.CHECKIN_QUESTION in text) == got.checkin
+        elif got.kind == "picture":
+            assert text == "" and buttons == []  # a photo: its facts are in its caption
         else:
             assert texts.WEEKLY_NEXT in text and buttons == []
             # Next week as the overview, a line a day: no exercise lists in the summary.
             assert "Wed " in text and "💪 Strength" in text and "•" not in text
     sent = [r for r in rows if r.status == repo.SENT]
     assert len(sent) == len(wanted)  # each message from one row, each row sent once
-    assert not [r for r in rows if r.status not in (repo.SENT, repo.PENDING)]
+    # A month's first Sunday has a progress chart row; with no history yet it has nothing
+    # to show, and is cancelled rather than sent.
+    unsent = [r for r in rows if r.status not in (repo.SENT, repo.PENDING)]
+    assert all(r.kind == "monthly_progress" and r.local_date.day <= 7 for r in unsent), unsent
+    assert all(r.last_error == "nothing to send" for r in unsent)
     assert all(r.due_at > end for r in rows if r.status == repo.PENDING)
     # The window really crosses a change of clocks: the 07:00 morning message of a runner whose
     # clocks changed is at two different UTC times.
@@ -417,7 +428,7 @@ NEW = Schedule(
     times={
         0: [("morning", "07:00"), ("strength", "17:55")],
         **{day: [("morning", "07:00")] for day in range(1, 6)},
-        6: [("morning", "07:00"), ("weekly", "19:00")],
+        6: [("morning", "07:00"), ("weekly", "19:00"), PICTURE],
     },
     checkins=frozenset({1, 2, 4, 6}),  # after Monday's strength, intervals, tempo, long run
 )
@@ -959,7 +970,7 @@ async def test_reminders_shows_whats_coming_and_its_buttons_move_the_next_ones(d
             times={
                 **{day: [("morning", "06:00")] for day in range(6)},
                 2: [("morning", "06:00"), ("strength", "08:10")],  # 07:00 + 40 + 30
-                6: [("morning", "06:00"), ("strength", "10:10"), ("weekly", "19:00")],
+                6: [("morning", "06:00"), ("strength", "10:10"), ("weekly", "19:00"), PICTURE],
             },
             checkins=WORKED.checkins,
         )

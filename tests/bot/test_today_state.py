@@ -118,6 +118,6 @@ async def test_plan_is_a_short_week_overview_with_a_button_per_strength_day(coac
     assert len(overview) < 1200, len(overview)
     assert "Sun 29 · easy run 09:00 · 💪 Strength B, 25 min" in overview
     assert "•" not in overview  # no exercises: they are a tap away
-    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29", "✏️ Change this week"]
+    assert coach.labels() == ["💪 Wed 25", "💪 Sun 29", "🖼 Picture", "✏️ Change this week"]
     await coach.tap("💪 Sun 29")
     assert "•" in coach.last() and "Why here" in coach.last()

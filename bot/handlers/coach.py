@@ -21,11 +21,21 @@ from bot import keyboards, texts
 from bot.coaching import detail, digest_off, is_coach, roster_facts, set_digest
 from bot.handlers.filters import PRIVATE
 from bot.handlers.sharing import token_hash
+from bot.pictures.roster import roster_photo
 from bot.runtime import App, runtime
 from bot.services import runner_id
 from bot.turn import Turn, message_of, pressed, with_turn
 from core.areas import AREA_LABELS
-from core.coaching import Colour, PainMark, colour, page_of, pages, sort_roster
+from core.coaching import (
+    PAGE_SIZE,
+    Colour,
+    PainMark,
+    RosterFacts,
+    colour,
+    page_of,
+    pages,
+    sort_roster,
+)
 from core.models import BodyArea
 from core.planner import week_start_of
 from storage import repo
@@ -56,9 +66,10 @@ class InvitePress:
 
 @dataclass(frozen=True)
 class RosterPress:
-    """A roster page (`ro:p:<page>`) or a runner's detail (`ro:d:<runner id>`)."""
+    """A roster page (`ro:p:<page>`), a runner's detail (`ro:d:<runner id>`), or a page as a
+    picture (`ro:g:<page>`)."""
 
-    what: str  # "p" or "d"
+    what: str  # "p", "d" or "g"
     value: int
     pattern: ClassVar[re.Pattern[str]] = re.compile(r"^ro:")
 
@@ -67,7 +78,7 @@ class RosterPress:
 
     @classmethod
     def parse(cls, data: str) -> RosterPress | None:
-        match = re.fullmatch(r"ro:([pd]):(\d{1,12})", data)
+        match = re.fullmatch(r"ro:([pdg]):(\d{1,12})", data)
         return None if match is None else cls(match[1], int(match[2]))
 
 
@@ -160,42 +171,83 @@ async def on_invite_button(turn: Turn) -> None:
 # --- /roster -------------------------------------------------------------------------------
 
 
-async def _roster(turn: Turn, page: int) -> tuple[str, Buttons]:
-    """The roster's page: its text and buttons; the runners shown are logged as seen."""
+@dataclass(frozen=True)
+class RosterPage:
+    """One page of the roster: the runners on it (red first), its heading and its lines."""
+
+    page: int
+    count: int
+    shown: list[tuple[Colour, RosterFacts]]
+    head: str
+    lines: list[str]
+
+    @property
+    def has_next(self) -> bool:
+        return (self.page + 1) * PAGE_SIZE < self.count
+
+
+async def _roster_page(turn: Turn, page: int, *, what: str) -> RosterPage | None:
+    """The roster's page `page` (clamped); the runners on it are logged as seen (`what`).
+    None when nobody shares with the coach."""
     coach = turn.runner
     now = turn.clock()
     rows = sort_roster(await roster_facts(turn.db, coach, now), now.date())
     if not rows:
-        return texts.ROSTER_EMPTY, []
+        return None
     page, first, end = page_of(len(rows), page)
     shown = rows[first:end]
-    lines = [texts.ROSTER_HEAD.format(count=len(rows), page=page + 1, pages=pages(len(rows)))]
-    for dot, facts in shown:
-        lines.append(
-            texts.ROSTER_LINE.format(
-                dot=dot.dot,
-                name=facts.name,
-                done=facts.done,
-                planned=facts.planned,
-                streak=facts.streak,
-                pain=_pain(facts.last_pain),
-            )
+    head = texts.ROSTER_HEAD.format(count=len(rows), page=page + 1, pages=pages(len(rows)))
+    lines = [
+        texts.ROSTER_LINE.format(
+            dot=dot.dot,
+            name=facts.name,
+            done=facts.done,
+            planned=facts.planned,
+            streak=facts.streak,
+            pain=_pain(facts.last_pain),
         )
-    lines += ["", texts.ROSTER_FOOT]
+        for dot, facts in shown
+    ]
+    await repo.coaching.log_shared(
+        turn.db, runner_ids=[f.runner_id for _, f in shown], coach=coach, what=what, now=now
+    )
+    return RosterPage(page, len(rows), shown, head, lines)
+
+
+async def _roster(turn: Turn, page: int) -> tuple[str, Buttons]:
+    """The roster's page: its text and buttons; the runners shown are logged as seen."""
+    found = await _roster_page(turn, page, what="roster")
+    if found is None:
+        return texts.ROSTER_EMPTY, []
     buttons: Buttons = []
-    names = [(f"{d.dot} {f.name}", RosterPress("d", f.runner_id).encode()) for d, f in shown]
+    names = [(f"{d.dot} {f.name}", RosterPress("d", f.runner_id).encode()) for d, f in found.shown]
     buttons += [names[i : i + 2] for i in range(0, len(names), 2)]
     nav = []
-    if page > 0:
-        nav.append((texts.ROSTER_PREVIOUS, RosterPress("p", page - 1).encode()))
-    if end < len(rows):
-        nav.append((texts.ROSTER_NEXT, RosterPress("p", page + 1).encode()))
-    if nav:
-        buttons.append(nav)
-    await repo.coaching.log_shared(
-        turn.db, runner_ids=[f.runner_id for _, f in shown], coach=coach, what="roster", now=now
-    )
-    return "\n".join(lines), buttons
+    if found.page > 0:
+        nav.append((texts.ROSTER_PREVIOUS, RosterPress("p", found.page - 1).encode()))
+    nav.append((texts.ROSTER_PICTURE_BUTTON, RosterPress("g", found.page).encode()))
+    if found.has_next:
+        nav.append((texts.ROSTER_NEXT, RosterPress("p", found.page + 1).encode()))
+    buttons.append(nav)
+    return "\n".join([found.head, *found.lines, "", texts.ROSTER_FOOT]), buttons
+
+
+async def _roster_picture(turn: Turn, page: int) -> None:
+    """The roster's page as a picture, with the page's lines as its caption."""
+    found = await _roster_page(turn, page, what="roster picture")
+    if found is None:
+        await turn.say(texts.ROSTER_EMPTY)
+        return
+    pains = [_pain(facts.last_pain) for _, facts in found.shown]
+    try:
+        photo = await roster_photo(
+            found.shown, pains, found.lines, title=found.head, page=found.page
+        )
+    except Exception:  # a drawing that fails says so; the roster in words is right there
+        log.exception("roster picture for coach %s failed", turn.runner.id)
+        await turn.say(texts.PICTURE_SENDING_FAILED)
+        return
+    await turn.send_photo(photo.data, filename=photo.filename, caption=photo.caption)
 
 
 @with_turn()
@@ -258,6 +310,9 @@ async def on_roster_button(turn: Turn) -> None:
         await _detail(turn, press.value)
         return
     await turn.answer_query()
+    if press.what == "g":
+        await _roster_picture(turn, press.value)
+        return
     text, buttons = await _roster(turn, press.value)
     message = message_of(query)
     markup = keyboards.markup(buttons) if buttons else None

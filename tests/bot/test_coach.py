@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import re
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlmodel import col, select
 from telegram import Update
 
@@ -202,7 +204,8 @@ async def test_a_roster_of_205_runners_red_first_in_pages_of_ten(coach: Coach):
     lines = page[1:11]
     assert all(line.startswith("🔴") for line in lines)  # 21 in pain 7: red first
     assert lines[0] == "🔴 R000 · 0/0 this week · streak 0 · pain 7/10 calf, 27 Nov"
-    assert coach.labels(SAM)[-1] == texts.ROSTER_NEXT and len(coach.labels(SAM)) == 11
+    assert coach.labels(SAM)[-2:] == [texts.ROSTER_PICTURE_BUTTON, texts.ROSTER_NEXT]
+    assert len(coach.labels(SAM)) == 12  # ten names, Picture and the next page
     await coach.tap(texts.ROSTER_NEXT, SAM)
     await coach.tap(texts.ROSTER_NEXT, SAM)
     third = coach.last(SAM).splitlines()  # the page is edited in place
@@ -330,6 +333,14 @@ async def test_forged_presses_change_nothing(coach: Coach):
     assert answers[-1].get("text") == texts.NOT_YOUR_RUNNER
     assert coach.last(KIM) == texts.ROSTER_EMPTY
     assert all(who == SAM for who, _ in await log_of(coach, ANN))
+    # A roster picture forged by Kim is Kim's own (empty) roster; by Ben, a non-coach, nothing.
+    await coach.deliver(forged_press(coach, KIM, "ro:g:0"))
+    assert coach.last(KIM) == texts.ROSTER_EMPTY
+    await say(coach, BEN, "/roster")
+    assert coach.last(BEN) == texts.COACH_ONLY
+    await coach.deliver(forged_press(coach, BEN, "ro:g:0"))
+    assert coach.standin.calls_to("answerCallbackQuery")[-1].get("text") == texts.COACH_ONLY
+    assert coach.standin.photos == []
     # Ben forges Stop sharing for Sam: only his own link could end, and he has none.
     await say(coach, BEN, "/sharing")
     await coach.deliver(forged_press(coach, BEN, f"ss:{sam.id}"))
@@ -402,6 +413,13 @@ async def test_roster_colours_from_the_runners_own_weeks(coach: Coach, clock: Cl
     lines = coach.last(SAM).splitlines()[1:4]
     assert [line.split(" · ")[0] for line in lines] == ["🔴 Cat", "🟠 Ann", "🟢 Ben"]
     assert "pain 6/10 achilles, 03 Dec" in lines[0]
+    # The same page as a picture: a row a runner, the caption the same lines in words.
+    await coach.tap(texts.ROSTER_PICTURE_BUTTON, SAM)
+    (photo,) = coach.standin.photos
+    image = Image.open(io.BytesIO(photo["data"]))
+    assert image.format == "PNG" and image.width == 1000
+    assert photo["caption"].splitlines()[1:4] == lines
+    assert (SAM, "roster picture") in await log_of(coach, CAT)
     await coach.tap("🟢 Ben", SAM)
     detail = coach.last(SAM)
     assert "• week of 30 Nov:" in detail and "• week of 23 Nov:" in detail

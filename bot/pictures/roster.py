@@ -16,7 +16,17 @@ from matplotlib.patches import Rectangle
 
 from bot import texts
 from bot.pictures.captions import fit
-from bot.pictures.draw import BLACK, DPI, GREY, LIGHT, ORANGE, VERMILLION, WIDTH_PX, _png
+from bot.pictures.draw import (
+    BLACK,
+    DPI,
+    GREY,
+    LIGHT,
+    ORANGE,
+    VERMILLION,
+    WIDTH_PX,
+    _png,
+    without_collection,
+)
 from bot.pictures.gather import Photo
 from core.coaching import Colour, RosterFacts
 
@@ -31,6 +41,7 @@ ROW_PX = 72  # a runner
 NAME_CHARS = 15
 
 
+@without_collection
 def roster_png(
     rows: Sequence[tuple[Colour, RosterFacts]], pains: Sequence[str], *, title: str
 ) -> bytes:

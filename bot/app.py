@@ -10,6 +10,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot import texts
+from bot.coaching import set_coach_menus
 from bot.flood import FloodGate
 from bot.handlers import register_handlers
 from bot.inbox import Inbox
@@ -42,6 +43,7 @@ async def start_up(app: App, *, migrate: bool = True) -> None:
         )
         await upgrade(url)
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+    await set_coach_menus(app)  # coaches see /coach, /roster and /note in theirs
     week_app = week_app_url(runtime(app).settings)
     if week_app is not None:  # the Mini App's "My week" beside the message box
         await app.bot.set_chat_menu_button(

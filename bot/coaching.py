@@ -19,6 +19,8 @@ import logging
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.plans import joining_day, plan_for, week_plan
@@ -69,6 +71,25 @@ async def is_coach(db: AsyncSession, settings: Settings, telegram_user_id: int) 
     if telegram_user_id in setting_coaches(settings):
         return True
     return await repo.coaching.is_stored_coach(db, telegram_user_id=telegram_user_id)
+
+
+async def set_coach_menus(app: App) -> int:
+    """Each coach's own command menu: the runner's commands and the coach's (/coach, /roster,
+    /note), for their chat only (`BotCommandScopeChat`); everyone else's menu stays the
+    runner's. Set at start-up, so a coach named while the bot runs gets theirs at the next
+    start (the commands work at once either way). Returns the menus set."""
+    rt = runtime(app)
+    async with rt.sessions() as db:
+        coaches = setting_coaches(rt.settings) | set(await repo.coaching.stored_coaches(db))
+    commands = [BotCommand(name, desc) for name, desc in (*texts.COMMANDS, *texts.COACH_COMMANDS)]
+    done = 0
+    for user in sorted(coaches):
+        try:  # a coach who never opened the bot has no chat yet: Telegram says so
+            await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(user))
+            done += 1
+        except TelegramError as error:
+            log.info("coach %s: no command menu yet (%s)", user, error)
+    return done
 
 
 # --- the roster ------------------------------------------------------------------------------

@@ -160,6 +160,12 @@ COMMANDS = [
     ("delete", "Erase all your data"),
     ("help", "What I can do"),
 ]
+# Only in a coach's own menu (bot/coaching.set_coach_menus), never in /help.
+COACH_COMMANDS = [
+    ("coach", "Invite a runner; the Monday digest"),
+    ("roster", "Your runners at a glance"),
+    ("note", "A note on a runner's week: /note <n> <text>"),
+]
 
 # Onboarding and settings questions
 ASK_GOAL = "What are you training for?"

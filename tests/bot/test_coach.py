@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import json
 import re
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlmodel import col, select
 from telegram import Update
 
 from bot import texts
+from bot.app import start_up
 from bot.cli import main
 from bot.coaching import queue_digests
 from bot.plans import plan_for
@@ -484,3 +486,19 @@ async def test_the_monday_digest_comes_once_and_can_be_turned_off(coach: Coach, 
     assert len(coach.texts(SAM)) == before + 3  # the digest, /coach, its answer: no digest
     assert coach.last(SAM) == texts.COACH_DIGEST_IS_OFF
     assert await queue_digests(coach.app) == 0
+
+
+async def test_a_coach_s_own_menu_has_the_coach_commands(coach: Coach):
+    await name_coach(coach, SAM)
+    await say(coach, ANN, "/help")
+    await start_up(coach.app, migrate=False)  # the menus are set at start-up
+    menus = coach.standin.commands
+
+    def names(scope: dict[str, Any]) -> list[str]:
+        return [c["command"] for c in menus[json.dumps([scope, ""], sort_keys=True)]]
+
+    runner_menu = [name for name, _ in texts.COMMANDS]
+    assert names({"type": "default"}) == runner_menu
+    sam = names({"type": "chat", "chat_id": SAM})
+    assert sam == [*runner_menu, "coach", "roster", "note"]
+    assert json.dumps([{"type": "chat", "chat_id": ANN}, ""], sort_keys=True) not in menus

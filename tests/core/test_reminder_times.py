@@ -41,6 +41,9 @@ UTC = dt.UTC
 LONDON, SYDNEY, NEW_YORK = "Europe/London", "Australia/Sydney", "America/New_York"
 SESSION = Session(name="Strength A", kind=SessionKind.STANDARD, minutes=25, exercises=())
 MORNING, STRENGTH, WEEKLY = ReminderKind.MORNING, ReminderKind.STRENGTH, ReminderKind.WEEKLY
+# The summary's photos come with it (docs/pictures.md): next week's picture every Sunday, the
+# progress chart on a month's first Sunday.
+PICTURES = {ReminderKind.WEEKLY_PICTURE, ReminderKind.MONTHLY_PROGRESS}
 FAR_PAST = dt.datetime(2000, 1, 1, tzinfo=UTC)
 REST = Day()
 
@@ -260,8 +263,8 @@ def test_weekly_summary_on_sunday_evening_only():
 @pytest.mark.parametrize(
     ("off", "left"),
     [
-        ({MORNING}, {STRENGTH, WEEKLY}),
-        ({STRENGTH}, {MORNING, WEEKLY}),
+        ({MORNING}, {STRENGTH, WEEKLY, ReminderKind.WEEKLY_PICTURE}),
+        ({STRENGTH}, {MORNING, WEEKLY, ReminderKind.WEEKLY_PICTURE}),
         ({WEEKLY}, {MORNING, STRENGTH}),
         ({MORNING, STRENGTH, WEEKLY}, set()),
     ],
@@ -621,6 +624,9 @@ def test_property_every_reminder_is_at_the_intended_local_wall_time(case):
             at = settings.weekly_time
             intended = dt.datetime.combine(spec.local_date, at)
             assert wall == intended + gap_shift(spec.local_date, at, zone)
+        elif spec.kind in PICTURES:  # a minute or two after the summary, on its day
+            summary = one(specs, WEEKLY, spec.local_date).due_at
+            assert dt.timedelta(0) < spec.due_at - summary <= dt.timedelta(minutes=2)
         else:
             assert spec.kind is STRENGTH and entry.session is not None
             if run_day.kind.is_run and run_day.start is not None:

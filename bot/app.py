@@ -10,7 +10,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot import texts
-from bot.coaching import set_coach_menus
+from bot.coaching import coach_menus_job
 from bot.flood import FloodGate
 from bot.handlers import register_handlers
 from bot.inbox import Inbox
@@ -43,7 +43,6 @@ async def start_up(app: App, *, migrate: bool = True) -> None:
         )
         await upgrade(url)
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
-    await set_coach_menus(app)  # coaches see /coach, /roster and /note in theirs
     week_app = week_app_url(runtime(app).settings)
     if week_app is not None:  # the Mini App's "My week" beside the message box
         await app.bot.set_chat_menu_button(
@@ -105,4 +104,6 @@ def build_application(
     register_handlers(app)
     if app.job_queue is not None:
         schedule_jobs(app)
+        # Coaches see /coach, /roster and /note in their own menu (bot/coaching.py).
+        app.job_queue.run_once(coach_menus_job, when=3.0)
     return app

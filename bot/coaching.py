@@ -18,9 +18,11 @@ import itertools
 import logging
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
+from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.plans import joining_day, plan_for, week_plan
@@ -73,11 +75,21 @@ async def is_coach(db: AsyncSession, settings: Settings, telegram_user_id: int) 
     return await repo.coaching.is_stored_coach(db, telegram_user_id=telegram_user_id)
 
 
+async def coach_menus_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Once, a few seconds after start (`bot.app`): the coaches' menus. A database or Bot
+    API that cannot be reached then costs one line; the next start tries again."""
+    try:
+        await set_coach_menus(context.application)
+    except (sa.exc.DBAPIError, OSError, TelegramError) as error:
+        log.warning("coach menus not set: %s", str(error).splitlines()[0][:200])
+
+
 async def set_coach_menus(app: App) -> int:
     """Each coach's own command menu: the runner's commands and the coach's (/coach, /roster,
     /note), for their chat only (`BotCommandScopeChat`); everyone else's menu stays the
-    runner's. Set at start-up, so a coach named while the bot runs gets theirs at the next
-    start (the commands work at once either way). Returns the menus set."""
+    runner's. Set once after start (`coach_menus_job`), so a coach named while the bot runs
+    gets theirs at the next start (the commands work at once either way). Returns the menus
+    set."""
     rt = runtime(app)
     async with rt.sessions() as db:
         coaches = setting_coaches(rt.settings) | set(await repo.coaching.stored_coaches(db))

@@ -16,9 +16,8 @@ from sqlmodel import col, select
 from telegram import Update
 
 from bot import texts
-from bot.app import start_up
 from bot.cli import main
-from bot.coaching import queue_digests
+from bot.coaching import queue_digests, set_coach_menus
 from bot.plans import plan_for
 from bot.reminders import dispatch_due
 from core import pain_content as content
@@ -491,7 +490,7 @@ async def test_the_monday_digest_comes_once_and_can_be_turned_off(coach: Coach, 
 async def test_a_coach_s_own_menu_has_the_coach_commands(coach: Coach):
     await name_coach(coach, SAM)
     await say(coach, ANN, "/help")
-    await start_up(coach.app, migrate=False)  # the menus are set at start-up
+    assert await set_coach_menus(coach.app) == 1  # the job a few seconds after start
     menus = coach.standin.commands
 
     def names(scope: dict[str, Any]) -> list[str]:

@@ -105,5 +105,6 @@ def build_application(
     if app.job_queue is not None:
         schedule_jobs(app)
         # Coaches see /coach, /roster and /note in their own menu (bot/coaching.py).
-        app.job_queue.run_once(coach_menus_job, when=3.0)
+        late = {"misfire_grace_time": None, "coalesce": True}  # late, never dropped
+        app.job_queue.run_once(coach_menus_job, when=3.0, job_kwargs=late)
     return app

@@ -262,6 +262,6 @@ async def test_a_late_tick_still_runs(coach: Coach):
     # APScheduler does after one second by default).
     assert coach.app.job_queue is not None
     jobs = {job.name: job.job for job in coach.app.job_queue.jobs()}
-    assert set(jobs) == {"dispatch_job", "horizon_job"}
+    assert set(jobs) == {"dispatch_job", "horizon_job", "coach_menus_job"}
     for job in jobs.values():
         assert job.misfire_grace_time is None and job.coalesce

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,15 @@ log = logging.getLogger(__name__)
 
 BATCH = 200
 MAX_ATTEMPTS = 6
+
+
+def batch_size(rate: float, in_flight: int) -> int:
+    """Rows per claim: about a second of the pace (at most BATCH), and at least twice the
+    sends in flight. A row whose window opens while a batch drains waits for the next claim,
+    so a batch of a second keeps a 07:20 strength reminder from waiting behind 200 morning
+    messages (7 s at 30 a second: bench/README.md, figure 1b). With the limiter off, BATCH."""
+    pace = math.ceil(rate) if rate > 0 else BATCH
+    return max(2 * in_flight, min(BATCH, pace))
 
 
 @dataclass
@@ -118,7 +128,7 @@ async def dispatch_due(
     the rate at 10 a second. Outcomes are written together each time sends come back.
     At most `Settings.in_flight` sends are under way (8 at 30/s, about 100 at 1,000/s with
     paid broadcast): a crash repeats at most these. A batch holds `limit` rows (by default
-    BATCH, or twice the sends in flight if that is more).
+    about a second of the pace, at most BATCH, at least twice the sends in flight).
 
     Rows are claimed once their sending window has opened, earliest deadline first: a
     morning message up to MORNING_EARLY_MINUTES before its time, the others at their time
@@ -134,7 +144,9 @@ async def dispatch_due(
     lease = dt.timedelta(seconds=rt.settings.reminder_lease_seconds)
     early = dt.timedelta(minutes=rt.settings.morning_early_minutes)
     in_flight = rt.settings.in_flight
-    batch = limit if limit is not None else max(BATCH, 2 * in_flight)
+    batch = (
+        limit if limit is not None else batch_size(rt.settings.rate_limit_per_second, in_flight)
+    )
     report = DispatchReport()
     pace = rt.pace
     if pace.paused_until is not None and now < pace.paused_until:

@@ -34,6 +34,7 @@ from bench.seed import DAY, SEVEN
 from bot.app import build_application, shut_down
 from bot.pace import PACE_WINDOW, Pace
 from bot.reminders import dispatch_due
+from bot.reminders.dispatcher import batch_size
 from bot.settings import Settings
 from bot.standin import TOKEN, BotApiStandIn, RateLimits
 from storage.db import make_engine
@@ -175,6 +176,7 @@ async def run(url: str, *, post_run: int, rate: float = 30.0, early_minutes: int
     rt.pace = pace = SlotPace(rate, clock=clock.mono, sleep=clock.sleep)
     pace.slots = []
     rt.sender.pace = rt.pace.reply_turn
+    batch = batch_size(rate, Settings(rate_limit_per_second=rate, _env_file=None).in_flight)  # type: ignore[call-arg]
     mornings = await reset_mornings(url)
     posts = await _post_run_rows(url, post_run)
     total = mornings + posts
@@ -185,7 +187,8 @@ async def run(url: str, *, post_run: int, rate: float = 30.0, early_minutes: int
         next_tick = 0.0
         while len(arrivals.morning) + len(arrivals.post_run) < total and clock.t < horizon:
             clock.t = max(clock.t, next_tick)
-            await dispatch_due(app, drain=lambda: True)
+            # The batch production uses at this rate (the limiter's real-time pace is off here).
+            await dispatch_due(app, drain=lambda: True, limit=batch)
             next_tick = (int(clock.t // TICK) + 1) * TICK
         cpu = time.perf_counter() - cpu
     finally:
@@ -252,10 +255,10 @@ async def run(url: str, *, post_run: int, rate: float = 30.0, early_minutes: int
         f"1b: {mornings:,} morning messages due at 07:00 (window from "
         f"{early_minutes} min before, deadline as far after) and {posts:,} post-run strength "
         f"reminders due at 07:20 (window and deadline at 07:20), one dispatcher, pace "
-        f"{rate:g}/s (spaced {PACE_WINDOW}/{rate:g} s), every send through the stand-in on a "
-        f"virtual clock (the dispatcher job every {TICK:g} virtual s; {cpu:.0f} s of real "
-        f"time for {sent:,} sends). Sent {sent:,} of {total:,}; first at "
-        f"{min(arrivals.morning, default=0) / 60:+.1f} min, last at "
+        f"{rate:g}/s (spaced {PACE_WINDOW}/{rate:g} s), batches of {batch}, every send "
+        f"through the stand-in on a virtual clock (the dispatcher job every {TICK:g} "
+        f"virtual s; {cpu:.0f} s of real time for {sent:,} sends). Sent {sent:,} of "
+        f"{total:,}; first at {min(arrivals.morning, default=0) / 60:+.1f} min, last at "
         f"{max(arrivals.morning + arrivals.post_run, default=0) / 60:+.1f} min from 07:00; "
         f"{early_sent:,} morning messages before 07:00 (sent silently, "
         f"tests/bot/test_reminder_windows.py); lateness = sent − due time (0 when early), "

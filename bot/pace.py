@@ -115,5 +115,8 @@ class Pace:
             return
         now = self.clock()
         self._chats[chat_id] = now
-        if len(self._chats) > 1000:  # forget chats last sent to more than a second ago
+        # Forget chats last sent to more than a second ago, once the map holds a few
+        # seconds' worth: at 1,000 a second (paid broadcast) a fixed bound of 1,000 would
+        # sweep the whole map at every send.
+        if len(self._chats) > max(1000, 4 * self.rate):
             self._chats = {c: t for c, t in self._chats.items() if now - t < PACE_WINDOW}

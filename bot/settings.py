@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logs import register_secret
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+FREE_RATE = 30.0  # messages a second Telegram allows a bot without paid broadcast
+ROUND_TRIP_SECONDS = 0.1  # a typical Bot API round trip, for the sends kept in flight
 
 
 class SettingsError(Exception):
@@ -47,8 +50,18 @@ class Settings(BaseSettings):
     public_url: str | None = None
     # Open HTTP connections (webhook and /health together); more are closed at once.
     web_max_connections: int = Field(default=200, ge=1, le=100_000)
+    # Paid broadcast (issue 19): Telegram lets a bot send up to 1,000 messages a second when
+    # the operator pays for what is above the free 30 (`allow_paid_broadcast` on each send).
+    # Declared before RATE_LIMIT_PER_SECOND, whose check reads it.
+    paid_broadcast: bool = False
     # Telegram allows a bot about 30 messages a second in all; 0 turns our limiter off (tests).
+    # Above 30 only with PAID_BROADCAST=true (refused otherwise), up to 1000.
     rate_limit_per_second: float = Field(default=30.0, ge=0, le=1000)
+    # Reminder sends awaiting Telegram's answer at once; 0: derived from the rate (enough for
+    # a 100 ms round trip at the limit, at least 8). A crash can repeat at most these.
+    dispatch_in_flight: int = Field(default=0, ge=0, le=2000)
+    # The morning message may leave up to this long before its time, silently (0: on time).
+    morning_early_minutes: int = Field(default=30, ge=0, le=180)
     # Flood control: more updates than this from one runner within 10 seconds are dropped.
     flood_max_updates: int = Field(default=30, ge=5, le=100_000)
     # Turns for different runners handled at once (one runner's always one at a time).
@@ -72,6 +85,23 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @field_validator("rate_limit_per_second")
+    @classmethod
+    def _rate(cls, value: float, info: ValidationInfo) -> float:
+        if value > FREE_RATE and not info.data.get("paid_broadcast", False):
+            raise ValueError(
+                f"above {FREE_RATE:g} messages a second Telegram charges for each message: set "
+                "PAID_BROADCAST=true to pay for them (up to 1000), or keep it at 30 or less"
+            )
+        return value
+
+    @property
+    def in_flight(self) -> int:
+        """DISPATCH_IN_FLIGHT, or derived: the sends a 100 ms round trip holds at the rate."""
+        if self.dispatch_in_flight:
+            return self.dispatch_in_flight
+        return max(8, math.ceil(self.rate_limit_per_second * ROUND_TRIP_SECONDS))
 
     @field_validator("public_url")
     @classmethod

@@ -197,3 +197,37 @@ def is_stale(
 
 
 _ = DayKind  # re-exported for callers that build weeks next to reminder specs
+
+
+# Sending windows (issue 19). Each row may leave from the moment its window opens; the
+# dispatcher claims open rows in order of their deadline (earliest deadline first, which keeps
+# the worst lateness lowest when every message costs the same slot) and never one whose window
+# has not opened. Only the morning message has an early window: it may leave up to
+# MORNING_EARLY_MINUTES before its time, silently, and its deadline is as far after its time
+# (any moment of 06:30-07:30 serves a 07:00 message). Every other kind keeps its exact time
+# (a strength reminder after the run, not during it): its window opens at its time, which is
+# also its deadline, so it goes before the morning messages still waiting around it.
+EARLY_KINDS = frozenset({ReminderKind.MORNING})
+
+
+class Window(Frozen):
+    """When a row may leave (aware UTC) and the deadline it is ordered by."""
+
+    opens: dt.datetime
+    deadline: dt.datetime
+
+
+def early_allowance(kind: ReminderKind | str, early: dt.timedelta) -> dt.timedelta:
+    """How long before its time a row of `kind` may leave (zero but for the morning)."""
+    return early if kind in EARLY_KINDS else dt.timedelta(0)
+
+
+def sending_window(kind: ReminderKind | str, due_at: dt.datetime, early: dt.timedelta) -> Window:
+    """The window of a row due at `due_at`, with the morning's early allowance `early`."""
+    allowance = early_allowance(kind, early)
+    return Window(opens=due_at - allowance, deadline=due_at + allowance)
+
+
+def is_early(due_at: dt.datetime, now: dt.datetime) -> bool:
+    """Sent before its time (inside its early window): sent without a notification sound."""
+    return now < due_at

@@ -263,6 +263,8 @@ class Reminder(SQLModel, table=True):
         # A runner's pending rows (rebuilds, cancels): without it SQLite walks the index
         # above through every runner's pending rows.
         sa.Index("ix_reminder_runner_status_due_at", "runner_id", "status", "due_at"),
+        # The claim: one range per kind, in deadline order (sending windows, migration 0012).
+        sa.Index("ix_reminder_status_kind_due_at", "status", "kind", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

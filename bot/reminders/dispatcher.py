@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ from bot.reminders.compose import Message, compose
 from bot.reminders.outbox import is_paused
 from bot.runtime import App, runtime
 from core.illness import checkin_day, is_ill
-from core.reminders import ReminderKind, is_stale
+from core.reminders import ReminderKind, is_early, is_stale
 from storage import repo
 from storage.tables import Reminder, Runner
 
@@ -36,6 +37,15 @@ log = logging.getLogger(__name__)
 
 BATCH = 200
 MAX_ATTEMPTS = 6
+
+
+def batch_size(rate: float, in_flight: int) -> int:
+    """Rows per claim: about a second of the pace (at most BATCH), and at least twice the
+    sends in flight. A row whose window opens while a batch drains waits for the next claim,
+    so a batch of a second keeps a 07:20 strength reminder from waiting behind 200 morning
+    messages (7 s at 30 a second: bench/README.md, figure 1b). With the limiter off, BATCH."""
+    pace = math.ceil(rate) if rate > 0 else BATCH
+    return max(2 * in_flight, min(BATCH, pace))
 
 
 @dataclass
@@ -109,7 +119,7 @@ async def dispatch_due(
     app: App,
     *,
     now: dt.datetime | None = None,
-    limit: int = BATCH,
+    limit: int | None = None,
     drain: Callable[[], bool] | None = None,
 ) -> DispatchReport:
     """Claim what is due and send it; each row ends sent, expired, deferred or failed.
@@ -117,6 +127,13 @@ async def dispatch_due(
     Sends overlap: a message goes out at its pace slot without waiting for Telegram's answer
     to the one before (at most IN_FLIGHT at once), so a round trip of 100 ms does not cap
     the rate at 10 a second. Outcomes are written together each time sends come back.
+    At most `Settings.in_flight` sends are under way (8 at 30/s, about 100 at 1,000/s with
+    paid broadcast): a crash repeats at most these. A batch holds `limit` rows (by default
+    about a second of the pace, at most BATCH, at least twice the sends in flight).
+
+    Rows are claimed once their sending window has opened, earliest deadline first: a
+    morning message up to MORNING_EARLY_MINUTES before its time, the others at their time
+    (`core.reminders.sending_window`).
 
     With `drain`, batch follows batch while they come back full (a clustered 07:00) and
     `drain()` is true (the application is running), each claimed as soon as the one before
@@ -126,6 +143,11 @@ async def dispatch_due(
     now = now or rt.clock()
     grace = dt.timedelta(minutes=rt.settings.reminder_grace_minutes)
     lease = dt.timedelta(seconds=rt.settings.reminder_lease_seconds)
+    early = dt.timedelta(minutes=rt.settings.morning_early_minutes)
+    in_flight = rt.settings.in_flight
+    batch = (
+        limit if limit is not None else batch_size(rt.settings.rate_limit_per_second, in_flight)
+    )
     report = DispatchReport()
     pace = rt.pace
     if pace.paused_until is not None and now < pace.paused_until:
@@ -136,7 +158,9 @@ async def dispatch_due(
         at: dt.datetime, skip: Collection[int] = ()
     ) -> tuple[list[Reminder], dict[int, Runner]]:
         async with rt.locks.transaction() as db:
-            rows = await repo.claim_due_reminders(db, now=at, limit=limit, lease=lease, skip=skip)
+            rows = await repo.claim_due_reminders(
+                db, now=at, limit=batch, lease=lease, skip=skip, early=early
+            )
             runners = await repo.runners_by_id(db, ids={r.runner_id for r in rows})
         report.claimed += len(rows)
         rt.last_dispatch = rt.clock()  # for /health, also during a long drain
@@ -144,11 +168,11 @@ async def dispatch_due(
 
     rows, runners = await claim(now)
     outcomes = _Outcomes(app, now)
-    sending = _Sending(outcomes)
+    sending = _Sending(outcomes, in_flight)
     try:
         while True:
             await _dispatch_batch(app, rows, runners, now, grace, report, outcomes, sending, pace)
-            full = len(rows) == limit and sending.pause_until is None
+            full = len(rows) == batch and sending.pause_until is None
             if drain is None or not full or not drain():
                 break
             # This batch's last sends are on their way: claim the next one meanwhile. What
@@ -228,7 +252,8 @@ async def _dispatch_batch(
         sending.start(row.id, _send(app, row, runner, message, now, report, outcomes))
 
 
-# Sends awaiting Telegram's answer at once. 30 a second with round trips of up to ~250 ms
+# Sends awaiting Telegram's answer at once, unless the settings say more (`Settings.in_flight`:
+# DISPATCH_IN_FLIGHT, or about rate x 100 ms). 30 a second with round trips of up to ~250 ms
 # need 8; a crash (kill -9, power cut) can repeat at most these messages, never more.
 IN_FLIGHT = 8
 
@@ -236,8 +261,9 @@ IN_FLIGHT = 8
 class _Sending:
     """The sends of one pass that are under way, and what they asked for (a pause)."""
 
-    def __init__(self, outcomes: _Outcomes) -> None:
+    def __init__(self, outcomes: _Outcomes, in_flight: int = IN_FLIGHT) -> None:
         self.outcomes = outcomes
+        self.in_flight = in_flight
         self.tasks: dict[asyncio.Task[dt.datetime | None], int] = {}  # -> its row's id
         self.pause_until: dt.datetime | None = None
 
@@ -249,8 +275,8 @@ class _Sending:
         return set(self.tasks.values())
 
     async def room(self) -> None:
-        """Wait until fewer than IN_FLIGHT sends are under way."""
-        while len(self.tasks) >= IN_FLIGHT:
+        """Wait until fewer than `in_flight` sends are under way."""
+        while len(self.tasks) >= self.in_flight:
             await self.collect(wait=True)
 
     async def collect(self, *, wait: bool, until_empty: bool = False) -> None:
@@ -310,15 +336,28 @@ async def _send(
             outcomes.later(row, repo.CANCELLED, error="gone before sending")
             report.cancelled += 1
             return None
+        settings = runtime(app).settings
+        # Inside its early window (a morning message before its time): no sound.
+        silent = is_early(row.due_at, runtime(app).clock()) or None
+        # Above the free 30 a second, Telegram charges for it (PAID_BROADCAST).
+        paid = True if settings.paid_broadcast else None
         if isinstance(message, Photo):  # the summary's picture (docs/pictures.md)
             await app.bot.send_photo(
                 runner.chat_id,
                 photo=InputFile(message.data, filename=message.filename),
                 caption=message.caption,
+                disable_notification=silent,
+                allow_paid_broadcast=paid,
             )
         else:
             text, markup = message
-            await app.bot.send_message(runner.chat_id, text, reply_markup=markup)
+            await app.bot.send_message(
+                runner.chat_id,
+                text,
+                reply_markup=markup,
+                disable_notification=silent,
+                allow_paid_broadcast=paid,
+            )
     except RetryAfter as error:
         wait = error.retry_after
         seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)

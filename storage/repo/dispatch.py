@@ -12,37 +12,54 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.reminders import ReminderKind, early_allowance, sending_window
 from storage.tables import Reminder, ReminderStatus
 
 
-def _claim_query(
-    *,
-    now: dt.datetime,
-    limit: int,
-    postgres: bool,
-    stale_before: dt.datetime | None,
-    skip: Collection[int] = (),
+def _opened(row: Reminder, now: dt.datetime, early: dt.timedelta) -> bool:
+    return sending_window(row.kind, row.due_at, early).opens <= now
+
+
+def _pending_query(
+    *, kind: str, now: dt.datetime, opens_by: dt.datetime, limit: int, postgres: bool
 ) -> Any:
-    if stale_before is None:  # pending and due (again, if it was put back with a retry_at)
-        where = sa.and_(
+    """Pending rows of one kind whose window has opened (due by `opens_by`) and that are not
+    waiting for a retry: a range of the (status, kind, due_at) index, in deadline order."""
+    query = (
+        select(Reminder)
+        .where(
             col(Reminder.status) == ReminderStatus.PENDING,
-            col(Reminder.due_at) <= now,
+            col(Reminder.kind) == kind,
+            col(Reminder.due_at) <= opens_by,
             sa.or_(col(Reminder.retry_at).is_(None), col(Reminder.retry_at) <= now),
         )
-    else:  # claimed by a dispatcher that died mid-send, longer ago than the lease
-        where = sa.and_(
-            col(Reminder.status) == ReminderStatus.CLAIMED,
-            col(Reminder.due_at) <= now,
-            col(Reminder.claimed_at) < stale_before,
-        )
-        if skip:  # the caller's own sends, still on their way
-            where = sa.and_(where, col(Reminder.id).not_in(list(skip)))
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(limit)
+    )
+    return query.with_for_update(skip_locked=True) if postgres else query
+
+
+def _stale_query(
+    *,
+    opens_by: dt.datetime,
+    stale_before: dt.datetime,
+    limit: int,
+    postgres: bool,
+    skip: Collection[int],
+) -> Any:
+    """Rows claimed by a dispatcher that died mid-send, longer ago than the lease (their
+    window had opened when they were claimed), but the caller's own sends still on their way."""
+    where = sa.and_(
+        col(Reminder.status) == ReminderStatus.CLAIMED,
+        col(Reminder.due_at) <= opens_by,
+        col(Reminder.claimed_at) < stale_before,
+    )
+    if skip:
+        where = sa.and_(where, col(Reminder.id).not_in(list(skip)))
     query = (
         select(Reminder).where(where).order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)
     )
-    if postgres:
-        query = query.with_for_update(skip_locked=True)
-    return query
+    return query.with_for_update(skip_locked=True) if postgres else query
 
 
 async def claim_due_reminders(
@@ -52,26 +69,48 @@ async def claim_due_reminders(
     limit: int,
     lease: dt.timedelta,
     skip: Collection[int] = (),
+    early: dt.timedelta = dt.timedelta(0),
 ) -> list[Reminder]:
-    """Claim up to `limit` due rows, oldest first, so no other dispatcher sends them.
+    """Claim up to `limit` rows whose sending window is open, earliest deadline first, so no
+    other dispatcher sends them.
+
+    A row's window and deadline come from its kind (`core.reminders.sending_window`): a
+    morning message may be claimed up to `early` before its time, and its deadline is as far
+    after it; every other kind opens and is due at its time. No row is claimed before its
+    window opens. Ordered by deadline, a 07:20 strength reminder goes before the 07:00 morning
+    messages still waiting at 07:20 (their deadline is 07:30).
 
     A row claimed longer than `lease` ago belongs to a dispatcher that died mid-send: it is
     claimable again (at most the messages that were in flight are repeated), except the ids
     in `skip` (the caller's own sends under way). On PostgreSQL rows locked by another
     dispatcher are skipped (`FOR UPDATE SKIP LOCKED`).
 
-    Pending rows and stale claims are read by two queries, each a range of the (status,
-    due_at) index: one query with an OR over both made SQLite collect and sort every due row
-    for each batch (seconds per batch once 100,000 are due at 07:00).
+    Each kind's pending rows are one range of the (status, kind, due_at) index, already in
+    deadline order; the stale claims one range of (status, due_at). One query over all of them
+    would have to collect and sort every due row for each batch (seconds per batch once
+    100,000 are due at 07:00).
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     rows: list[Reminder] = []
-    for stale_before in (None, now - lease):
-        query = _claim_query(
-            now=now, limit=limit, postgres=postgres, stale_before=stale_before, skip=skip
+    for kind in ReminderKind:
+        opens_by = now + early_allowance(kind, early)
+        query = _pending_query(
+            kind=kind.value, now=now, opens_by=opens_by, limit=limit, postgres=postgres
         )
         rows += (await session.exec(query)).all()
-    rows.sort(key=lambda r: (r.due_at, r.id or 0))
+    stale = _stale_query(
+        opens_by=now + early,
+        stale_before=now - lease,
+        limit=limit,
+        postgres=postgres,
+        skip=skip,
+    )
+    rows += [r for r in (await session.exec(stale)).all() if _opened(r, now, early)]
+
+    def deadline_first(row: Reminder) -> tuple[dt.datetime, dt.datetime, int]:
+        return (sending_window(row.kind, row.due_at, early).deadline, row.due_at, row.id or 0)
+
+    rows.sort(key=deadline_first)
     rows = rows[:limit]
     if not rows:
         return []

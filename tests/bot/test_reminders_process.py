@@ -109,6 +109,7 @@ class Bots:
             LOG_LEVEL="INFO",
             REMINDER_DISPATCH_SECONDS=str(DISPATCH_SECONDS),
             REMINDER_LEASE_SECONDS=str(LEASE_SECONDS),
+            MORNING_EARLY_MINUTES="0",  # "never before it was due": the early window aside
         )
         self.deadline = asyncio.get_running_loop().time() + DEADLINE
         self.process: asyncio.subprocess.Process | None = None

@@ -20,6 +20,16 @@ AREA_LABELS = {
     BodyArea.SHOULDER: "Shoulder",
 }
 
+
+def area_label(area: str) -> str:
+    """A stored area as the runner reads it ("Knee (front)"); an area no longer known, from
+    its name ("knee-front" -> "Knee front")."""
+    try:
+        return AREA_LABELS[BodyArea(area)]
+    except (ValueError, KeyError):
+        return re.sub(r"[-_]", " ", area).capitalize()
+
+
 # Longest phrases first, so "outside of the knee" wins over "knee".
 _WORDS: tuple[tuple[str, frozenset[BodyArea]], ...] = tuple(
     sorted(

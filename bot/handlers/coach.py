@@ -25,7 +25,7 @@ from bot.pictures.roster import roster_photo
 from bot.runtime import App, runtime
 from bot.services import runner_id
 from bot.turn import Turn, message_of, pressed, with_turn
-from core.areas import AREA_LABELS
+from core.areas import area_label
 from core.coaching import (
     PAGE_SIZE,
     Colour,
@@ -36,7 +36,6 @@ from core.coaching import (
     pages,
     sort_roster,
 )
-from core.models import BodyArea
 from core.planner import week_start_of
 from storage import repo
 
@@ -93,17 +92,12 @@ async def _coach(turn: Turn) -> bool:
     return False
 
 
-def area_label(area: str) -> str:
-    try:
-        return AREA_LABELS[BodyArea(area)].lower()
-    except ValueError:
-        return area.replace("-", " ")
-
-
 def _pain(mark: PainMark | None) -> str:
     if mark is None:
         return texts.ROSTER_NO_PAIN
-    return texts.ROSTER_PAIN.format(score=mark.score, area=area_label(mark.area), day=mark.day)
+    return texts.ROSTER_PAIN.format(
+        score=mark.score, area=area_label(mark.area).lower(), day=mark.day
+    )
 
 
 # --- /coach --------------------------------------------------------------------------------
@@ -277,7 +271,9 @@ async def _detail(turn: Turn, about: int) -> None:
     for p in pains:
         tier = f" ({texts.COACH_TIERS.get(p.tier, p.tier)})" if p.tier else ""
         lines.append(
-            texts.DETAIL_PAIN.format(day=p.day, score=p.score, area=area_label(p.area), tier=tier)
+            texts.DETAIL_PAIN.format(
+                day=p.day, score=p.score, area=area_label(p.area).lower(), tier=tier
+            )
         )
     if not pains:
         lines.append(texts.DETAIL_NO_PAIN)

@@ -4,8 +4,6 @@ phone does not load the image (Telegram allows 1,024 characters)."""
 from __future__ import annotations
 
 from bot import texts
-from core.areas import AREA_LABELS
-from core.models import BodyArea
 from core.pictures import PainMark, Progress, WeekPicture
 
 CAPTION_LIMIT = 1024
@@ -59,14 +57,6 @@ def week_caption(picture: WeekPicture) -> str:
     if paused:
         lines.append(texts.CAPTION_PAUSED.format(days=", ".join(paused)))
     return fit("\n".join(lines))
-
-
-def area_label(area: str) -> str:
-    """A pain report's area as the runner reads it ("Knee (front)")."""
-    try:
-        return AREA_LABELS[BodyArea(area)]
-    except (ValueError, KeyError):
-        return area.replace("_", " ").capitalize()
 
 
 def progress_caption(progress: Progress) -> str:

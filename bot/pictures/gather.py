@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.pictures.captions import area_label, progress_caption, week_caption
+from bot.pictures.captions import progress_caption, week_caption
 from bot.pictures.draw import progress_png, week_png
 from bot.plans import joined_week, joining_day, week_plan
+from core.areas import area_label
 from core.illness import is_ill
 from core.models import Plan
 from core.pictures import PainPoint, Progress, WeekBar, WeekPicture, level_in, week_picture

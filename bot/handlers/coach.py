@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import secrets
 from dataclasses import dataclass
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, texts
+from bot.callbacks import InvitePress, RosterPress
 from bot.coaching import detail, digest_off, is_coach, roster_facts, set_digest
 from bot.handlers.filters import PRIVATE
 from bot.handlers.sharing import token_hash
@@ -44,41 +43,6 @@ log = logging.getLogger(__name__)
 INVITE_DAYS = 7
 NOTE_LIMIT = 300
 Buttons = list[list[tuple[str, str]]]
-
-
-@dataclass(frozen=True)
-class InvitePress:
-    """Under /coach: another link, withdraw every open one, or turn the Monday digest on or
-    off: `ci:<new, withdraw, digest-on or digest-off>`."""
-
-    action: str
-    pattern: ClassVar[re.Pattern[str]] = re.compile(r"^ci:")
-
-    def encode(self) -> str:
-        return f"ci:{self.action}"
-
-    @classmethod
-    def parse(cls, data: str) -> InvitePress | None:
-        match = re.fullmatch(r"ci:(new|withdraw|digest-on|digest-off)", data)
-        return None if match is None else cls(match[1])
-
-
-@dataclass(frozen=True)
-class RosterPress:
-    """A roster page (`ro:p:<page>`), a runner's detail (`ro:d:<runner id>`), or a page as a
-    picture (`ro:g:<page>`)."""
-
-    what: str  # "p", "d" or "g"
-    value: int
-    pattern: ClassVar[re.Pattern[str]] = re.compile(r"^ro:")
-
-    def encode(self) -> str:
-        return f"ro:{self.what}:{self.value}"
-
-    @classmethod
-    def parse(cls, data: str) -> RosterPress | None:
-        match = re.fullmatch(r"ro:([pdg]):(\d{1,12})", data)
-        return None if match is None else cls(match[1], int(match[2]))
 
 
 async def _coach(turn: Turn) -> bool:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
-from typing import ClassVar
 
 from telegram import InlineKeyboardMarkup
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import keyboards, texts
+from bot.callbacks import SharePress, StopPress
 from bot.coaching import is_coach
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App, runtime
@@ -40,39 +39,6 @@ def token_hash(token: str) -> str:
 
 def coach_name(coach: Runner) -> str:
     return coach.first_name or "Your coach"
-
-
-@dataclass(frozen=True)
-class SharePress:
-    """Share or No thanks under an invite's consent: `sh:<yes or no>:<invite id>`."""
-
-    share: bool
-    invite_id: int
-    pattern: ClassVar[re.Pattern[str]] = re.compile(r"^sh:")
-
-    def encode(self) -> str:
-        return f"sh:{'yes' if self.share else 'no'}:{self.invite_id}"
-
-    @classmethod
-    def parse(cls, data: str) -> SharePress | None:
-        match = re.fullmatch(r"sh:(yes|no):(\d{1,12})", data)
-        return None if match is None else cls(match[1] == "yes", int(match[2]))
-
-
-@dataclass(frozen=True)
-class StopPress:
-    """Stop sharing with a coach: `ss:<coach's runner id>`."""
-
-    coach_id: int
-    pattern: ClassVar[re.Pattern[str]] = re.compile(r"^ss:")
-
-    def encode(self) -> str:
-        return f"ss:{self.coach_id}"
-
-    @classmethod
-    def parse(cls, data: str) -> StopPress | None:
-        match = re.fullmatch(r"ss:(\d{1,12})", data)
-        return None if match is None else cls(int(match[1]))
 
 
 async def _open(turn: Turn, invite: CoachInvite | None) -> Runner | None:

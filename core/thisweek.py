@@ -24,7 +24,7 @@ from core import weekparse as wp
 from core.models import WEEKDAY_NAMES, Day, DayKind, Frozen, Week, Weekday
 from core.weekread import MoveRefused, apply_move, read_move, read_week
 
-__all__ = ["NOT_A_CHANGE", "ThisWeekReading", "read_this_week"]
+__all__ = ["NOT_A_CHANGE", "ThisWeekReading", "names_this_week", "read_this_week"]
 
 NOT_A_CHANGE = (
     "I couldn't read that as a change to this week's runs. For example: "
@@ -105,6 +105,12 @@ def _drop(clause: str, week: Week) -> tuple[Week, str]:
     days_list = list(week.days)
     days_list[day] = Day(kind=DayKind.REST)
     return Week(days=tuple(days_list)), f"No {label} on {WEEKDAY_NAMES[day]} this week."
+
+
+def names_this_week(text: str) -> bool:
+    """The message says it is about this week ("this week", "just this week"): typed with no
+    question open, such a message may be a change to this week's runs."""
+    return _RE_THIS_WEEK.search(text.lower()) is not None
 
 
 def read_this_week(text: str, week: Week) -> ThisWeekReading | None:

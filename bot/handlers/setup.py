@@ -22,7 +22,7 @@ from bot.handlers.asides import CHANGE, HELP, answer_aside, aside_of, in_questio
 from bot.handlers.data import answer_delete
 from bot.handlers.filters import PRIVATE
 from bot.handlers.pause import answer_pause
-from bot.handlers.thisweek import THIS_WEEK, answer_this_week
+from bot.handlers.thisweek import THIS_WEEK, answer_this_week, take_typed
 from bot.handlers.today import TYPED, on_plan, on_today, on_typed
 from bot.illness import reads_as_illness
 from bot.runtime import App
@@ -143,6 +143,8 @@ async def outside_dialog(turn: Turn, text: str) -> None:
         await answer_this_week(turn, text)
         return
     if await illness.take_typed(turn, text, kind):
+        return
+    if kind is None and await take_typed(turn, text):  # "this week Thu tempo is on Fri"
         return
     typed = TYPED.get(text.strip().lower().rstrip("!."))
     if typed is not None and turn.runner.onboarded:

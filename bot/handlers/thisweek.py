@@ -3,10 +3,11 @@ is different this week, and the answer ("Thu tempo is on Fri", "no long run", "S
 changes this week only (`WeekChanges.days`, docs/coaching.md "This week"). This week's plan
 is rebuilt and the reply says which strength days moved; next week is the usual week again.
 
-The answer is read only here: after /thisweek's question (an open prompt) or given with the
-command ("/thisweek no long run"). A message that sounds like pain goes to the pain check
-first, as everywhere (bot/handlers/setup.py reads symptoms before any prompt), and the reader
-(`core.thisweek`) never takes one as a change either.
+The answer is read after /thisweek's question (an open prompt), given with the command
+("/thisweek no long run"), or typed with no question open when it says "this week" ("this
+week Thu tempo is on Fri", "no long run this week": `take_typed`). A message that sounds
+like pain goes to the pain check first, as everywhere (bot/handlers/setup.py reads symptoms
+before any prompt), and the reader (`core.thisweek`) never takes one as a change either.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot.turn import Turn, pressed, with_turn
 from core.models import Plan, WeekChanges
 from core.planner import week_start_of
 from core.symptoms import Recognised, read_symptoms
-from core.thisweek import NOT_A_CHANGE, read_this_week
+from core.thisweek import NOT_A_CHANGE, names_this_week, read_this_week
 from storage import repo
 from storage.tables import runner_week
 
@@ -90,6 +91,25 @@ async def answer_this_week(turn: Turn, text: str) -> None:
     lines = [*reading.said, strength, NEXT_WEEK_USUAL]
     await turn.say("\n".join(lines))
     await turn.say(render_overview(after), keyboards.plan_days(plan_day_buttons(after)))
+
+
+async def take_typed(turn: Turn, text: str) -> bool:
+    """A message typed with no question open that names this week and reads as a change to
+    its runs ("this week Thu tempo is on Fri", "no long run this week"): answered as
+    /thisweek's answer (True). Anything else is left to the caller (False); "busy this week"
+    is no change. The caller has already let the pain check and the illness reader see it."""
+    if not turn.runner.onboarded or not names_this_week(text):
+        return False
+    usual = runner_week(turn.runner)
+    start = week_start_of(turn.today())
+    stored = await repo.get_week_changes(
+        turn.db, runner_id=runner_id(turn.runner), week_start=start
+    )
+    reading = read_this_week(text, (stored or WeekChanges(week_start=start)).week(usual))
+    if reading is None or reading.question == NOT_A_CHANGE:
+        return False
+    await answer_this_week(turn, text)
+    return True
 
 
 @with_turn()

@@ -244,10 +244,14 @@ async def test_pain_and_this_week_alone_are_never_a_week_change(db_url):
     clock = Clock(at(MON, "06:00"))
     async with coach_at(db_url, clock) as coach:
         await joined_monday(coach, clock, WORKED)
-        await coach.send("no long run this week")  # outside /thisweek: not read as a change
         await coach.send("this week")
+        await coach.send("busy this week")
         assert coach.texts()[-2:] == [texts.NOT_UNDERSTOOD] * 2
         assert await changes_of(coach) is None
+        await coach.send("sore calf, no long run this week")  # typed: the pain check, first
+        assert texts.PAIN_START in coach.texts()[-3:]
+        assert await changes_of(coach) is None
+        await coach.send("/cancel")
         await coach.send("/thisweek")
         await coach.send("sore calf this week, no long run")  # the pain check, first
         assert texts.PAIN_START in coach.texts()[-3:]
@@ -256,6 +260,37 @@ async def test_pain_and_this_week_alone_are_never_a_week_change(db_url):
         await coach.send("/thisweek felt sick after the race")
         assert await changes_of(coach) is None
         assert "This week" not in coach.last() and "Next week is your usual" not in coach.last()
+
+
+async def test_this_weeks_runs_change_typed_with_no_question_open(db_url):
+    """ "this week Thu tempo is on Fri" and "no long run this week", typed as they come,
+    change this week as /thisweek's answer would; next week and the usual week stay."""
+    clock = Clock(at(MON, "06:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined_monday(coach, clock, WORKED)
+        usual = runner_week(await stored(coach))
+        clock.now = at(MON + dt.timedelta(days=1), "09:00")
+        await coach.send("this week Thu tempo is on Fri")
+        assert "This week your tempo run moves from Thursday to Friday" in coach.texts()[-2]
+        assert coach.texts()[-2].endswith("Next week is your usual week again.")
+        await coach.send("No long run this week!")
+        assert "No long run on Saturday this week." in coach.texts()[-2]
+        this_week = overview(coach)
+        assert line_of(this_week, "Fri 04").startswith("Fri 04 · tempo run 18:00")
+        assert line_of(this_week, "Sat 05").startswith("Sat 05 · rest")
+        changes = await changes_of(coach)
+        assert changes is not None and {int(w) for w, _ in changes.days} == {3, 4, 5}
+        await coach.send("no hills this week")  # a run the week does not have: it says so
+        assert coach.texts()[-2] == "There's no hill session in this week to drop."
+        assert coach.last().startswith("Tell me again in one message")
+        await coach.send("/week")
+        assert line_of(overview(coach), "Sat 12").startswith("Sat 12 · long run 08:00")
+        assert runner_week(await stored(coach)) == usual
+        # This week's strength reminders follow this week's plan.
+        pending = [d for d, _ in strength_rows(await rows_of(coach)) if d <= SUN]
+        assert pending and pending == [
+            d.date for d in (await this_weeks_plan(coach)).sessions if d.date > MON
+        ]
 
 
 async def this_weeks_plan(coach: Coach):  # type: ignore[no-untyped-def]

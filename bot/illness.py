@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler
 from bot import prompts, services
 from bot.illness_prompt import IllPress, length_keyboard
 from bot.pain import INJURY
-from bot.progress import ILLNESS_SPELL, illness_spell
+from bot.plans import ILLNESS_SPELL, illness_spell
 from bot.runtime import App
 from bot.turn import Turn, message_of, pressed, with_turn
 from core.illness import Feeling, is_ill, read_feeling, read_illness

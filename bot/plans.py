@@ -8,22 +8,48 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach_notes import with_coach_notes
+from core.illness import ill_weekdays, is_ill
 from core.models import Plan, WeekChanges
 from core.pain import Restrictions, adapt_plan
-from core.planner import plan_week, week_start_of
+from core.planner import plan_week, rest_while_ill, week_start_of
 from core.reminders import ReminderKind, ReminderSettings
 from storage import repo
 from storage.tables import Runner, runner_profile, runner_week
 
+ILLNESS_SPELL = "illness"  # kv namespace: {"since": date, "better": date or null}
 
-async def week_plan(db: AsyncSession, runner: Runner, week_start: dt.date) -> Plan:
+
+async def week_plan(
+    db: AsyncSession, runner: Runner, week_start: dt.date, *, while_ill: bool = True
+) -> Plan:
     """The week's plan with the runner's changes to that week (moved sessions, changed runs:
-    docs/coaching.md, "This week"): what /plan, /today, the reminders and the weekly summary
-    show. A week without changes is the usual week."""
+    docs/coaching.md, "This week") and without training on the days they were or are ill:
+    what /plan, /today, the reminders and the weekly summary show. A week without changes
+    is the usual week. `while_ill=False`: as if they were well (the ill check-ins' times
+    come from the runs they would have had)."""
     changes = None
     if runner.id is not None:
         changes = await repo.get_week_changes(db, runner_id=runner.id, week_start=week_start)
-    return await with_coach_notes(db, runner, plan_for(runner, week_start, changes=changes))
+    plan = plan_for(runner, week_start, changes=changes)
+    spell = await illness_spell(db, runner) if runner.id is not None and while_ill else None
+    if spell is not None:
+        ill = ill_weekdays(spell[0], spell[1], is_ill(runner.pause_reason), week_start)
+        plan = rest_while_ill(plan, ill)
+    return await with_coach_notes(db, runner, plan)
+
+
+async def illness_spell(db: AsyncSession, runner: Runner) -> tuple[dt.date, dt.date | None] | None:
+    """The runner's latest illness, kept by bot/illness.py in the kv table under their chat
+    (so exported and erased with it): its first day, and the day they were better."""
+    value = await repo.get_kv(db, namespace=ILLNESS_SPELL, key=str(runner.chat_id))
+    if not isinstance(value, dict):
+        return None
+    try:
+        since = dt.date.fromisoformat(value["since"])
+        better = dt.date.fromisoformat(value["better"]) if value.get("better") else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return since, better
 
 
 def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None = None) -> Plan:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.episodes import comeback_step, load_episode
-from bot.plans import joined_week, joining_day, week_plan
+from bot.plans import illness_spell, joined_week, joining_day, week_plan
 from bot.runtime import App, runtime
 from core.block import recovery_days
 from core.illness import ILL_REASONS, ill_in_week
@@ -28,8 +28,9 @@ from core.progression import Feel, WeekOutcome, week_level, weekly_step
 from storage import repo
 from storage.tables import Runner, SessionLog, SessionLogStatus, runner_profile
 
-# The pause reasons that mean the runner was unwell are core.illness.ILL_REASONS.
-ILLNESS_SPELL = "illness"  # kv namespace: {"since": date, "better": date or null}
+# The pause reasons that mean the runner was unwell are core.illness.ILL_REASONS; the
+# illness's spell is read by bot/plans.py (`illness_spell`), where the plan leaves its days
+# without training.
 ILL_STEP = (
     "Next week: one step easier — you were unwell, so the week does not count and your "
     "first week back starts gently."
@@ -179,20 +180,6 @@ async def _level_before(db: AsyncSession, runner: Runner, monday: dt.date) -> in
     if last is not None and (last.outcome or {}).get("ill") and last.level_after == runner.level:
         return last.level_before
     return runner.level
-
-
-async def illness_spell(db: AsyncSession, runner: Runner) -> tuple[dt.date, dt.date | None] | None:
-    """The runner's latest illness, kept by bot/illness.py in the kv table under their chat
-    (so exported and erased with it): its first day, and the day they were better."""
-    value = await repo.get_kv(db, namespace=ILLNESS_SPELL, key=str(runner.chat_id))
-    if not isinstance(value, dict):
-        return None
-    try:
-        since = dt.date.fromisoformat(value["since"])
-        better = dt.date.fromisoformat(value["better"]) if value.get("better") else None
-    except (KeyError, TypeError, ValueError):
-        return None
-    return since, better
 
 
 def weeks_to_step(runner: Runner, now: dt.datetime) -> list[dt.date]:

@@ -14,7 +14,7 @@ import re
 from enum import StrEnum
 
 from core.dates import DateParseError, read_date
-from core.models import Frozen
+from core.models import Frozen, Weekday
 
 # Pause reasons that mean the runner is unwell (/pause illness, "I'm ill").
 ILL_REASONS = frozenset({"illness", "ill", "sick"})
@@ -128,3 +128,18 @@ def ill_in_week(since: dt.date, better: dt.date | None, monday: dt.date) -> bool
     """An illness from `since` (better on `better`, or not yet) reached into the week of
     `monday`."""
     return since <= monday + dt.timedelta(days=6) and (better is None or better > monday)
+
+
+def ill_weekdays(
+    since: dt.date, better: dt.date | None, ill_now: bool, monday: dt.date
+) -> frozenset[Weekday]:
+    """The days of the week of `monday` the runner was or is unwell, with no training: from
+    `since` to the day before `better`; while they are still ill (no Better yet), every day
+    from `since` on, since nothing restarts before the check-in. An illness whose pause has
+    given way to another (no longer ill, never better) marks no day."""
+    if better is None and not ill_now:
+        return frozenset()
+    days = (monday + dt.timedelta(days=i) for i in range(7))
+    return frozenset(
+        Weekday(d.weekday()) for d in days if d >= since and (better is None or d < better)
+    )

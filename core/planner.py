@@ -262,6 +262,24 @@ def _day_facts(
 
 BEFORE_JOINING_REASON = "before you joined"  # shown as "Before you joined."
 ILL_REASON = "you said you are unwell: no training today, rest comes first"
+
+
+def rest_while_ill(plan: Plan, ill: frozenset[Weekday]) -> Plan:
+    """The plan with no training on the days the runner is unwell: the run and the session
+    of each such day give way to rest, and every other day keeps what it had. Unlike
+    `WeekChanges.ill` (the week planned around the ill days), nothing is placed again, so
+    a session missed while ill is never moved onto the days after it."""
+    if not ill:
+        return plan
+    days = tuple(
+        d.model_copy(update={"day": Day(kind=DayKind.REST), "session": None, "reason": ILL_REASON})
+        if d.weekday in ill
+        else d
+        for d in plan.days
+    )
+    return plan.model_copy(update={"days": days})
+
+
 _HARD_OR_LONG = HARD_KINDS | HIGH_VOLUME_KINDS  # a day before one of these is "before hard"
 _OFFSETS = tuple(dt.timedelta(days=i) for i in range(7))
 

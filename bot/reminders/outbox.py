@@ -52,8 +52,9 @@ async def rebuild_reminders(db: AsyncSession, *, runner: Runner, now: dt.datetim
                 if not is_paused(runner, s.local_date)
                 or (is_ill(runner.pause_reason) and s.kind is ReminderKind.WEEKLY)
             ]
-        if is_ill(runner.pause_reason):
-            specs += _illness_checkins(runner, plans, today, after=now, until=until)
+        if is_ill(runner.pause_reason):  # asked before the run they would have had
+            well = [await week_plan(db, runner, p.week_start, while_ill=False) for p in plans]
+            specs += _illness_checkins(runner, well, today, after=now, until=until)
         if runner.pain_areas and restrictions_for(runner).running_paused:
             # Until they have been seen: no strength reminders (the morning message still
             # says what is on, without a run).

@@ -232,3 +232,37 @@ async def test_resume_ends_the_illness_so_only_its_week_is_an_ill_week(db_url):
             (MONDAY, 0, -1),
             (MONDAY + dt.timedelta(days=7), 0, -1),  # nothing done in the week back: one down
         ]
+
+
+def _line(overview: str, day: str) -> str:
+    return next(line for line in overview.splitlines() if line.startswith(day))
+
+
+async def test_while_ill_the_plan_and_today_hold_no_training_and_nothing_moves(db_url):
+    """/plan and /today while ill show rest on the ill days (no session to tick off), and
+    after Better the days left are as they were: Wednesday's missed session is not moved
+    onto Thursday or Friday."""
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        await joined(coach, clock)
+        clock.now = at(MONDAY, "12:00")
+        await coach.send("ill till thursday")
+        clock.now = at(WED, "09:00")
+        await coach.send("/today")
+        today = coach.last()
+        assert "unwell" in today and "Strength" not in today
+        assert "✅ Done" not in coach.labels() and "📅 Move" not in coach.labels()
+        await coach.send("/plan")
+        overview = coach.last()
+        assert _line(overview, "Wed 02") == "Wed 02 · rest day"  # its easy run and session
+        assert _line(overview, "Sun 06") == "Sun 06 · rest day"  # until they are better
+        assert "💪" not in overview.split("\n\n", 1)[1].split("Tap")[0]
+
+        clock.now = at(THU, "09:00")
+        await coach.send("better")
+        await coach.send("/plan")
+        overview = coach.last()
+        assert _line(overview, "Wed 02") == "Wed 02 · rest day"  # past and ill: stays so
+        assert _line(overview, "Thu 03").startswith("Thu 03 · tempo run 18:00")
+        assert "💪" not in _line(overview, "Thu 03") + _line(overview, "Fri 04")
+        assert "💪 Strength" in _line(overview, "Sun 06")  # the usual day, as before

@@ -7,8 +7,18 @@ import datetime as dt
 
 import pytest
 
-from core.illness import Feeling, checkin_day, ill_in_week, read_feeling, read_illness
+from core.illness import (
+    Feeling,
+    checkin_day,
+    ill_in_week,
+    ill_weekdays,
+    read_feeling,
+    read_illness,
+)
+from core.models import DayKind, Profile, Weekday
+from core.planner import plan_week, rest_while_ill
 from core.symptoms import Recognised, read_symptoms
+from tests.core.test_issue15_planner import WORKED
 from tests.pain_messages import MESSAGES
 
 MONDAY = dt.date(2026, 11, 30)
@@ -85,3 +95,27 @@ def test_an_illness_counts_in_the_weeks_it_reached():
     assert ill_in_week(MONDAY - dt.timedelta(days=2), None, MONDAY)
     assert not ill_in_week(MONDAY - dt.timedelta(days=5), MONDAY, MONDAY)  # better on Monday
     assert not ill_in_week(MONDAY + dt.timedelta(days=7), None, MONDAY)
+
+
+def test_the_ill_days_of_a_week() -> None:
+    monday = dt.date(2026, 11, 30)
+    wed, fri = monday + dt.timedelta(days=2), monday + dt.timedelta(days=4)
+    days = ill_weekdays
+    # Still ill: every day from the first one on, nothing restarts before the check-in.
+    assert days(wed, None, True, monday) == {Weekday.WED, Weekday.THU, Weekday.FRI,
+                                              Weekday.SAT, Weekday.SUN}  # fmt: skip
+    assert days(wed, fri, False, monday) == {Weekday.WED, Weekday.THU}  # better on Friday
+    assert days(wed, fri, False, monday + dt.timedelta(weeks=1)) == frozenset()
+    assert days(wed, None, False, monday) == frozenset()  # another pause took its place
+    assert days(monday - dt.timedelta(days=3), None, True, monday) == set(Weekday)
+
+
+def test_ill_days_lose_their_training_and_nothing_moves() -> None:
+    plan = plan_week(Profile(sessions_per_week=2), WORKED, MONDAY)
+    assert [d.weekday for d in plan.sessions] == [Weekday.WED, Weekday.SUN]
+    ill = rest_while_ill(plan, frozenset({Weekday.TUE, Weekday.WED}))
+    assert [d.weekday for d in ill.sessions] == [Weekday.SUN]  # Wednesday's is not moved
+    assert ill.days[1].day.kind is DayKind.REST and ill.days[2].day.kind is DayKind.REST
+    assert "unwell" in ill.days[2].reason
+    assert ill.days[3:] == plan.days[3:]
+    assert rest_while_ill(plan, frozenset()) == plan

@@ -23,6 +23,13 @@ from core.models import BodyArea, Frozen
 MIN_LEVEL = -2
 MAX_LEVEL = 4
 PAIN_STEP_BACK = 4  # worst pain (0-10) from which the next week is stepped back
+# What a level changes in a session (core/sessions.py doses by these, and the Sunday line
+# says them): each level a rep more and a 5 s longer hold; from level 3 an extra set, from
+# -1 one set fewer.
+REPS_PER_LEVEL = 1
+HOLD_SECONDS_PER_LEVEL = 5
+EXTRA_SET_FROM = 3
+FEWER_SETS_FROM = -1
 
 
 class Feel(StrEnum):
@@ -91,6 +98,19 @@ def clamp_level(level: int) -> int:
     return max(MIN_LEVEL, min(MAX_LEVEL, level))
 
 
+def what_changes(before: int, after: int) -> str:
+    """What a step from level `before` to `after` does to the sessions, in a few words."""
+    if after == before:
+        return ""
+    more = after > before
+    low, high = sorted((before, after))
+    crosses = low < EXTRA_SET_FROM <= high or low <= FEWER_SETS_FROM < high
+    sets = (", an extra set" if more else ", a set fewer") if crosses else ""
+    reps = "a rep more" if more else "a rep fewer"
+    hold = f"holds {HOLD_SECONDS_PER_LEVEL} s {'longer' if more else 'shorter'}"
+    return f" ({reps}, {hold}{sets})"
+
+
 def _sessions(n: int) -> str:
     return "your session" if n == 1 else "both sessions" if n == 2 else f"all {n} sessions"
 
@@ -106,9 +126,9 @@ def weekly_step(
         new = clamp_level(level + change)
         moved = new - level
         if moved > 0:
-            what = "one step up"
+            what = "one step up" + what_changes(level, new)
         elif moved < 0:
-            what = "one step back"
+            what = "one step back" + what_changes(level, new)
         elif change > 0:
             what = "the same level, already the top one"
         elif change < 0:

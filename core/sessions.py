@@ -25,7 +25,14 @@ from core.models import (
     SessionKind,
     expand_equipment,
 )
-from core.progression import MIN_LEVEL, clamp_level
+from core.progression import (
+    EXTRA_SET_FROM,
+    FEWER_SETS_FROM,
+    HOLD_SECONDS_PER_LEVEL,
+    MIN_LEVEL,
+    REPS_PER_LEVEL,
+    clamp_level,
+)
 
 TRANSITION_SECONDS = 30  # getting into place for the next exercise
 WARM_UP_SECONDS = 60  # a couple of light ramp-up sets before a heavy lift
@@ -290,15 +297,15 @@ def _library_dose(key: str, level: int) -> Prescription:
 def _dose(exercise: Exercise, level: int) -> Prescription:
     level = clamp_level(level)
     sets = exercise.sets
-    if level >= 3:
+    if level >= EXTRA_SET_FROM:
         sets += 1
-    if level <= -1:
+    if level <= FEWER_SETS_FROM:
         sets -= 1
     reps = hold = None
     if exercise.reps is not None:
-        reps = max(1, min(30, exercise.reps + level))
+        reps = max(1, min(30, exercise.reps + REPS_PER_LEVEL * level))
     if exercise.hold_seconds is not None:
-        hold = max(5, min(120, exercise.hold_seconds + 5 * level))
+        hold = max(5, min(120, exercise.hold_seconds + HOLD_SECONDS_PER_LEVEL * level))
     return Prescription(
         exercise=exercise,
         sets=max(1, min(6, sets)),

@@ -14,6 +14,11 @@ from storage import repo
 from tests.bot.conftest import Clock, Coach
 from tests.bot.test_reminders import LONDON, at, change_runner, coach_at, onboard, stored
 
+# The Sunday line's words for a step from level 0 or 1 (core.progression.what_changes).
+UP = "one step up (a rep more, holds 5 s longer) —"
+BACK = "one step back (a rep fewer, holds 5 s shorter, a set fewer) —"
+
+
 MONDAY = dt.date(2026, 11, 30)  # the runner joins on this Monday morning
 SUNDAY = MONDAY + dt.timedelta(days=6)
 
@@ -62,7 +67,7 @@ async def test_every_session_done_steps_up_and_says_so(db_url):
         summary = await sunday_summary(coach, clock)
         runner = await stored(coach, 42)
         assert await steps(coach) == [(MONDAY, 0, 1)]
-    assert "Next week: one step up — you did both sessions without pain." in summary
+    assert f"Next week: {UP} you did both sessions without pain." in summary
     assert runner.level == 1 and runner.last_step_week == MONDAY
 
 
@@ -86,7 +91,7 @@ async def test_pain_of_four_steps_back_even_with_everything_done(db_url):
             )
         summary = await sunday_summary(coach, clock)
         runner = await stored(coach, 42)
-    assert "Next week: one step back — you reported pain of 4/10." in summary
+    assert f"Next week: {BACK} you reported pain of 4/10." in summary
     assert runner.level == -1
 
 
@@ -97,7 +102,7 @@ async def test_half_the_sessions_missed_steps_back(db_url):
         await typed_on(coach, clock, wednesday, "skip")
         summary = await sunday_summary(coach, clock)
         runner = await stored(coach, 42)
-    assert "Next week: one step back — you did 0 of 2 sessions." in summary
+    assert f"Next week: {BACK} you did 0 of 2 sessions." in summary
     assert runner.level == -1
 
 
@@ -133,7 +138,7 @@ async def test_the_step_is_taken_once_however_often_the_summary_is_composed(db_u
         )
         runner = await stored(coach, 42)
         assert await steps(coach) == [(MONDAY, 0, 1)]
-    line = "Next week: one step up — you did both sessions without pain."
+    line = f"Next week: {UP} you did both sessions without pain."
     assert all(line in text for text in (first, again, *both))
     assert runner.level == 1
 
@@ -215,7 +220,7 @@ async def test_a_hard_week_alone_still_steps_up_but_two_in_a_row_hold(db_url):
         ]
         runner = await stored(coach, 42)
         assert await steps(coach) == [(MONDAY, 0, 1), (MONDAY + dt.timedelta(weeks=1), 1, 1)]
-    assert "Next week: one step up — you did both sessions without pain." in first
+    assert f"Next week: {UP} you did both sessions without pain." in first
     assert len(second) == 1
     assert (
         "Next week: the same level — you did both sessions, but they felt hard two weeks running."
@@ -232,7 +237,7 @@ async def test_sessions_before_the_runner_joined_are_not_counted_as_missed(db_ur
         await typed_on(coach, clock, SUNDAY, "done")
         summary = await sunday_summary(coach, clock)
         runner = await stored(coach, 42)
-    assert "Next week: one step up — you did your session without pain." in summary
+    assert f"Next week: {UP} you did your session without pain." in summary
     assert runner.level == 1
 
 

@@ -9,6 +9,10 @@ from hypothesis import strategies as st
 
 from core.progression import WeekOutcome, level_from_history, next_level, week_streak
 
+# The Sunday line's words for a step from level 0 or 1 (core.progression.what_changes).
+UP = "one step up (a rep more, holds 5 s longer) —"
+BACK = "one step back (a rep fewer, holds 5 s shorter, a set fewer) —"
+
 CLEAN = WeekOutcome(planned=2, done=2)
 MISSED = WeekOutcome(planned=3, done=1, skipped=2)
 
@@ -120,7 +124,7 @@ HARD = (Feel.HARD, Feel.HARD)
 def test_the_reason_says_what_changes_and_why() -> None:
     step = weekly_step(1, WeekOutcome(planned=3, done=3))
     assert (step.level, step.change) == (2, 1)
-    assert step.reason == "Next week: one step up — you did all 3 sessions without pain."
+    assert step.reason == f"Next week: {UP} you did all 3 sessions without pain."
     back = weekly_step(1, WeekOutcome(planned=2, done=2, pain_reports=1, worst_pain=5))
     assert back.level == 0 and "one step back" in back.reason and "5/10" in back.reason
     missed = weekly_step(1, MISSED)
@@ -174,3 +178,24 @@ def test_exercises_come_back_in_steps_after_a_pain_episode() -> None:
     assert [bool(s.avoid) for s in steps] == [True, False, False, False, False, False]
     assert [s.done for s in steps] == [False, False, False, True, True, True]
     assert all(s.note for s in steps)
+
+
+@pytest.mark.parametrize("before", range(MIN_LEVEL, MAX_LEVEL))
+def test_the_sunday_line_says_what_the_step_does_to_the_sessions(before: int) -> None:
+    """The words of a step (a rep more, holds longer, an extra set) are what the doses do."""
+    from core.exercises import BY_KEY
+    from core.progression import what_changes
+    from core.sessions import dose
+
+    up = weekly_step(before, WeekOutcome(planned=2, done=2))
+    assert up.level == before + 1 and what_changes(before, before + 1) in up.reason
+    words = what_changes(before, before + 1)
+    for exercise in BY_KEY.values():
+        low, high = dose(exercise, before), dose(exercise, before + 1)
+        if exercise.reps is not None and low.reps is not None and low.reps < 30:
+            assert "a rep more" in words and high.reps == low.reps + 1
+        if low.hold_seconds is not None and low.hold_seconds < 120:
+            assert high.hold_seconds == low.hold_seconds + 5 and "holds 5 s longer" in words
+        assert (high.sets > low.sets) == ("an extra set" in words)
+    down = weekly_step(before + 1, WeekOutcome(planned=2, done=0))
+    assert down.reason.startswith(f"Next week: one step back{what_changes(before + 1, before)} —")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
+from core.areas import area_label
 from core.block import HeavyStage
 from core.exercises import BY_KEY, DEFAULT_REP_SECONDS, REP_SECONDS, fits_equipment
 from core.models import (
@@ -698,9 +699,12 @@ def _missing_note(missing: Sequence[str], avoid: frozenset[BodyArea]) -> tuple[s
         return ()
     what = ", ".join(dict.fromkeys(missing))
     if avoid:
-        spared = ", ".join(sorted(a.value for a in avoid))
+        # As the runner named them ("knee (front) and calf"), not the stored names.
+        labels = [area_label(a.value).lower() for a in sorted(avoid, key=lambda a: a.value)]
+        spared = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
         return (
-            f"No {what} today: every option would load your {spared} or needs kit you don't have.",
+            f"No {what} today: every option would load your {spared}, or needs kit you "
+            "don't have.",
         )
     return (f"No {what} today: every option needs kit you don't have.",)
 

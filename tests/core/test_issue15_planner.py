@@ -199,6 +199,16 @@ def test_a_note_describes_the_session_under_it() -> None:
                 assert not {"split_squat", "step_up", "reverse_lunge"} & {
                     p.exercise.key for p in session.exercises
                 }
+                # The area as the runner named it, not its stored name.
+                assert "would load your knee (front), or needs kit" in note
+                assert "knee-front" not in note
+    two = profile.model_copy(update={"niggles": frozenset({BodyArea.KNEE_FRONT, BodyArea.CALF})})
+    notes = [
+        n
+        for v in range(4)
+        for n in build_session(kind=SessionKind.STANDARD, profile=two, variant=v).notes
+    ]
+    assert any("would load your calf and knee (front), or" in n for n in notes), notes
 
 
 # --- this week, not every week -----------------------------------------------------------------

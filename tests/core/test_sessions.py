@@ -251,7 +251,7 @@ def test_a_sore_knee_takes_out_single_leg_work_and_says_so() -> None:
     # Issue 15 ("a note must describe the session it sits under") changed this: the note
     # used to say "No single-leg work" above single-leg exercises from other slots; it now
     # names what is really left out.
-    assert any("split squats" in note and "knee-front" in note for note in session.notes)
+    assert any("split squats" in note and "knee (front)" in note for note in session.notes)
     assert not any("single-leg work" in note for note in session.notes)
 
 

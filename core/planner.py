@@ -708,6 +708,18 @@ def sessions_room(
     return Room(sessions=plain, with_hard_days=max(plain, with_hard))
 
 
+def with_hard_days(
+    profile: Profile, week: Week, week_start: dt.date, wanted: int
+) -> tuple[int, int]:
+    """With the runner's consent to short sessions after hard runs: how many of the `wanted`
+    sessions the week starting `week_start` holds, and how many of those go after a hard run
+    (the hard-day question says both, so the runner knows what Yes gives)."""
+    consenting = profile.model_copy(update={"hard_day_sessions": True})
+    masks = _masks(_day_facts(consenting, week, week_start, None), consenting, heavy=False)
+    days = _best_days(masks, wanted)
+    return len(days), sum(1 for d in days if masks.hard >> d & 1)
+
+
 # --- moving a session this week ---------------------------------------------------------------
 
 

@@ -62,7 +62,7 @@ from core.models import (
     Week,
 )
 from core.phases import phase_on
-from core.planner import HARD_DAY_MINUTES, Room, sessions_room
+from core.planner import HARD_DAY_MINUTES, Room, sessions_room, with_hard_days
 from storage.tables import day_from_json, day_to_json
 
 # --- goal -------------------------------------------------------------------------------------
@@ -237,14 +237,9 @@ def week_room(a: Answers) -> Room | None:
 def _room_line(room: Room) -> str:
     n, more = room.sessions, room.with_hard_days
     line = f"Your week has room for {n}"
-    if more > n:
-        extra = "a " + _ordinal(n + 1) if more == n + 1 else f"up to {more}"
-        return f"{line}; {extra} is possible as a short session after a hard run."
+    if more > n:  # how many of them go after hard runs depends on the number asked
+        return f"{line}, or {more} with short sessions after hard runs."
     return line + "."
-
-
-def _ordinal(n: int) -> str:
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
 
 
 def _ask_sessions(a: Answers, c: Context) -> Prompt:
@@ -272,8 +267,11 @@ ASK_HARD_DAYS = (
     "Your week has room for {room} of the {asked} sessions you asked for. Coaches often put a "
     "short session (up to {minutes} minutes) straight after a hard run, so the easy days stay "
     "easy: never after the long run, never the day before a race, never two days in a row. "
-    "That would give you {more}. Would you like that?"
+    "That would give you {more}{short}. Would you like that?"
 )
+HARD_DAYS_ALL = ", each a short session after a hard run"
+HARD_DAYS_ONE = ", one of them a short session after a hard run"
+HARD_DAYS_SOME = ", {short} of them short sessions after hard runs"
 HINT_HARD_DAYS = "Tap Yes or No, or type yes or no."
 HARD_DAY_LABELS = {"yes": "Yes, after a hard run", "no": "No, keep it to {room}"}
 
@@ -290,9 +288,16 @@ def hard_days_apply(a: Answers) -> bool:
 def _ask_hard_days(a: Answers, c: Context) -> Prompt:
     room = week_room(a)
     assert room is not None  # asked only once the week is in
-    more = min(room.with_hard_days, int(a["sessions"]))
+    more, short = with_hard_days(Profile(), week_of(a), USUAL_MONDAY, int(a["sessions"]))
+    said = (
+        HARD_DAYS_ALL
+        if short == more
+        else HARD_DAYS_ONE
+        if short == 1
+        else HARD_DAYS_SOME.format(short=short)
+    )
     text = ASK_HARD_DAYS.format(
-        room=room.sessions, asked=a["sessions"], minutes=HARD_DAY_MINUTES, more=more
+        room=room.sessions, asked=a["sessions"], minutes=HARD_DAY_MINUTES, more=more, short=said
     )
     no = HARD_DAY_LABELS["no"].format(room=room.sessions)
     return Prompt(text, ((Button(HARD_DAY_LABELS["yes"], "yes"), Button(no, "no")),))

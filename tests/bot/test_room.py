@@ -16,7 +16,7 @@ from tests.bot.conftest import WORKED_WEEK, Clock, Coach
 from tests.bot.test_onboarding import stored_runner
 from tests.bot.test_pain import followup, report, upcoming
 
-ROOM = "Your week has room for 2; a 3rd is possible as a short session after a hard run."
+ROOM = "Your week has room for 2, or 3 with short sessions after hard runs."
 ASKED = "Your week has room for 2 of the 3 sessions you asked for."
 BUTTONS = ["Yes, after a hard run", "No, keep it to 2"]
 
@@ -47,12 +47,14 @@ async def test_a_runner_who_agrees_gets_a_short_session_after_a_hard_run(coach: 
     assert len(asked) == 2  # a puzzling answer: a hint and the same question again
     assert any("type yes or no" in t for t in coach.texts())
     assert "never after the long run, never the day before a race" in asked[0]
+    # What Yes gives, as the plan then holds it: 3, two of them after hard runs.
+    assert "That would give you 3, 2 of them short sessions after hard runs." in asked[0]
     runner = await stored_runner(coach)
     assert runner.hard_day_sessions is True and runner.sessions_per_week == 3
     plan = await next_week(coach)
     assert len(plan.sessions) == 3 and plan.shortfall is None
     hard = [d for d in plan.sessions if d.day.kind.is_hard]
-    assert hard and all(d.session is not None and d.session.minutes <= 20 for d in hard)
+    assert len(hard) == 2 and all(d.session is not None and d.session.minutes <= 20 for d in hard)
     assert all("hard days hard" in d.reason for d in hard)
     assert all(d.day.kind.value != "long" for d in plan.sessions)
     days = sorted(d.date for d in plan.sessions)

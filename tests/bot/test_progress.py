@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 
 from bot.plans import plan_for
 from bot.progress import take_missed_steps
@@ -270,3 +271,39 @@ async def test_a_summary_sent_leaves_nothing_for_the_hourly_job(db_url):
         next_monday = MONDAY + dt.timedelta(days=7)
         assert await take_missed_steps(coach.app, now=at(next_monday, "06:00")) == 0
         assert await steps(coach) == [(MONDAY, 0, 1)]
+
+
+async def test_the_feel_the_step_and_an_illness_are_in_export_and_gone_after_delete(db_url):
+    """Every new answer of the block (how it felt, the week's step, an illness) is in the
+    /export file the runner gets, and /delete erases it with the rest."""
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        wednesday, sunday = await joined(coach, clock)
+        await done_and_felt(coach, clock, wednesday, "🥵 Hard")
+        await done_and_felt(coach, clock, sunday, "👌 About right")
+        await sunday_summary(coach, clock)
+        clock.now = at(SUNDAY + dt.timedelta(days=1), "09:00")
+        await coach.send("ill till wednesday", 42)
+        runner = await stored(coach, 42)
+        assert runner.id is not None
+        await coach.send("/export", 42)
+        data = json.loads(coach.standin.documents[-1]["data"])
+        assert [r["feel"] for r in data["session_log"]] == ["hard", "about-right"]
+        [step] = data["week_steps"]
+        assert (step["week_start"], step["level_after"]) == (MONDAY.isoformat(), 1)
+        assert step["outcome"]["feels"] == ["hard", "about-right"]
+        [spell] = [kv for kv in data["conversation"] if kv["namespace"] == "illness"]
+        assert spell["value"] == {
+            "since": (SUNDAY + dt.timedelta(days=1)).isoformat(),
+            "better": None,
+        }
+        assert data["runner"]["pause_reason"] == "illness"
+
+        await coach.send("/delete", 42)
+        await coach.send("yes", 42)
+        assert coach.last().startswith("Done: everything about you is erased.")
+        async with coach.app.bot_data["runtime"].sessions() as db:
+            assert await repo.get_runner(db, telegram_user_id=42) is None
+            assert await repo.week_steps(db, runner_id=runner.id) == []
+            assert await repo.session_logs(db, runner_id=runner.id, since=MONDAY) == []
+            assert await repo.get_kv(db, namespace="illness", key=str(runner.chat_id)) is None

@@ -97,10 +97,11 @@ def plan_week(
         raise ValueError(f"week_start must be a Monday, got {week_start:%A %Y-%m-%d}")
     if changes is not None and not changes.applies_to(week_start):
         changes = None
+    joined_on = starts_on
     if starts_on is not None and starts_on <= week_start:
         starts_on = None  # the whole week is planned
     facts = _day_facts(profile, week, week_start, changes, starts_on)
-    context = _context(profile, week_start, level, avoid, block_start, first_week)
+    context = _context(profile, week_start, level, avoid, block_start, first_week, joined_on)
     chosen = _choose_days(facts, profile, heavy=_heavy_applies(facts, context))
     moved: dict[int, int] = {}
     if changes is not None:
@@ -168,14 +169,19 @@ def _context(
     avoid: frozenset[BodyArea],
     block_start: dt.date | None,
     first_week: dt.date | None,
+    joined_on: dt.date | None = None,
 ) -> _Context:
     heavy = None
     if profile.available_equipment & HEAVY_EQUIPMENT:
         heavy = block_week(profile.lifting, block_start, week_start)
     familiarisation = False
     if first_week is not None and profile.race_date is not None:
-        # The runner's first week fell in the taper or race week: everything is new to them.
-        first_phase = phase_on(first_week, profile.race_date)
+        # The runner's first day (the day they joined, in their first week; else its Monday)
+        # fell in the taper or race week: everything is new to them.
+        first_day = first_week
+        if joined_on is not None and first_week <= joined_on < first_week + dt.timedelta(days=7):
+            first_day = joined_on
+        first_phase = phase_on(first_day, profile.race_date)
         familiarisation = first_phase in (Phase.TAPER, Phase.RACE_WEEK)
     return _Context(
         profile=profile, level=level, avoid=avoid, heavy=heavy, familiarisation=familiarisation

@@ -96,3 +96,27 @@ def test_the_block_starts_the_week_the_off_season_does() -> None:
     assert block_start(no_race, dt.date(2026, 9, 7)) == dt.date(2026, 8, 31)  # joining week
     no_kit = Runner(telegram_user_id=3, chat_id=3, equipment=["band"], created_at=joined)
     assert block_start(no_kit, dt.date(2026, 9, 7)) is None
+
+
+async def test_a_first_block_that_starts_in_the_taper_is_a_familiarisation(
+    coach: Coach, clock: Clock
+) -> None:
+    """A runner new to the coach two weeks before their race reads a short familiarisation,
+    never "the same exercises at half the volume" (they have none yet)."""
+    race_day = (clock.now + dt.timedelta(days=13)).date()
+    answers = ("/start", "10k", f"{race_day:%d %B %Y}", WORKED_WEEK, "2", "25", "after runs")
+    for answer in (*answers, "none", "Europe/London", "none", "yes"):
+        await coach.send(answer)
+    assert (await stored_runner(coach)).onboarded
+    await coach.send("/plan")
+    overview = coach.last()
+    assert "a short familiarisation of a few easy basic moves" in overview
+    assert "the same exercises" not in overview and "half the volume" not in overview
+    days = [b for b in coach.labels() if b.startswith("💪")]
+    assert days
+    for label in days:
+        await coach.send("/plan")
+        await coach.tap(label)
+        day = coach.last()
+        assert "familiarisation" in day.lower() and "half the volume" not in day
+        assert "Nothing new" not in day and "the usual exercises" not in day

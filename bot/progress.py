@@ -24,7 +24,7 @@ from core.illness import ILL_REASONS, ill_in_week
 from core.models import Phase
 from core.phases import phase_on
 from core.planner import HEAVY_EQUIPMENT, week_start_of
-from core.progression import Feel, WeekOutcome, week_level, weekly_step
+from core.progression import Feel, WeekOutcome, week_level, weekly_step, what_changes
 from storage import repo
 from storage.tables import Runner, SessionLog, SessionLogStatus, runner_profile
 
@@ -32,7 +32,7 @@ from storage.tables import Runner, SessionLog, SessionLogStatus, runner_profile
 # illness's spell is read by bot/plans.py (`illness_spell`), where the plan leaves its days
 # without training.
 ILL_STEP = (
-    "Next week: one step easier — you were unwell, so the week does not count and your "
+    "Next week: one step easier{what} — you were unwell, so the week does not count and your "
     "first week back starts gently."
 )
 WEEK = dt.timedelta(days=7)
@@ -143,7 +143,8 @@ async def end_of_week(
         step = back
     level_after, reason = step.level, step.reason
     if outcome.ill:  # the first week back is one step easier, for that week only
-        level_after, reason = min(level_after, week_level(level, outcome)), ILL_STEP
+        level_after = min(level_after, week_level(level, outcome))
+        reason = ILL_STEP.format(what=what_changes(level, level_after))
     recorded = await repo.record_week_step(
         db,
         runner_id=runner.id,

@@ -93,7 +93,10 @@ async def test_ill_till_thursday_is_quiet_then_asks_and_restarts_after_better(db
             for m in coach.standin.sent_to(42)
             if str(m.get("text", "")).startswith("Your week in numbers")
         ]
-        assert "Next week: one step easier — you were unwell" in weekly[-1]
+        assert (
+            "Next week: one step easier (a rep fewer, holds 5 s shorter, a set fewer) — "
+            "you were unwell" in weekly[-1]
+        )
         assert await steps(coach) == [(MONDAY, 0, -1)]
         runner = await stored(coach, 42)
         assert runner.level == -1  # the week back is drawn one level lower

@@ -203,8 +203,8 @@ class Process:
         if self.proc is None or self.proc.returncode is not None:
             return
         self.proc.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(self.proc.wait(), timeout=30)
+        try:  # a profiler writes its report on the way out: give it time on a busy machine
+            await asyncio.wait_for(self.proc.wait(), timeout=30 if self.profile is None else 300)
         except TimeoutError:
             self.proc.kill()
             await self.proc.wait()

@@ -61,7 +61,7 @@ def test_quick_bench_runs_every_figure_and_writes_the_table(tmp_path: Path) -> N
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=480,  # figure 8 starts and kills 10 processes
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     table = out.read_text(encoding="utf-8")

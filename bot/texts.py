@@ -566,3 +566,18 @@ ECHO_MARKED = "Marked {status}"
 ECHO_MOVE_TO = "Move to {day}"
 KEPT_AS_IT_WAS = "as it was"
 MOVE_SAME_DAY = "It is on {day} already. Which other day?"
+# Free days for strength (moved from bot/dialog/placement.py).
+ASK_FREE_DAYS = (
+    "Every day without a run in your week is a rest day ({days}), and I keep rest days clear "
+    "of strength, so your sessions would go after runs instead.\n"
+    "Is one of them free — no run, but fine for strength? Tap it, then Done."
+)
+HINT_FREE_DAYS = "Tap the free days and Done, type them (e.g. Sat), or say keep."
+NOT_A_REST_DAY = "{day} has a run already. Which of {days} is free? Or say keep."
+KEPT_AS_REST = "All rest days, then: strength goes after your runs and the rest days stay clear."
+MADE_FREE = "{days}: no run, free for strength. The other days stay rest."
+NO_FREE_DAY = (
+    "Strength stays after your runs: your week has no free day without a run "
+    "(/settings → Running week, e.g. Sat off, makes one)."
+)
+FREE_DAY_DID_YOU_MEAN = "Did you mean {day}? Say yes, or type the days again (e.g. Wed and Sun)."

@@ -194,7 +194,7 @@ WEEK_STILL = "I still couldn't read that part. Type it again, or tap Type the we
 WEEK_KEPT = "Your running week stays as it is."
 WEEK_PARTIAL = "Changed {days}; the other days stay."
 WEEK_LEFT_OUT = (
-    "{days}: rest, since you left them out. I never put strength on a rest day; if a day "
+    "{days}: rest, since you left {them} out. I never put strength on a rest day; if a day "
     "without a run is free for strength, call it off (e.g. Fri off)."
 )
 DAY_NOW = "\nNow: {now}. Tap Keep to leave it."

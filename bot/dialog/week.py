@@ -143,7 +143,11 @@ def _week_note(reading: WeekReading, base: Week | None) -> str:
     if base is not None and left_out:
         lines.append(texts.WEEK_PARTIAL.format(days=_names(reading.understood)))
     elif left_out:
-        lines.append(texts.WEEK_LEFT_OUT.format(days=_names(left_out)))
+        lines.append(
+            texts.WEEK_LEFT_OUT.format(
+                days=_names(left_out), them="it" if len(left_out) == 1 else "them"
+            )
+        )
     return "\n".join(lines)
 
 

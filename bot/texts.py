@@ -581,3 +581,14 @@ NO_FREE_DAY = (
     "(/settings → Running week, e.g. Sat off, makes one)."
 )
 FREE_DAY_DID_YOU_MEAN = "Did you mean {day}? Say yes, or type the days again (e.g. Wed and Sun)."
+# A shared location's "Switch to ...?" (moved from bot/handlers/location.py).
+ASK_SWITCH = "Switch to {zone}? It's {now} there. Your reminders would follow its local time."
+SAME_ZONE = "You're already on {zone} time. Nothing changes."
+NO_ZONE = (
+    "I couldn't tell the time zone of that place. /settings → time zone lets you type it "
+    "(e.g. Tokyo)."
+)
+NO_ZONE_HERE = "I couldn't tell the time zone of that place. Type a city instead (e.g. Tokyo)."
+KEPT_ZONE = "Kept {zone}. Your reminders stay on its time."
+STALE = "That question has passed; share your location again to switch."
+SWITCH_YES_OR_NO = "Switch to {zone}? Tap Yes or No, or type yes or no."

@@ -18,7 +18,7 @@ from bot.dialog.engine import (
 )
 from bot.dialog.question import norm
 from bot.dialog.state import EDIT, SETTINGS, Dialog, Flow
-from bot.handlers import today_typed
+from bot.handlers import location, today_typed
 from bot.handlers.asides import CHANGE, HELP, answer_aside, aside_of, in_question
 from bot.handlers.data import answer_delete
 from bot.handlers.filters import PRIVATE
@@ -144,6 +144,8 @@ async def outside_dialog(turn: Turn, text: str) -> None:
         await answer_this_week(turn, text)
         return
     if await illness.take_typed(turn, text, kind):
+        return
+    if await location.take_typed(turn, text, kind):  # "yes" to "Switch to Asia/Tokyo?"
         return
     if await today_typed.take(turn, text, kind):  # "2h" after Snooze, "sat" after Move
         return

@@ -111,3 +111,19 @@ async def test_a_pause_date_in_a_us_zone_is_month_first(coach, clock):
     assert coach.labels() == ["Until Tue 05 Jan"]
     await coach.send("/pause 25/01/2027")  # one reading only: no echo
     assert coach.last().startswith("Reminders paused until Monday 25 January.")
+
+
+async def test_yes_or_no_typed_to_switch_the_time_zone(coach, clock):
+    await coach.onboard_typing()  # Europe/London
+    await coach.deliver(coach.standin.location_update(42, 35.681, 139.767, 42))  # Tokyo
+    assert coach.last().startswith("Switch to Asia/Tokyo?")
+    await coach.send("hmm")  # neither: the question again, with its buttons
+    assert coach.last() == texts.SWITCH_YES_OR_NO.format(zone="Asia/Tokyo")
+    assert coach.labels() == ["Yes", "No"]
+    await coach.send("nope")
+    assert coach.last() == "Kept Europe/London. Your reminders stay on its time."
+    await coach.deliver(coach.standin.location_update(42, 35.681, 139.767, 42))
+    await coach.send("yes please")
+    assert coach.last().startswith("Your time zone is now Asia/Tokyo")
+    await coach.send("yes")  # the question is closed: not read as a second switch
+    assert not coach.last().startswith("Your time zone is now")

@@ -592,3 +592,5 @@ NO_ZONE_HERE = "I couldn't tell the time zone of that place. Type a city instead
 KEPT_ZONE = "Kept {zone}. Your reminders stay on its time."
 STALE = "That question has passed; share your location again to switch."
 SWITCH_YES_OR_NO = "Switch to {zone}? Tap Yes or No, or type yes or no."
+# /settings → Running week: a day's button changes that day only (bot/dialog/week.py).
+ASK_WEEK_ONE_DAY = "\nOr tap the one day to change."

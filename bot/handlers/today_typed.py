@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import bot.handlers.today as today
 from bot import keyboards, prompts, texts
 from bot.callbacks import Change
-from bot.handlers import today
 from bot.turn import Turn
 from core.answers import Option, match_option, read_number, yes_no
 from core.dates import DateParseError, read_date
@@ -116,6 +116,9 @@ async def take(turn: Turn, text: str, kind: str | None) -> bool:
 
 async def _offer_moves(turn: Turn, day: dt.date) -> None:
     source = await today.move_source(turn, day)
+    if source == texts.MOVE_NONE:  # "move" typed on a day without strength
+        await turn.say(texts.NO_SESSION_TODAY)
+        return
     if isinstance(source, str):
         await turn.say(source)
         return

@@ -127,3 +127,10 @@ async def test_yes_or_no_typed_to_switch_the_time_zone(coach, clock):
     assert coach.last().startswith("Your time zone is now Asia/Tokyo")
     await coach.send("yes")  # the question is closed: not read as a second switch
     assert not coach.last().startswith("Your time zone is now")
+
+
+async def test_move_typed_on_a_day_without_strength(coach, clock):
+    await coach.onboard_typing()
+    clock.now = clock.now.replace(day=28)  # Saturday: the long run, no strength
+    await coach.send("move")
+    assert coach.last() == texts.NO_SESSION_TODAY

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import burst, conversations, dispatch, paced, pictures, planner, startup
+from bench import burst, conversations, dispatch, paced, pictures, planner, startup, webhook_peer
 from bench.common import Figure, Row, fresh_postgres, fresh_sqlite, postgres_reachable
 from bench.seed import seed_sqlite
 
@@ -75,6 +75,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=100.0,
         help="round trip of each Bot API call in figures 2b, 5 and 6, as Telegram's (100)",
+    )
+    parser.add_argument(
+        "--peer", action="store_true", help="figure 8: the webhook beside the PTB peer"
     )
     parser.add_argument("--out", type=Path, default=HERE / "results.md", help="the table")
     parser.add_argument("--workdir", type=Path, help="where the SQLite files go (a temp dir)")
@@ -189,17 +192,22 @@ async def _main(args: argparse.Namespace) -> int:
                 )
             )
         figures.append(fig3)
+        if args.peer:  # figure 8 (issue 19): real processes through their webhooks
+            print("8. the webhook beside the PTB peer (processes)...", flush=True)
+            size = webhook_peer.QUICK if args.quick else webhook_peer.FULL
+            figures.append(await webhook_peer.run(workdir, postgres=args.postgres, size=size))
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+    order = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6, "8": 7}
     figures.sort(key=lambda f: (order.get(f.title[0], 9), f.title))
     total = time.perf_counter() - started
     header = [
         "# runcoach benchmarks",
         "",
         f"`python -m bench{' --quick' if args.quick else ''}"
-        f"{' --postgres' if args.postgres else ''}` on {dt.date.today():%Y-%m-%d}: "
+        f"{' --postgres' if args.postgres else ''}{' --peer' if args.peer else ''}` on "
+        f"{dt.date.today():%Y-%m-%d}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; "
         f"the whole run took {total:.0f} s (seeding {seed.seconds:.0f} s). Figures vary with "
         f"the machine's load (1-minute load average {load_before:.1f} at the start, "

@@ -155,14 +155,17 @@ async def _converse(
         if not text:
             continue
         choice = terminal.choose(text)
+        update = None
         if choice is not None:
             message_id, data = choice
             try:
                 update = standin.press(CHAT_ID, message_id, data, CHAT_ID, first_name=name)
             except (LookupError, ValueError):
-                print("coach ▸ (those buttons are gone; type your answer)", file=out)
-                continue
-        else:
+                if text.isdigit():  # a number presses a button, and those are gone
+                    print("coach ▸ (those buttons are gone; type your answer)", file=out)
+                    continue
+                # a button's label typed after its buttons went: a message, as on Telegram
+        if update is None:
             update = standin.text_update(CHAT_ID, text, CHAT_ID, name)
         await app.process_update(update)
 

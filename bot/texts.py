@@ -194,7 +194,7 @@ WEEK_STILL = "I still couldn't read that part. Type it again, or tap Type the we
 WEEK_KEPT = "Your running week stays as it is."
 WEEK_PARTIAL = "Changed {days}; the other days stay."
 WEEK_LEFT_OUT = (
-    "{days}: rest, since you left them out. I never put strength on a rest day; if a day "
+    "{days}: rest, since you left {them} out. I never put strength on a rest day; if a day "
     "without a run is free for strength, call it off (e.g. Fri off)."
 )
 DAY_NOW = "\nNow: {now}. Tap Keep to leave it."
@@ -508,3 +508,89 @@ PROGRESS_NONE = (
     "(/today, or the reminder's buttons), /progress shows your weeks."
 )
 MONTHLY_PROGRESS = "Your month in a chart: /progress shows it any time."
+
+# --- branch a14 (issue 14: typed answers everywhere) --------------------------------------------
+# /today's session: how it felt, and Move (moved from bot/handlers/today.py).
+FEEL_QUESTION = "How did it feel? (Optional: it helps me pitch next week.)"
+FEEL_NOTED = {  # keyed by core.progression.Feel's values
+    "easy": "Noted: it felt easy.",
+    "about-right": "Noted: about right.",
+    "hard": "Noted: it felt hard.",
+}
+FEEL_ECHO = {"easy": "Easy", "about-right": "About right", "hard": "Hard"}
+FEEL_NOT_DONE = (
+    "I'll ask how it felt once today's session is marked done: tap ✅ Done or type done."
+)
+MOVE_NOT_THIS_WEEK = "Only this week's sessions can be moved, and that one is not this week's."
+MOVE_PAST = "That session's day is already past, so there's nothing to move."
+MOVE_NONE = "There's no strength session on that day any more."
+MOVE_RECORDED = "That session is already {recorded}, so it stays where it is."
+MOVE_ASK = (
+    "Move {day}'s {name} to which day? Tap it or type it, e.g. sat. "
+    "(This week only: your usual week stays as it is.)"
+)
+MOVE_NOWHERE = (
+    "{day}'s {name} can't move to another day this week: every other day breaks a placement rule."
+)
+MOVE_CANT = "Not {day}: {reason}"
+MOVE_PAST_DAYS = "{days}: already past."
+MOVE_REFUSED = "It can't go on {day}: {reason}"
+MOVE_NO_ROOM = "it has no room."
+MOVE_NOT_THIS_WEEKS_DAY = "it isn't another day of this week."
+MOVED = (
+    "Moved: {name} is on {to} this week instead of {day}. Your reminder follows it; "
+    "next week is your usual week again."
+)
+NO_SESSION_THAT_DAY = "There's no strength session on that day any more."
+# Typed answers to /today's follow-up questions (bot/handlers/today_typed.py).
+SNOOZE_WHICH = "I can remind you in 30 min, in 2 h or tonight: tap one or type it (e.g. 2h)."
+MOVE_WHICH_DAY = "Which day? Tap one, or type it (e.g. sat)."
+CHANGE_YES_OR_NO = "Tap a button, or type yes to change it or no to keep it."
+# /pause with a date that reads two ways: paused on the first reading, the other one a tap away.
+PAUSE_READ_AS = "I read {typed} {order}; if you meant {other}, tap below."
+PAUSE_DAY_FIRST = "day first (as dates are written in {zone})"
+PAUSE_MONTH_FIRST = "month first (as dates are written in {zone})"
+PAUSE_NEXT_DAY = "as the coming {weekday}"
+PAUSE_OTHER_BUTTON = "Until {date}"
+# /today's status and the echoes of its buttons (moved from bot/handlers/today.py).
+TODAY_HEADING = "Today, {day}"
+STATUS_DONE = "✅ Done at {at:%H:%M}."
+STATUS_SKIPPED = "⏭ Skipped."
+STATUS_SNOOZED = "⏰ Snoozed until {at:%H:%M}."
+RECORDED_DONE = "done at {at:%H:%M}"
+RECORDED_SKIPPED = "skipped"
+ALREADY_NOTED_AS = "Already noted as {status}."
+ALREADY_NOTED = "Already noted."
+ECHO_KEPT = "Kept"
+ECHO_MARKED = "Marked {status}"
+ECHO_MOVE_TO = "Move to {day}"
+KEPT_AS_IT_WAS = "as it was"
+MOVE_SAME_DAY = "It is on {day} already. Which other day?"
+# Free days for strength (moved from bot/dialog/placement.py).
+ASK_FREE_DAYS = (
+    "Every day without a run in your week is a rest day ({days}), and I keep rest days clear "
+    "of strength, so your sessions would go after runs instead.\n"
+    "Is one of them free — no run, but fine for strength? Tap it, then Done."
+)
+HINT_FREE_DAYS = "Tap the free days and Done, type them (e.g. Sat), or say keep."
+NOT_A_REST_DAY = "{day} has a run already. Which of {days} is free? Or say keep."
+KEPT_AS_REST = "All rest days, then: strength goes after your runs and the rest days stay clear."
+MADE_FREE = "{days}: no run, free for strength. The other days stay rest."
+NO_FREE_DAY = (
+    "Strength stays after your runs: your week has no free day without a run "
+    "(/settings → Running week, e.g. Sat off, makes one)."
+)
+FREE_DAY_DID_YOU_MEAN = "Did you mean {day}? Say yes, or type the days again (e.g. Wed and Sun)."
+# A shared location's "Switch to ...?" (moved from bot/handlers/location.py).
+ASK_SWITCH = "Switch to {zone}? It's {now} there. Your reminders would follow its local time."
+SAME_ZONE = "You're already on {zone} time. Nothing changes."
+NO_ZONE = (
+    "I couldn't tell the time zone of that place. /settings → time zone lets you type it "
+    "(e.g. Tokyo)."
+)
+NO_ZONE_HERE = "I couldn't tell the time zone of that place. Type a city instead (e.g. Tokyo)."
+KEPT_ZONE = "Kept {zone}. Your reminders stay on its time."
+STALE = "That question has passed; share your location again to switch."
+SWITCH_YES_OR_NO = "Switch to {zone}? Tap Yes or No, or type yes or no."
+# /settings → Running week: a day's button changes that day only (bot/dialog/week.py).
+ASK_WEEK_ONE_DAY = "\nOr tap the one day to change."

@@ -260,7 +260,7 @@ _ACTIVITIES: tuple[tuple[re.Pattern[str], str, str], ...] = (
             r"|strength)(?:\s(?:session|training|class|workout))?\b"
         ),
         "cross",
-        "your own gym session counts as cross-training (the strength I plan fits around it)",
+        "your own gym session counts as cross-training, and the strength I plan fits around it",
     ),
 )
 

@@ -30,6 +30,11 @@ FIGURES = (
     "7 Render time, week picture: p99",
     "7 Render time, progress chart: p99",
     "7 Memory over",
+    "8 Webhook, SQLite, 30/s: p99 POST to first reply",
+    "8 Webhook, SQLite, 300/s: p99 POST to first reply",
+    "8 kill -9 mid-stream, SQLite: acknowledged updates never answered",
+    "8 Webhook, PostgreSQL, 100/s: p99 POST to first reply",
+    "8 kill -9 mid-stream, PostgreSQL: acknowledged updates never answered",
 )
 
 
@@ -46,6 +51,7 @@ def test_quick_bench_runs_every_figure_and_writes_the_table(tmp_path: Path) -> N
             "bench",
             "--quick",
             "--postgres",
+            "--peer",
             "--out",
             str(out),
             "--workdir",
@@ -55,7 +61,7 @@ def test_quick_bench_runs_every_figure_and_writes_the_table(tmp_path: Path) -> N
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=480,  # figure 8 starts and kills 10 processes
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     table = out.read_text(encoding="utf-8")

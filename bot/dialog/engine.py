@@ -12,7 +12,7 @@ from bot import keyboards, pain, texts
 from bot.dialog import pain_questions
 from bot.dialog.multiselect import MULTI_SELECT
 from bot.dialog.pain_questions import NOT_NOW_WORDS
-from bot.dialog.placement import NO_FREE_DAY, no_free_day
+from bot.dialog.placement import no_free_day
 from bot.dialog.question import Answers, Button, Context, Invalid, Prompt, norm
 from bot.dialog.registry import QUESTIONS
 from bot.dialog.setup import (
@@ -221,7 +221,7 @@ async def apply_settings(turn: Turn) -> None:
     after = await current_plan(turn.db, turn.runner, today=turn.today())
     change = describe_change(before, after)
     if change == texts.PLAN_UNCHANGED and no_free_day(answers):
-        change = NO_FREE_DAY  # not "the same": there is no day without a run to move to
+        change = texts.NO_FREE_DAY  # not "the same": there is no day without a run to move to
     lines = [f"{texts.SETTINGS_SAVED} {change}"]
     if turn.runner.time_zone != old_zone:
         lines.append(await _zone_line(turn))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot import texts
 from bot.dialog.multiselect import DONE
 from bot.dialog.question import (
     Accepted,
@@ -20,26 +21,13 @@ from bot.dialog.question import (
     norm,
     rows,
 )
+from core.answers import yes_no
 from core.fuzzy import guess
 from core.models import WEEKDAY_NAMES, DayKind, PlacementPreference
 from core.weekparse import parse_weekday
 
 FREE_DAYS = "free_days"  # the answer: the weekdays made free (0 is Monday), [] kept as rest
 KEEP = "keep"
-
-ASK_FREE_DAYS = (
-    "Every day without a run in your week is a rest day ({days}), and I keep rest days clear "
-    "of strength, so your sessions would go after runs instead.\n"
-    "Is one of them free — no run, but fine for strength? Tap it, then Done."
-)
-HINT_FREE_DAYS = "Tap the free days and Done, type them (e.g. Sat), or say keep."
-NOT_A_REST_DAY = "{day} has a run already. Which of {days} is free? Or say keep."
-KEPT_AS_REST = "All rest days, then: strength goes after your runs and the rest days stay clear."
-MADE_FREE = "{days}: no run, free for strength. The other days stay rest."
-NO_FREE_DAY = (
-    "Strength stays after your runs: your week has no free day without a run "
-    "(/settings → Running week, e.g. Sat off, makes one)."
-)
 
 KEEP_WORDS = {
     "keep",
@@ -124,42 +112,47 @@ def ask_free_days(a: Answers, c: Context) -> Prompt:
     buttons = [
         Button(("✅ " if str(i) in c.pending else "") + WEEKDAY_NAMES[i][:3], str(i)) for i in days
     ]
-    text = ASK_FREE_DAYS.format(days=", ".join(WEEKDAY_NAMES[i][:3] for i in days))
+    text = texts.ASK_FREE_DAYS.format(days=", ".join(WEEKDAY_NAMES[i][:3] for i in days))
     return Prompt(
         text, (*rows(buttons, 4), (Button("Keep them all as rest", KEEP), Button("Done", DONE)))
     )
 
 
-def _day_of(word: str) -> list[int] | None:
+def _day_of(word: str) -> list[int] | str | None:
+    """The weekdays a word names, or the day it may be a typo of ("wendsday": "wednesday"),
+    or None."""
     if word in ("weekend", "weekends"):
         return [5, 6]
     day = parse_weekday(word)
     if day is not None:
         return [int(day)]
     found = guess(word, DAY_NAMES, min_length=4)
-    if found is not None and found.sure:
-        return [DAY_NAMES.index(found.word)]
+    if found is not None:
+        return [DAY_NAMES.index(found.word)] if found.sure else found.word
     return None
 
 
 def read_days(raw: str) -> list[int]:
     """The weekdays a typed answer names ("thursday and saturday", "sat", "Satrday");
-    raises Invalid when a word is not a day."""
+    raises Invalid when a word is not a day, offering the answer with a close day's name
+    ("wendsday and sun": "Did you mean Wednesday?"; "yes" takes it)."""
     days: list[int] = []
-    for word in re.split(r"[\s,;/&+]+", norm(raw)):
-        if not word or word in FILLERS:
-            continue
+    words = [w for w in re.split(r"[\s,;/&+]+", norm(raw)) if w and w not in FILLERS]
+    for word in words:
         found = _day_of(word)
+        if isinstance(found, str):
+            fixed = " ".join(found if w == word else w for w in words)
+            raise Invalid(texts.FREE_DAY_DID_YOU_MEAN.format(day=found.title()), suggest=fixed)
         if found is None:
-            raise Invalid(HINT_FREE_DAYS)
+            raise Invalid(texts.HINT_FREE_DAYS)
         days += [d for d in found if d not in days]
     if not days:
-        raise Invalid(HINT_FREE_DAYS)
+        raise Invalid(texts.HINT_FREE_DAYS)
     return days
 
 
 def _kept(a: Answers) -> Accepted:
-    return Accepted({**a, FREE_DAYS: []}, "Keep them all as rest", note=KEPT_AS_REST)
+    return Accepted({**a, FREE_DAYS: []}, "Keep them all as rest", note=texts.KEPT_AS_REST)
 
 
 def accept_free_days(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
@@ -171,6 +164,8 @@ def accept_free_days(raw: str, pressed: bool, a: Answers, c: Context) -> Accepte
         else:
             pending.append(raw)
         return Accepted(a, "", stay=True, pending=tuple(pending))
+    if not pressed and c.suggested is not None and yes_no(raw) is True:
+        raw = c.suggested  # "Did you mean Wednesday?" "yes"
     said = norm(raw)
     if (pressed and raw == KEEP) or said in KEEP_WORDS:
         return _kept(a)
@@ -182,7 +177,9 @@ def accept_free_days(raw: str, pressed: bool, a: Answers, c: Context) -> Accepte
         chosen = sorted(read_days(raw))
         busy = [d for d in chosen if d not in rest]
         if busy:
-            raise Invalid(NOT_A_REST_DAY.format(day=WEEKDAY_NAMES[busy[0]], days=_names(rest)))
+            raise Invalid(
+                texts.NOT_A_REST_DAY.format(day=WEEKDAY_NAMES[busy[0]], days=_names(rest))
+            )
     week = [
         {**d, "kind": DayKind.OFF.value} if i in chosen else d for i, d in enumerate(a["week"])
     ]
@@ -190,7 +187,7 @@ def accept_free_days(raw: str, pressed: bool, a: Answers, c: Context) -> Accepte
     return Accepted(
         {**a, "week": week, FREE_DAYS: chosen},
         f"Free for strength: {names}",
-        note=MADE_FREE.format(days=names),
+        note=texts.MADE_FREE.format(days=names),
     )
 
 

@@ -60,6 +60,8 @@ READING = "week_reading"  # answers: a week read in part, its problems still to 
 BASE = "week_base"  # answers: the week before this change (settings, Edit), day by day
 AGAIN = "weekagain"  # button: type the week again from scratch
 KEEP, BACK = "keep", "back"  # day by day: this day as it is; the day before
+ONE_DAY = "week_one_day"  # answers: the one day being changed (a day's button in /settings)
+ONE = "one"  # button: change this one day ("one3": Thursday)
 KEEP_WORDS = {"keep", "keep it", "same", "same as before", "no change", "unchanged", "as is"}
 BACK_WORDS = {"back", "go back", "previous", "undo"}
 AGAIN_WORDS = {"start again", "start over", "again", "type it again", "type the week again"}
@@ -81,9 +83,10 @@ def ask_week(a: Answers, c: Context) -> Prompt:
         return Prompt(reading.summary(), ((Button("Type the week again", AGAIN),),))
     base = _base(a)
     if base is not None:
+        days = [Button(name[:3], f"{ONE}{i}") for i, name in enumerate(WEEKDAY_NAMES)]
         return Prompt(
-            texts.ASK_WEEK_CHANGE.format(week=format_week(base)),
-            ((Button("Day by day", DAY_BY_DAY), Button("Keep it", KEEP)),),
+            texts.ASK_WEEK_CHANGE.format(week=format_week(base)) + texts.ASK_WEEK_ONE_DAY,
+            (*rows(days, 4), (Button("Day by day", DAY_BY_DAY), Button("Keep it", KEEP))),
         )
     return Prompt(
         texts.ASK_WEEK.format(example=EXAMPLE_WEEK), ((Button("Day by day", DAY_BY_DAY),),)
@@ -98,8 +101,14 @@ def accept_week(raw: str, pressed: bool, a: Answers, c: Context) -> Accepted:
     if base is not None and (raw == KEEP or said in KEEP_WORDS):
         return Accepted(_set_week(a, base), "Kept as it is", note=texts.WEEK_KEPT)
     if raw == DAY_BY_DAY or said in {"day by day", "one by one", "each day"}:
-        new = {k: v for k, v in a.items() if k != READING}
+        new = {k: v for k, v in a.items() if k not in (READING, ONE_DAY)}
         return Accepted({**new, "week_mode": DAY_BY_DAY, "week_days": []}, "Day by day")
+    if base is not None and pressed and re.fullmatch(rf"{ONE}[0-6]", raw):
+        index = int(raw[len(ONE) :])  # that day's question, then the week with it changed
+        new = {k: v for k, v in a.items() if k != READING}
+        kept = [dict(d) for d in a[BASE][:index]]
+        one = {"week_mode": DAY_BY_DAY, "week_days": kept, ONE_DAY: index}
+        return Accepted({**new, **one}, WEEKDAY_NAMES[index])
     before = _reading(a)
     if before is None and (move := read_move(raw)) is not None:
         return _accept_move(move, a, base)
@@ -143,7 +152,11 @@ def _week_note(reading: WeekReading, base: Week | None) -> str:
     if base is not None and left_out:
         lines.append(texts.WEEK_PARTIAL.format(days=_names(reading.understood)))
     elif left_out:
-        lines.append(texts.WEEK_LEFT_OUT.format(days=_names(left_out)))
+        lines.append(
+            texts.WEEK_LEFT_OUT.format(
+                days=_names(left_out), them="it" if len(left_out) == 1 else "them"
+            )
+        )
     return "\n".join(lines)
 
 
@@ -153,7 +166,8 @@ def _names(days: tuple[Weekday, ...]) -> str:
 
 
 def _set_week(a: Answers, week: Week) -> Answers:
-    new = {k: v for k, v in a.items() if k not in ("week_mode", "week_days", READING, BASE)}
+    drop = ("week_mode", "week_days", READING, BASE, ONE_DAY)
+    new = {k: v for k, v in a.items() if k not in drop}
     new["week"] = [day_to_json(d) for d in week.days]
     return new
 
@@ -187,8 +201,8 @@ def _go_back(a: Answers, index: int, *, from_time: bool = False) -> Accepted:
     """Day by day's Back: the question before this one (the week question before Monday)."""
     if from_time:  # back to this day's kind
         return Accepted({**a, "week_days": a["week_days"][:index]}, "Back")
-    if index == 0:
-        new = {k: v for k, v in a.items() if k not in ("week_mode", "week_days")}
+    if index == 0 or a.get(ONE_DAY) is not None:  # one day changed: the week question again
+        new = {k: v for k, v in a.items() if k not in ("week_mode", "week_days", ONE_DAY)}
         return Accepted(new, "Back")
     return Accepted({**a, "week_days": a["week_days"][: index - 1]}, "Back")
 
@@ -253,6 +267,21 @@ def _looks_like_whole_week(raw: str) -> bool:
 
 def _after_day(a: Answers, echo: str) -> Accepted:
     days = a["week_days"]
+    one = a.get(ONE_DAY)
+    if (
+        one is not None
+        and len(days) == one + 1
+        and ("start" in days[-1] or not needs_time(days[-1]))
+    ):
+        days = [*days, *(dict(d) for d in a[BASE][one + 1 :])]  # the other days as they were
+        a = {**a, "week_days": days}
+        same = day_from_json(days[one]) == day_from_json(a[BASE][one])
+        note = texts.WEEK_KEPT if same else texts.WEEK_PARTIAL.format(days=WEEKDAY_NAMES[one][:3])
+        full = [
+            {"kind": d["kind"], "start": d.get("start"), "minutes": d.get("minutes")} for d in days
+        ]
+        week = Week(days=tuple(day_from_json(d) for d in full))
+        return Accepted(_set_week(a, week), echo, note=note)
     if len(days) == 7 and ("start" in days[-1] or not needs_time(days[-1])):
         full = [
             {"kind": d["kind"], "start": d.get("start"), "minutes": d.get("minutes")} for d in days

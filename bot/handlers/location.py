@@ -12,29 +12,22 @@ from dataclasses import dataclass
 from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, Message
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from timezonefinder import TimezoneFinder
 
-from bot import keyboards, services, texts
+from bot import keyboards, prompts, services, texts
 from bot.dialog.engine import answer, ask
 from bot.handlers.filters import PRIVATE
 from bot.plan_changes import zone_change
 from bot.runtime import App
 from bot.turn import Turn, message_of, pressed, with_turn
+from core.answers import yes_no
 from storage import repo
 
-ASK_SWITCH = "Switch to {zone}? It's {now} there. Your reminders would follow its local time."
-SAME_ZONE = "You're already on {zone} time. Nothing changes."
-NO_ZONE = (
-    "I couldn't tell the time zone of that place. /settings → time zone lets you type it "
-    "(e.g. Tokyo)."
-)
-NO_ZONE_HERE = "I couldn't tell the time zone of that place. Type a city instead (e.g. Tokyo)."
 ZONE_STEP = "timezone"  # the setup and /settings question a shared location answers
-KEPT_ZONE = "Kept {zone}. Your reminders stay on its time."
-STALE = "That question has passed; share your location again to switch."
 NO = "no"
+PROMPT = "zone:"  # the open "Switch to ...?" question (bot.prompts), with its zone
 
 
 @dataclass(frozen=True)
@@ -87,7 +80,7 @@ async def on_location(turn: Turn) -> None:
     asked = turn.dialog is not None and turn.dialog.active and turn.step == ZONE_STEP
     if asked:
         if zone is None:
-            await turn.say(NO_ZONE_HERE)
+            await turn.say(texts.NO_ZONE_HERE)
             await ask(turn)
         else:
             await answer(turn, zone, pressed=False, message=None)
@@ -96,13 +89,14 @@ async def on_location(turn: Turn) -> None:
         await turn.say(texts.NO_PLAN_YET)
         return
     if zone is None:
-        await turn.say(NO_ZONE)
+        await turn.say(texts.NO_ZONE)
         return
     if zone == turn.runner.time_zone:
-        await turn.say(SAME_ZONE.format(zone=_shown(zone)))
+        await turn.say(texts.SAME_ZONE.format(zone=_shown(zone)))
         return
     now = turn.clock().astimezone(ZoneInfo(zone))
-    await turn.say(ASK_SWITCH.format(zone=_shown(zone), now=f"{now:%H:%M}"), _confirm(zone))
+    await turn.say(texts.ASK_SWITCH.format(zone=_shown(zone), now=f"{now:%H:%M}"), _confirm(zone))
+    await prompts.open_prompt(turn, f"{PROMPT}{zone}")
 
 
 @with_turn(needs_plan=True)
@@ -110,23 +104,43 @@ async def on_zone_button(turn: Turn) -> None:
     """Yes: the new zone, the reminders re-timed, and when the next one comes. No: kept."""
     query, press = pressed(turn, ZonePress)
     await turn.answer_query()
-    message = message_of(query)
     if press is None:
         return
+    await prompts.close_prompt(turn)
+    await switch(turn, press, message_of(query))
+
+
+async def take_typed(turn: Turn, text: str, kind: str | None) -> bool:
+    """A typed answer to "Switch to ...?" ("yes", "nope"); False when that question is not
+    open. Anything else but yes or no asks it again."""
+    if kind is None or not kind.startswith(PROMPT) or not turn.runner.onboarded:
+        return False
+    zone = kind.removeprefix(PROMPT)
+    said = yes_no(text)
+    if said is None:
+        await turn.say(texts.SWITCH_YES_OR_NO.format(zone=_shown(zone)), _confirm(zone))
+        await prompts.open_prompt(turn, kind)
+        return True
+    await switch(turn, ZonePress(zone if said else NO), None)
+    return True
+
+
+async def switch(turn: Turn, press: ZonePress, message: Message | None) -> None:
+    """Switch to the zone pressed (or typed yes to), or keep the runner's."""
     if press.zone == NO:
         if message is not None:
             await turn.close_prompt(message, "No")
-        await turn.say(KEPT_ZONE.format(zone=_shown(turn.runner.time_zone)))
+        await turn.say(texts.KEPT_ZONE.format(zone=_shown(turn.runner.time_zone)))
         return
     try:
         ZoneInfo(press.zone)
     except (ZoneInfoNotFoundError, ValueError):
-        await turn.say(STALE)
+        await turn.say(texts.STALE)
         return
     if message is not None:
         await turn.close_prompt(message, "Yes")
     if press.zone == turn.runner.time_zone:
-        await turn.say(SAME_ZONE.format(zone=_shown(press.zone)))
+        await turn.say(texts.SAME_ZONE.format(zone=_shown(press.zone)))
         return
     turn.runner.time_zone = press.zone
     now = turn.clock()

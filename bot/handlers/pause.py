@@ -12,7 +12,7 @@ from bot.callbacks import PausePress
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App
 from bot.turn import Turn, pressed, with_turn
-from core.dates import DateParseError, read_date
+from core.dates import DateParseError, DateReading, day_first, read_date
 from core.illness import read_illness
 
 PAUSE_REASONS = ("holiday", "illness", "injury")
@@ -54,6 +54,7 @@ async def answer_pause(turn: Turn, text: str) -> None:
 async def pause_for(turn: Turn, rest: str, reason: str) -> None:
     """Pause until the date or for the length typed; ask again for what does not read."""
     until: dt.date | None = None
+    reading: DateReading | None = None
     if rest and rest not in ("open", "indefinitely", "until resume", "until i say"):
         days = re.fullmatch(r"(?:for\s+)?(\d+)\s*(d|days?|w|weeks?)", rest)
         if days is not None:
@@ -61,14 +62,36 @@ async def pause_for(turn: Turn, rest: str, reason: str) -> None:
             until = turn.today() + dt.timedelta(days=n - 1)
         else:
             try:
-                until = read_date(rest, turn.today(), turn.runner.time_zone).date
+                reading = read_date(rest, turn.today(), turn.runner.time_zone)
             except DateParseError:
                 await ask_pause(turn, texts.PAUSE_NOT_A_DATE)
                 return
+            until = reading.date
             if until < turn.today():
                 await ask_pause(turn, texts.PAUSE_IN_PAST)
                 return
     await pause(turn, until, reason)
+    if reading is not None and reason != "illness":
+        await _echo_other_reading(turn, rest, reading)
+
+
+async def _echo_other_reading(turn: Turn, typed: str, reading: DateReading) -> None:
+    """A date that reads two ways ("05/01/2027", "next friday"): the pause is kept on the
+    first reading, and the other one is a tap away (docs/understanding.md, "Dates")."""
+    other = reading.alternative
+    if not reading.ambiguous or other is None or other < turn.today():
+        return
+    zone = turn.runner.time_zone
+    if re.search(r"\d", typed):
+        order = texts.PAUSE_DAY_FIRST if day_first(zone) else texts.PAUSE_MONTH_FIRST
+        order = order.format(zone=zone)
+    else:
+        order = texts.PAUSE_NEXT_DAY.format(weekday=f"{reading.date:%A} ({reading.date:%d %B})")
+    label = texts.PAUSE_OTHER_BUTTON.format(date=f"{other:%a %d %b}")
+    await turn.say(
+        texts.PAUSE_READ_AS.format(typed=typed, order=order, other=f"{other:%A %d %B}"),
+        keyboards.markup([[(label, PausePress((other - turn.today()).days + 1).encode())]]),
+    )
 
 
 @with_turn()

@@ -21,9 +21,11 @@ from bot.dialog.state import EDIT, SETTINGS, Dialog, Flow
 from bot.handlers.asides import CHANGE, HELP, answer_aside, aside_of, in_question
 from bot.handlers.data import answer_delete
 from bot.handlers.filters import PRIVATE
+from bot.handlers.location import take_typed as take_zone_answer
 from bot.handlers.pause import answer_pause
 from bot.handlers.thisweek import THIS_WEEK, answer_this_week, take_typed
 from bot.handlers.today import TYPED, on_plan, on_today, on_typed
+from bot.handlers.today_typed import take as take_today_answer
 from bot.illness import reads_as_illness
 from bot.runtime import App
 from bot.turn import Turn, TurnHandler, message_of, pressed, with_turn
@@ -143,6 +145,10 @@ async def outside_dialog(turn: Turn, text: str) -> None:
         await answer_this_week(turn, text)
         return
     if await illness.take_typed(turn, text, kind):
+        return
+    if await take_zone_answer(turn, text, kind):  # "yes" to "Switch to Asia/Tokyo?"
+        return
+    if await take_today_answer(turn, text, kind):  # "2h" after Snooze, "sat" after Move
         return
     if kind is None and await take_typed(turn, text):  # "this week Thu tempo is on Fri"
         return

@@ -13,7 +13,7 @@ from typing import Literal
 from telegram import InlineKeyboardMarkup, Message
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import keyboards, pain, texts
+from bot import keyboards, pain, prompts, texts
 from bot.callbacks import Change, ChangePress, MovePress, PlanDayPress, TodayAction, TodayPress
 from bot.dialog.engine import ask, start_pain
 from bot.handlers.filters import PRIVATE
@@ -45,19 +45,12 @@ FEELS = {
     TodayAction.FEEL_RIGHT: Feel.ABOUT_RIGHT,
     TodayAction.FEEL_HARD: Feel.HARD,
 }
-FEEL_QUESTION = "How did it feel? (Optional: it helps me pitch next week.)"
-FEEL_NOTED = {
-    Feel.EASY: "Noted: it felt easy.",
-    Feel.ABOUT_RIGHT: "Noted: about right.",
-    Feel.HARD: "Noted: it felt hard.",
-}
-FEEL_ECHO = {Feel.EASY: "Easy", Feel.ABOUT_RIGHT: "About right", Feel.HARD: "Hard"}
-FEEL_NOT_DONE = (
-    "I'll ask how it felt once today's session is marked done: tap ✅ Done or type done."
-)
 
 Status = Literal["done", "skipped"]
 TODAY_TRACK = "today"  # /today's message, kept to be edited (`refresh_today`)
+# The follow-up questions kept open for a typed answer (bot/prompts.py; the kind carries the
+# day, and the status asked about): read by bot/handlers/today_typed.py.
+SNOOZE_PROMPT, CHANGE_PROMPT, MOVE_PROMPT = "snooze", "change", "move"
 # Typed after /today (or any time outside a question): the session button each one presses.
 TYPED = {
     **dict.fromkeys(("done", "did it", "done it", "finished", "i did it"), TodayAction.DONE),
@@ -83,7 +76,7 @@ async def recorded(turn: Turn, day: dt.date) -> tuple[Status, dt.datetime] | Non
 
 
 def recorded_text(status: Status, at: dt.datetime) -> str:
-    return f"done at {at:%H:%M}" if status == "done" else "skipped"
+    return texts.RECORDED_DONE.format(at=at) if status == "done" else texts.RECORDED_SKIPPED
 
 
 async def status_line(turn: Turn, day: dt.date) -> str | None:
@@ -91,10 +84,10 @@ async def status_line(turn: Turn, day: dt.date) -> str | None:
     found = await recorded(turn, day)
     if found is not None:
         status, at = found
-        return f"✅ Done at {at:%H:%M}." if status == "done" else "⏭ Skipped."
+        return texts.STATUS_DONE.format(at=at) if status == "done" else texts.STATUS_SKIPPED
     snoozed = await repo.pending_snooze(turn.db, runner_id=runner_id(turn.runner), local_date=day)
     if snoozed is not None:
-        return f"⏰ Snoozed until {snoozed.astimezone(turn.zone):%H:%M}."
+        return texts.STATUS_SNOOZED.format(at=snoozed.astimezone(turn.zone))
     return None
 
 
@@ -147,7 +140,7 @@ async def today_view(
 ) -> tuple[list[str], InlineKeyboardMarkup | None]:
     """/today's messages for the day: the session with what is recorded, and the buttons
     that still make sense (none without a session)."""
-    text = f"Today, {day_entry(entry)}"
+    text = texts.TODAY_HEADING.format(day=day_entry(entry))
     notice = await pain.pause_notice(turn.db, turn.runner)  # running paused until seen
     if notice is not None:
         text = f"{notice}\n\n{text}"
@@ -186,7 +179,7 @@ async def on_typed(turn: Turn, action: TodayAction) -> None:
         await turn.say(texts.NO_SESSION_TODAY)
         return
     if action is TodayAction.SNOOZE:
-        await _offer_snooze(turn, day)
+        await offer_snooze(turn, day)
         return
     if action in FEELS:
         await _feel(turn, day, FEELS[action], message=None)
@@ -199,14 +192,14 @@ async def _feel(turn: Turn, day: dt.date, feel: Feel, *, message: Message | None
     found = await recorded(turn, day)
     if found is None or found[0] != "done":
         await turn.answer_query()
-        await turn.say(FEEL_NOT_DONE)
+        await turn.say(texts.FEEL_NOT_DONE)
         return
     await repo.set_feel(
         turn.db, runner_id=runner_id(turn.runner), day=day, feel=feel.value, now=turn.clock()
     )
-    await turn.answer_query(FEEL_NOTED[feel])
-    await turn.close_prompt(message, FEEL_ECHO[feel])
-    await turn.say(FEEL_NOTED[feel])
+    await turn.answer_query(texts.FEEL_NOTED[feel])
+    await turn.close_prompt(message, texts.FEEL_ECHO[feel])
+    await turn.say(texts.FEEL_NOTED[feel])
 
 
 async def _entry(turn: Turn, day: dt.date) -> PlannedDay | None:
@@ -216,12 +209,30 @@ async def _entry(turn: Turn, day: dt.date) -> PlannedDay | None:
     return entry if entry.session is not None else None
 
 
-async def _offer_snooze(turn: Turn, day: dt.date) -> None:
+async def offer_snooze(turn: Turn, day: dt.date) -> None:
     found = await recorded(turn, day)
     if found is not None:  # nothing left to remind them of
         await turn.say(texts.NO_SNOOZE_RECORDED.format(recorded=recorded_text(*found)))
         return
     await turn.say(texts.SNOOZE_CHOICES, keyboards.snooze(day))
+    await prompts.open_prompt(turn, f"{SNOOZE_PROMPT}:{day.isoformat()}")
+
+
+async def snooze(turn: Turn, day: dt.date, choice: str) -> None:
+    """Snooze the day's reminder (`choice` as `core.reminders.snooze_until` reads it), unless
+    the session is already recorded."""
+    found = await recorded(turn, day)
+    if found is not None:
+        await turn.answer_query()
+        await turn.say(texts.NO_SNOOZE_RECORDED.format(recorded=recorded_text(*found)))
+        return
+    at = snooze_until(choice, turn.clock(), reminder_settings(turn.runner))
+    await repo.snooze_reminder(
+        turn.db, runner_id=runner_id(turn.runner), local_date=day, due_at=at
+    )
+    local = at.astimezone(turn.zone)
+    await turn.answer_query(texts.SNOOZED.format(at=f"{local:%H:%M}"))
+    await turn.say(texts.SNOOZED.format(at=f"{local:%H:%M}"))
 
 
 async def _record(turn: Turn, entry: PlannedDay, status: Status) -> None:
@@ -232,7 +243,7 @@ async def _record(turn: Turn, entry: PlannedDay, status: Status) -> None:
     if found is not None:
         before, at = found
         if before == status:
-            await turn.answer_query(f"Already noted as {status}.")
+            await turn.answer_query(texts.ALREADY_NOTED_AS.format(status=status))
             await turn.say(texts.ALREADY_RECORDED.format(recorded=recorded_text(before, at)))
             return
         await turn.answer_query()
@@ -244,6 +255,7 @@ async def _record(turn: Turn, entry: PlannedDay, status: Status) -> None:
             ),
             keyboards.change_recorded(entry.date, status, before),
         )
+        await prompts.open_prompt(turn, f"{CHANGE_PROMPT}:{entry.date.isoformat()}:{status}")
         return
     await _write(turn, entry, status)
     note = texts.LOGGED_DONE if status == "done" else texts.LOGGED_SKIPPED
@@ -251,7 +263,7 @@ async def _record(turn: Turn, entry: PlannedDay, status: Status) -> None:
     await refresh_today(turn, entry.date)
     await turn.say(note)
     if status == "done":
-        await turn.say(FEEL_QUESTION, keyboards.feel(entry.date))
+        await turn.say(texts.FEEL_QUESTION, keyboards.feel(entry.date))
 
 
 async def _write(turn: Turn, entry: PlannedDay, status: Status) -> None:
@@ -294,33 +306,23 @@ async def on_today_button(turn: Turn) -> None:
         logged = await repo.record_no_pain(
             turn.db, runner_id=runner_id(turn.runner), now=turn.clock(), zone=turn.zone
         )
-        await turn.answer_query(texts.NO_PAIN_LOGGED if logged else "Already noted.")
+        await turn.answer_query(texts.NO_PAIN_LOGGED if logged else texts.ALREADY_NOTED)
         await turn.close_prompt(message, "👍")
         return
     if action is TodayAction.SNOOZE:
         await turn.answer_query()
-        await _offer_snooze(turn, day)
+        await offer_snooze(turn, day)
         return
     if action in FEELS:
         await _feel(turn, day, FEELS[action], message=message)
         return
     if action in SNOOZES:
-        found = await recorded(turn, day)
-        if found is not None:
-            await turn.answer_query()
-            await turn.say(texts.NO_SNOOZE_RECORDED.format(recorded=recorded_text(*found)))
-            return
-        at = snooze_until(SNOOZES[action], turn.clock(), reminder_settings(turn.runner))
-        await repo.snooze_reminder(
-            turn.db, runner_id=runner_id(turn.runner), local_date=day, due_at=at
-        )
-        local = at.astimezone(turn.zone)
-        await turn.answer_query(texts.SNOOZED.format(at=f"{local:%H:%M}"))
-        await turn.say(texts.SNOOZED.format(at=f"{local:%H:%M}"))
+        await prompts.close_prompt(turn)
+        await snooze(turn, day, SNOOZES[action])
         return
     entry = await _entry(turn, day)
     if entry is None:
-        await turn.answer_query("There's no strength session on that day any more.")
+        await turn.answer_query(texts.NO_SESSION_THAT_DAY)
         return
     await _record(turn, entry, "done" if action is TodayAction.DONE else "skipped")
 
@@ -334,59 +336,48 @@ async def on_change_button(turn: Turn) -> None:
         await turn.answer_query(texts.STALE_BUTTON)
         return
     await turn.answer_query()
-    found = await recorded(turn, press.day)
-    if press.change is Change.KEEP:
-        await turn.close_prompt(message, "Kept")
-        kept = recorded_text(*found) if found else "as it was"
+    await prompts.close_prompt(turn)
+    await apply_change(turn, press.day, press.change, message)
+
+
+async def apply_change(turn: Turn, day: dt.date, change: Change, message: Message | None) -> None:
+    """Change a recorded session's status as confirmed, or keep it."""
+    found = await recorded(turn, day)
+    if change is Change.KEEP:
+        await turn.close_prompt(message, texts.ECHO_KEPT)
+        kept = recorded_text(*found) if found else texts.KEPT_AS_IT_WAS
         await turn.say(texts.KEPT_RECORDED.format(recorded=kept))
         return
-    entry = await _entry(turn, press.day)
+    entry = await _entry(turn, day)
     if entry is None:
         await turn.close_prompt(message, "")
-        await turn.say("There's no strength session on that day any more.")
+        await turn.say(texts.NO_SESSION_THAT_DAY)
         return
-    await _write(turn, entry, "done" if press.change is Change.DONE else "skipped")
-    await turn.close_prompt(message, f"Marked {press.change.value}")
+    await _write(turn, entry, "done" if change is Change.DONE else "skipped")
+    await turn.close_prompt(message, texts.ECHO_MARKED.format(status=change.value))
     await refresh_today(turn, entry.date)
-    await turn.say(texts.CHANGED_RECORDED.format(to=press.change.value))
-    if press.change is Change.DONE:
-        await turn.say(FEEL_QUESTION, keyboards.feel(entry.date))
-
-
-MOVE_NOT_THIS_WEEK = "Only this week's sessions can be moved, and that one is not this week's."
-MOVE_PAST = "That session's day is already past, so there's nothing to move."
-MOVE_NONE = "There's no strength session on that day any more."
-MOVE_RECORDED = "That session is already {recorded}, so it stays where it is."
-MOVE_ASK = "Move {day}'s {name} to which day? (This week only: your usual week stays as it is.)"
-MOVE_NOWHERE = (
-    "{day}'s {name} can't move to another day this week: every other day breaks a placement rule."
-)
-MOVE_CANT = "Not {day}: {reason}"
-MOVE_PAST_DAYS = "{days}: already past."
-MOVE_REFUSED = "It can't go on {day}: {reason}"
-MOVED = (
-    "Moved: {name} is on {to} this week instead of {day}. Your reminder follows it; "
-    "next week is your usual week again."
-)
+    await turn.say(texts.CHANGED_RECORDED.format(to=change.value))
+    if change is Change.DONE:
+        await turn.say(texts.FEEL_QUESTION, keyboards.feel(entry.date))
 
 
 def _short(day: dt.date) -> str:
     return f"{Weekday(day.weekday()).title[:3]} {day:%d}"
 
 
-async def _move_source(turn: Turn, day: dt.date) -> PlannedDay | str:
+async def move_source(turn: Turn, day: dt.date) -> PlannedDay | str:
     """This week's session on `day` if it can be moved, else why not (for the runner)."""
     today = turn.today()
     if week_start_of(day) != week_start_of(today):
-        return MOVE_NOT_THIS_WEEK
+        return texts.MOVE_NOT_THIS_WEEK
     if day < today:
-        return MOVE_PAST
+        return texts.MOVE_PAST
     entry = await _entry(turn, day)
     if entry is None or entry.session is None:
-        return MOVE_NONE
+        return texts.MOVE_NONE
     found = await recorded(turn, day)
     if found is not None:
-        return MOVE_RECORDED.format(recorded=recorded_text(*found))
+        return texts.MOVE_RECORDED.format(recorded=recorded_text(*found))
     return entry
 
 
@@ -411,7 +402,7 @@ async def _move_options(turn: Turn, day: dt.date) -> tuple[WeekChanges, list[Mov
     return changes, list(options)
 
 
-async def _offer_moves(turn: Turn, entry: PlannedDay, *, lead: str | None = None) -> None:
+async def offer_moves(turn: Turn, entry: PlannedDay, *, lead: str | None = None) -> None:
     """The days the session can move to, as buttons, and the reasons for the others."""
     assert entry.session is not None
     _, options = await _move_options(turn, entry.date)
@@ -420,22 +411,26 @@ async def _offer_moves(turn: Turn, entry: PlannedDay, *, lead: str | None = None
     refused = [o for o in options if not o.allowed and o.date >= turn.today()]
     names = {"day": entry.weekday.title, "name": entry.session.name}
     lines = [lead] if lead else []
-    lines.append((MOVE_ASK if allowed else MOVE_NOWHERE).format(**names))
-    lines += [MOVE_CANT.format(day=_short(o.date), reason=o.reason) for o in refused]
+    lines.append((texts.MOVE_ASK if allowed else texts.MOVE_NOWHERE).format(**names))
+    lines += [texts.MOVE_CANT.format(day=_short(o.date), reason=o.reason) for o in refused]
     if past:
-        lines.append(MOVE_PAST_DAYS.format(days=", ".join(_short(o.date) for o in past)))
+        lines.append(texts.MOVE_PAST_DAYS.format(days=", ".join(_short(o.date) for o in past)))
     buttons = [(_short(o.date), o.date) for o in allowed]
     await turn.say("\n".join(lines), keyboards.move_days(entry.date, buttons))
+    if allowed:
+        await prompts.open_prompt(turn, f"{MOVE_PROMPT}:{entry.date.isoformat()}")
 
 
-async def _move(turn: Turn, entry: PlannedDay, to: dt.date) -> None:
+async def move(turn: Turn, entry: PlannedDay, to: dt.date) -> None:
     """Move the session to `to` for this week, or say why not and offer the days again."""
     assert entry.session is not None
     changes, options = await _move_options(turn, entry.date)
     option = next((o for o in options if o.date == to), None)
     if option is None or not option.allowed:
-        reason = option.reason if option is not None else "it isn't another day of this week."
-        await _offer_moves(turn, entry, lead=MOVE_REFUSED.format(day=_short(to), reason=reason))
+        reason = option.reason if option is not None else texts.MOVE_NOT_THIS_WEEKS_DAY
+        await offer_moves(
+            turn, entry, lead=texts.MOVE_REFUSED.format(day=_short(to), reason=reason)
+        )
         return
     moved = changes.model_copy(
         update={"moves": (*changes.moves, (entry.weekday, Weekday(to.weekday())))}
@@ -449,15 +444,15 @@ async def _move(turn: Turn, entry: PlannedDay, to: dt.date) -> None:
         await repo.save_week_changes(
             turn.db, runner_id=runner_id(turn.runner), changes=changes, now=turn.clock()
         )
-        await _offer_moves(
-            turn, entry, lead=MOVE_REFUSED.format(day=_short(to), reason="it has no room.")
+        await offer_moves(
+            turn, entry, lead=texts.MOVE_REFUSED.format(day=_short(to), reason=texts.MOVE_NO_ROOM)
         )
         return
     await save_and_reschedule(turn.db, turn.runner, now=turn.clock())
     await repo.save_plan(turn.db, runner_id=runner_id(turn.runner), plan=plan)
     await refresh_today(turn, entry.date, to)
     await turn.say(
-        MOVED.format(
+        texts.MOVED.format(
             name=landed.session.name, to=f"{landed.weekday.title} {to:%d}", day=entry.weekday.title
         )
     )
@@ -472,15 +467,16 @@ async def on_move_button(turn: Turn) -> None:
         await turn.answer_query(texts.STALE_BUTTON)
         return
     await turn.answer_query()
-    source = await _move_source(turn, press.day)
+    source = await move_source(turn, press.day)
     if isinstance(source, str):
         await turn.say(source)
         return
     if press.to is None:
-        await _offer_moves(turn, source)
+        await offer_moves(turn, source)
         return
-    await turn.close_prompt(message, f"Move to {_short(press.to)}")
-    await _move(turn, source, press.to)
+    await turn.close_prompt(message, texts.ECHO_MOVE_TO.format(day=_short(press.to)))
+    await prompts.close_prompt(turn)
+    await move(turn, source, press.to)
 
 
 def register(app: App) -> None:

@@ -170,3 +170,23 @@ async def test_terminal_chat_greets_by_the_name_given_and_export_writes_a_file(t
     [path] = (tmp_path / "data").glob("runcoach-*.json")
     assert f"Saved to {path.resolve()}" in screen
     assert json.loads(path.read_text())
+
+
+async def test_terminal_chat_sends_a_gone_buttons_label_as_a_message(tmp_path):
+    # "hard" names a button of "How did it feel?", gone once "Easy" was pressed: on Telegram
+    # the word would reach the coach as a message, and so it does here.
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    wednesday = Clock(dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC))  # a strength day
+    setup = ("6", WORKED_WEEK, "2", "25 min", "After easy runs", "1", "6", "8", "11", "1")
+    typed = "\n".join((*setup, "/today", "Done", "Easy", "hard", "/quit"))
+    out = io.StringIO()
+    assert await chat(settings, stdin=io.StringIO(typed + "\n"), out=out, clock=wednesday) == 0
+    screen = out.getvalue()
+    assert "Noted: it felt easy." in screen
+    assert "buttons are gone" not in screen
+    assert (
+        screen.rstrip()
+        .split("you ▸ hard", 1)[1]
+        .lstrip()
+        .startswith("coach ▸ Noted: it felt hard.")
+    )

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from bot import texts
-from bot.dialog.placement import KEPT_AS_REST, NO_FREE_DAY
+from bot.texts import KEPT_AS_REST, NO_FREE_DAY
 from core.models import DayKind
 from storage import repo
 from storage.tables import runner_week
@@ -172,3 +172,23 @@ async def test_a_settings_week_without_its_free_day_asks_again(coach: Coach):
     kinds = await week_kinds(coach)
     assert kinds[3] is DayKind.OFF and kinds[5] is DayKind.REST
     assert "Thu" in await plan_days(coach)
+
+
+async def test_a_free_day_with_a_typo_is_offered_and_yes_takes_it(coach: Coach):
+    for answer in TO_FREE_DAYS:
+        await coach.send(answer)
+    await coach.send("thirsday and saterday")  # close enough to read at once
+    assert "Thursday, Saturday: no run, free for strength" in "\n".join(coach.texts()[-3:])
+
+
+async def test_a_free_day_only_somewhat_close_is_asked_about(coach: Coach):
+    for answer in TO_FREE_DAYS:
+        await coach.send(answer)
+    await coach.send("tusdy and sat")  # "tusdy": Tuesday? asked, not guessed
+    assert coach.last().startswith("Did you mean Tuesday?")
+    await coach.send("yes")
+    assert "Tuesday, Saturday: no run, free for strength" in "\n".join(coach.texts()[-3:])
+    for answer in AFTER:
+        await coach.send(answer)
+    kinds = await week_kinds(coach)
+    assert kinds[1] is DayKind.OFF and kinds[5] is DayKind.OFF and kinds[3] is DayKind.REST

@@ -220,3 +220,30 @@ async def test_command_words_without_the_slash(coach: Coach):
     assert any("Your week from" in t for t in coach.texts()[seen:])
     await coach.send("reminders")
     assert "/reminders" in coach.last()
+
+
+async def test_settings_changes_one_day_from_its_button(coach: Coach):
+    await coach.onboard_typing()
+    await coach.send("/settings")
+    await coach.send("running week")
+    assert coach.labels()[:7] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    await coach.tap("Thu")
+    assert coach.last().startswith("Thursday: what do you usually do?")
+    assert "Now: Thu tempo 18:00" in coach.last()
+    await coach.send("back")  # the week question again, nothing changed
+    assert coach.last().startswith("Your running week now:")
+    await coach.tap("Thu")
+    await coach.send("easy")
+    assert coach.last().startswith("Thursday: what time")
+    await coach.send("7am")
+    replies = "\n".join(coach.texts()[-4:])
+    assert "Changed Thu; the other days stay." in replies
+    await coach.send("/settings")
+    await coach.send("running week")
+    assert (
+        "Mon rest, Tue intervals 18:00, Wed easy 07:00, Thu easy 07:00, Fri rest, "
+        "Sat long 08:00, Sun easy 09:00" in coach.last()
+    )
+    await coach.tap("Sat")
+    await coach.send("keep")  # the same day kept: nothing changed, and said so
+    assert texts.WEEK_KEPT in "\n".join(coach.texts()[-3:])

@@ -107,6 +107,14 @@ WEEK: list[WeekRow] = [
     ),
     ("Fri yoga noon, Sat long", {FRI: d(K.CROSS, T(12)), SAT: d(K.LONG)}, None),
     ("tempo 6pm", {}, ("tempo 6pm", "Which day")),
+    # what issue 14 saw understood already, kept so
+    ("Wed track", {WED: d(K.INTERVALS)}, None),
+    ("Sun recovery jog 45min", {SUN: d(K.RECOVERY, None, 45)}, None),
+    ("Tue easy 6.30pm", {TUE: d(K.EASY, T(18, 30))}, None),
+    ("Wed easy 7:30", {WED: d(K.EASY, T(7, 30))}, None),
+    ("Sat long 2h", {SAT: d(K.LONG, None, 120)}, None),
+    ("Mon easy morning", {MON: d(K.EASY, T(7))}, None),
+    ("Thu tempo lunchtime", {THU: d(K.TEMPO, T(12, 30))}, None),
 ]
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.coach_notes import with_coach_notes
+from bot.coach_notes import noted, with_coach_notes
 from core.models import Plan, WeekChanges
 from core.pain import Restrictions, adapt_plan
 from core.planner import plan_week, week_start_of
@@ -24,6 +24,18 @@ async def week_plan(db: AsyncSession, runner: Runner, week_start: dt.date) -> Pl
     if runner.id is not None:
         changes = await repo.get_week_changes(db, runner_id=runner.id, week_start=week_start)
     return await with_coach_notes(db, runner, plan_for(runner, week_start, changes=changes))
+
+
+def known_week_plan(
+    runner: Runner,
+    week_start: dt.date,
+    *,
+    changes: WeekChanges | None,
+    notes: list[tuple[str, str]],
+) -> Plan:
+    """`week_plan` from the week's changes and coach notes already read (the reminder
+    dispatcher reads them for a whole batch at once: bot/reminders/dispatcher.py)."""
+    return noted(plan_for(runner, week_start, changes=changes), notes)
 
 
 def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None = None) -> Plan:

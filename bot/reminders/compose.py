@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,12 +21,13 @@ from bot.coaching import ALERT_KINDS, compose_alert
 from bot.episodes import followup_prompt, load_episode
 from bot.illness_prompt import checkin_message
 from bot.pictures import Photo, draw_progress, draw_week, progress_of, week_of
-from bot.plans import plan_for, reminder_settings, restrictions_for, week_plan
+from bot.plans import known_week_plan, plan_for, reminder_settings, restrictions_for, week_plan
 from bot.progress import end_of_week
 from bot.render import TELEGRAM_LIMIT, render_overview, run_label, session_lines
 from bot.runtime import App, runtime
 from core import pain_content
 from core.illness import is_ill
+from core.models import WeekChanges
 from core.planner import week_start_of
 from core.progression import week_streak
 from core.reminders import ReminderKind, strength_due
@@ -37,18 +40,53 @@ log = logging.getLogger(__name__)
 Message = tuple[str, InlineKeyboardMarkup | None] | Photo
 
 
-async def compose(app: App, row: Reminder, runner: Runner) -> Message | None:
-    """The message for a due row, from the plan as it is now (so it is never out of date)."""
+_PICTURES = (ReminderKind.WEEKLY_PICTURE.value, ReminderKind.MONTHLY_PROGRESS.value)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What composing a batch's rows reads from the week's plan, read for the whole batch at
+    once (one query for the weeks' changes, one for the coaches' notes), when it is claimed."""
+
+    changes: dict[repo.WeekKey, WeekChanges]
+    notes: dict[repo.WeekKey, list[tuple[str, str]]]
+
+
+async def read_known(db: AsyncSession, rows: Sequence[Reminder]) -> Known:
+    """The weeks' changes and coach notes the rows' messages are composed from."""
+    weeks = {
+        (row.runner_id, week_start_of(row.local_date))
+        for row in rows
+        if row.kind not in ALERT_KINDS and row.kind not in _PICTURES
+    }
+    return Known(
+        changes=await repo.batch_week_changes(db, weeks=weeks),
+        notes=await repo.batch_week_notes(db, weeks=weeks),
+    )
+
+
+async def compose(
+    app: App, row: Reminder, runner: Runner, known: Known | None = None
+) -> Message | None:
+    """The message for a due row, from the plan as it is now (so it is never out of date);
+    with `known`, from the week's changes and notes read when its batch was claimed."""
     if row.kind in ALERT_KINDS:  # to a coach, about a runner who shares (bot/coaching.py)
         rt = runtime(app)
         async with rt.locks.transaction() as db:  # what the coach is sent is logged
             alert = await compose_alert(db, rt.settings, row, runner, now=rt.clock())
         return None if alert is None else (_fit(alert), None)
     day = row.local_date
-    if row.kind in (ReminderKind.WEEKLY_PICTURE.value, ReminderKind.MONTHLY_PROGRESS.value):
+    if row.kind in _PICTURES:
         return await _picture(app, row, runner)
-    async with runtime(app).sessions() as db:
-        plan = await week_plan(db, runner, week_start_of(day))
+    monday = week_start_of(day)
+    if known is not None and runner.id is not None:
+        key = (runner.id, monday)
+        plan = known_week_plan(
+            runner, monday, changes=known.changes.get(key), notes=known.notes.get(key, [])
+        )
+    else:
+        async with runtime(app).sessions() as db:
+            plan = await week_plan(db, runner, monday)
     entry = next(d for d in plan.days if d.date == day)
     kind = ReminderKind(row.kind)
     paused = bool(runner.pain_areas) and restrictions_for(runner).running_paused

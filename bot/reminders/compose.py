@@ -8,6 +8,7 @@ already logged has nothing to say, and the row is cancelled instead of sent.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ async def compose(
         after = f" after your {entry.day.kind.label}" if entry.day.kind.is_run else ""
         lines = [texts.STRENGTH_REMINDER.format(name=entry.session.name, after=after)]
         lines += session_lines(entry.session)
-        return _fit("\n".join(lines)), keyboards.strength_reminder(day)
+        return _fit("\n".join(lines)), _strength_buttons(day)
     if kind is ReminderKind.PAIN:
         return await _pain_followup(app, runner, day)
     if kind is ReminderKind.MORNING and is_ill(runner.pause_reason):
@@ -128,7 +129,7 @@ async def compose(
         if row.payload.get("checkin"):
             lines.append("")
             lines.append(texts.CHECKIN_QUESTION)
-            return _fit("\n".join(lines)), keyboards.checkin(day)
+            return _fit("\n".join(lines)), _checkin_buttons(day)
         return _fit("\n".join(lines)), None
     return await _weekly(app, runner, day), None
 
@@ -212,6 +213,12 @@ async def weeks_streak(db: AsyncSession, runner: Runner, monday: dt.date) -> int
     # Planned lazily: the rule stops reading at the first week that breaks the streak.
     weeks = ((len(plan_for(runner, start).sessions), done.get(start, 0)) for start in mondays)
     return week_streak(weeks)
+
+
+# The same buttons for every runner on a day: one (immutable) markup object a day, so the
+# sending side serialises it once (bot/reminders/sending.py `send_text`).
+_strength_buttons = functools.lru_cache(maxsize=16)(keyboards.strength_reminder)
+_checkin_buttons = functools.lru_cache(maxsize=16)(keyboards.checkin)
 
 
 def _fit(text: str) -> str:

@@ -97,7 +97,7 @@ class _Sending:
     """The sends of one pass that are under way, and what they asked for (a pause).
 
     A send counts against `in_flight` until its outcome is written: the answered ones wait
-    for a group of `in_flight / 4` (one transaction for them all, instead of one per answer)
+    for a group of `in_flight / 2` (one transaction for them all, instead of one per answer)
     and are written before they would let a new send exceed `in_flight`."""
 
     def __init__(self, outcomes: _Outcomes, in_flight: int = IN_FLIGHT) -> None:
@@ -106,9 +106,19 @@ class _Sending:
         self.group = max(1, in_flight // 2)
         self.tasks: dict[asyncio.Task[dt.datetime | None], int] = {}  # -> its row's id
         self.pause_until: dt.datetime | None = None
+        # The sends that came back, as they came (a callback each): with 100 in flight,
+        # `asyncio.wait` on all of them for each new send cost more than the send.
+        self._back: list[asyncio.Task[dt.datetime | None]] = []
+        self._landed = asyncio.Event()
 
     def start(self, row_id: int, send: Coroutine[Any, Any, dt.datetime | None]) -> None:
-        self.tasks[asyncio.ensure_future(send)] = row_id
+        task = asyncio.ensure_future(send)
+        self.tasks[task] = row_id
+        task.add_done_callback(self._came_back)
+
+    def _came_back(self, task: asyncio.Task[dt.datetime | None]) -> None:
+        self._back.append(task)
+        self._landed.set()
 
     def row_ids(self) -> set[int]:
         """The rows whose sends are under way."""
@@ -128,10 +138,10 @@ class _Sending:
         with `until_empty`); their outcomes are written once a group waits, and all of them
         with `until_empty`."""
         while self.tasks:
-            if wait:
-                done, _ = await asyncio.wait(set(self.tasks), return_when=asyncio.FIRST_COMPLETED)
-            else:
-                done = {task for task in self.tasks if task.done()}
+            if wait and not self._back:
+                self._landed.clear()
+                await self._landed.wait()
+            done, self._back = set(self._back), []
             if not done:
                 break
             self._take(done)
@@ -149,7 +159,8 @@ class _Sending:
 
     def _take(self, done: set[asyncio.Task[dt.datetime | None]]) -> None:
         for task in done:
-            del self.tasks[task]
+            if self.tasks.pop(task, None) is None:
+                continue  # taken already (`abandon`)
             if task.cancelled():
                 continue
             error = task.exception()

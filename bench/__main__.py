@@ -170,7 +170,8 @@ async def _main(args: argparse.Namespace) -> int:
             print(f"7. pictures ({sizes.renders:,} renders)...", flush=True)
             figures.append(pictures.run(sizes.renders))
 
-        print("3. memory and start-up (child processes)...", flush=True)
+        if want("3"):
+            print("3. memory and start-up (child processes)...", flush=True)
         fig3 = await _startup_and_limited(
             empty_url,
             seeded_url,
@@ -183,7 +184,8 @@ async def _main(args: argparse.Namespace) -> int:
             want,
         )
 
-        print(f"1. conversations ({conversation_runners:,} runners)...", flush=True)
+        if want("1"):
+            print(f"1. conversations ({conversation_runners:,} runners)...", flush=True)
         urls = [("SQLite", await fresh_sqlite(workdir / "conversations.sqlite3", empty))]
         paced_urls = [("SQLite", await fresh_sqlite(workdir / "paced.sqlite3", empty))]
         async with contextlib.AsyncExitStack() as stack:
@@ -194,10 +196,8 @@ async def _main(args: argparse.Namespace) -> int:
                 )
             if want("1"):
                 figures.insert(0, await conversations.run(urls, conversation_runners))
-            print(
-                f"5. conversations at Telegram's pace ({paced_runners:,} runners)...", flush=True
-            )
             if want("5"):
+                print(f"5. conversations at Telegram's pace ({paced_runners:,} runners)...")
                 figures.append(
                     await paced.figure5(
                         paced_urls,
@@ -258,7 +258,8 @@ async def _startup_and_limited(
         jobs0 = await asyncio.to_thread(startup.best, empty_url, "jobs", repeats)
     quick_children = time.perf_counter() - begin3
 
-    print("2. reminder dispatch...", flush=True)
+    if any(want(f) for f in ("2a", "2b", "2c")):
+        print("2. reminder dispatch...", flush=True)
     fig2 = Figure("2. Reminder dispatch (clustered 07:00)")
     begin = time.perf_counter()
     if want("2a"):

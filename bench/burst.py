@@ -203,7 +203,7 @@ async def run(url: str, *, post_run: int, rate: float = 30.0, early_minutes: int
         max(0.0, t - 1200.0) for t in arrivals.post_run
     ]
     p50, p99, worst = (percentile(lateness, q) for q in (50, 99, 100))
-    paced = rate / PACE_WINDOW  # our pace: 2 % under Telegram's, so no second holds 31
+    paced = rate / PACE_WINDOW  # our pace: 0.5 % under Telegram's, for the network's jitter
     # The post-run reminders' own drain is a bound too (they cannot all leave at 07:20).
     bound = max(0.0, total / rate - early.total_seconds(), posts / rate)
     bound_paced = max(0.0, total / paced - early.total_seconds(), posts / paced)
@@ -266,8 +266,9 @@ async def run(url: str, *, post_run: int, rate: float = 30.0, early_minutes: int
         f"message of the burst shares the slots from 06:30, so the last leaves no sooner than "
         f"{total:,} ÷ {rate:g}/s after it (and the post-run ones no sooner than {posts:,} ÷ "
         f"{rate:g}/s after 07:20): {bound:.0f} s after 07:00 at Telegram's "
-        f"{rate:g}/s, {bound_paced:.0f} s at our pace's {paced:.2f}/s (the 2 % margin that "
-        f"keeps every second at 30 or fewer); without the post-run reminders, "
+        f"{rate:g}/s, {bound_paced:.0f} s at our pace's {paced:.2f}/s (the "
+        f"{(PACE_WINDOW - 1) * 100:.1f} % left for the network's jitter); without the "
+        f"post-run reminders, "
         f"max(0, {mornings:,} ÷ {rate:g} − {early.total_seconds():.0f} s) = "
         f"{bound_mornings:.0f} s. Post-run reminders: {on_time:,} of {posts:,} within "
         f"their own bound ({posts:,} ÷ {paced:.2f}/s + 1 s) of 07:20; busiest second of the "

@@ -212,6 +212,11 @@ def _seed(conn: sa.Connection, runners: int, timings: dict[str, float]) -> tuple
         "active": True,
         "paused_until": None,
         "pause_reason": None,
+        # Last week's step taken, as for a club past its first week: the hourly job's
+        # catch-up (bot/progress.py take_missed_steps) has nobody to look at. Without it,
+        # that job walked all 100,000 runners 5 s into figures 2b, 2c and 6 (seconds of the
+        # event loop, every hour).
+        "last_step_week": week_start_of(DAY) - dt.timedelta(weeks=1),
         "created_at": now,
         "updated_at": now,
     }

@@ -17,6 +17,11 @@ async def with_coach_notes(db: AsyncSession, runner: Runner, plan: Plan) -> Plan
     if runner.id is None:
         return plan
     notes = await repo.coaching.week_notes(db, runner_id=runner.id, week_start=plan.week_start)
+    return noted(plan, notes)
+
+
+def noted(plan: Plan, notes: list[tuple[str, str]]) -> Plan:
+    """The plan with these (coach's name, note) first among its notes."""
     if not notes:
         return plan
     lines = tuple(

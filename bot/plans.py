@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.coach_notes import with_coach_notes
+from bot.coach_notes import noted, with_coach_notes
 from core.illness import ill_weekdays, is_ill
 from core.models import Plan, WeekChanges
 from core.pain import Restrictions, adapt_plan
@@ -50,6 +50,19 @@ async def illness_spell(db: AsyncSession, runner: Runner) -> tuple[dt.date, dt.d
     except (KeyError, TypeError, ValueError):
         return None
     return since, better
+
+
+def known_week_plan(
+    runner: Runner,
+    week_start: dt.date,
+    *,
+    changes: WeekChanges | None,
+    notes: list[tuple[str, str]],
+) -> Plan:
+    """`week_plan` from the week's changes and coach notes already read (the reminder
+    dispatcher reads them for a whole batch at once: bot/reminders/dispatcher.py), for a
+    runner who is not ill now (an ill runner's plan goes through `week_plan`)."""
+    return noted(plan_for(runner, week_start, changes=changes), notes)
 
 
 def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None = None) -> Plan:

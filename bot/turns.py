@@ -79,6 +79,9 @@ class RunnerLocks:
         self.sessions = sessions
         self.postgres = postgres
         self._sqlite = asyncio.Lock()
+        # Runners' transactions (with a `user_id`) committed in this process: the reminder
+        # dispatcher checks its claims again after any of them (an erase, say).
+        self.runner_commits = 0
 
     @contextlib.asynccontextmanager
     async def transaction(self, user_id: int | None = None) -> AsyncIterator[AsyncSession]:
@@ -94,6 +97,8 @@ class RunnerLocks:
         else:
             async with self._sqlite, self.sessions() as db, db.begin():
                 yield db
+        if user_id is not None:  # reached only once it has committed
+            self.runner_commits += 1
 
 
 @dataclass

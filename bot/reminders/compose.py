@@ -8,7 +8,10 @@ already logged has nothing to say, and the row is cancelled instead of sent.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,12 +22,13 @@ from bot.coaching import ALERT_KINDS, compose_alert
 from bot.episodes import followup_prompt, load_episode
 from bot.illness_prompt import checkin_message
 from bot.pictures import Photo, draw_progress, draw_week, progress_of, week_of
-from bot.plans import plan_for, reminder_settings, restrictions_for, week_plan
+from bot.plans import known_week_plan, plan_for, reminder_settings, restrictions_for, week_plan
 from bot.progress import end_of_week
 from bot.render import TELEGRAM_LIMIT, render_overview, run_label, session_lines
 from bot.runtime import App, runtime
 from core import pain_content
 from core.illness import is_ill
+from core.models import WeekChanges
 from core.planner import week_start_of
 from core.progression import week_streak
 from core.reminders import ReminderKind, strength_due
@@ -37,18 +41,53 @@ log = logging.getLogger(__name__)
 Message = tuple[str, InlineKeyboardMarkup | None] | Photo
 
 
-async def compose(app: App, row: Reminder, runner: Runner) -> Message | None:
-    """The message for a due row, from the plan as it is now (so it is never out of date)."""
+_PICTURES = (ReminderKind.WEEKLY_PICTURE.value, ReminderKind.MONTHLY_PROGRESS.value)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What composing a batch's rows reads from the week's plan, read for the whole batch at
+    once (one query for the weeks' changes, one for the coaches' notes), when it is claimed."""
+
+    changes: dict[repo.WeekKey, WeekChanges]
+    notes: dict[repo.WeekKey, list[tuple[str, str]]]
+
+
+async def read_known(db: AsyncSession, rows: Sequence[Reminder]) -> Known:
+    """The weeks' changes and coach notes the rows' messages are composed from."""
+    weeks = {
+        (row.runner_id, week_start_of(row.local_date))
+        for row in rows
+        if row.kind not in ALERT_KINDS and row.kind not in _PICTURES
+    }
+    return Known(
+        changes=await repo.batch_week_changes(db, weeks=weeks),
+        notes=await repo.batch_week_notes(db, weeks=weeks),
+    )
+
+
+async def compose(
+    app: App, row: Reminder, runner: Runner, known: Known | None = None
+) -> Message | None:
+    """The message for a due row, from the plan as it is now (so it is never out of date);
+    with `known`, from the week's changes and notes read when its batch was claimed."""
     if row.kind in ALERT_KINDS:  # to a coach, about a runner who shares (bot/coaching.py)
         rt = runtime(app)
         async with rt.locks.transaction() as db:  # what the coach is sent is logged
             alert = await compose_alert(db, rt.settings, row, runner, now=rt.clock())
         return None if alert is None else (_fit(alert), None)
     day = row.local_date
-    if row.kind in (ReminderKind.WEEKLY_PICTURE.value, ReminderKind.MONTHLY_PROGRESS.value):
+    if row.kind in _PICTURES:
         return await _picture(app, row, runner)
-    async with runtime(app).sessions() as db:
-        plan = await week_plan(db, runner, week_start_of(day))
+    monday = week_start_of(day)
+    if known is not None and runner.id is not None and not is_ill(runner.pause_reason):
+        key = (runner.id, monday)
+        plan = known_week_plan(
+            runner, monday, changes=known.changes.get(key), notes=known.notes.get(key, [])
+        )
+    else:
+        async with runtime(app).sessions() as db:
+            plan = await week_plan(db, runner, monday)
     entry = next(d for d in plan.days if d.date == day)
     kind = ReminderKind(row.kind)
     paused = bool(runner.pain_areas) and restrictions_for(runner).running_paused
@@ -60,7 +99,7 @@ async def compose(app: App, row: Reminder, runner: Runner) -> Message | None:
         after = f" after your {entry.day.kind.label}" if entry.day.kind.is_run else ""
         lines = [texts.STRENGTH_REMINDER.format(name=entry.session.name, after=after)]
         lines += session_lines(entry.session)
-        return _fit("\n".join(lines)), keyboards.strength_reminder(day)
+        return _fit("\n".join(lines)), _strength_buttons(day)
     if kind is ReminderKind.PAIN:
         return await _pain_followup(app, runner, day)
     if kind is ReminderKind.MORNING and is_ill(runner.pause_reason):
@@ -90,7 +129,7 @@ async def compose(app: App, row: Reminder, runner: Runner) -> Message | None:
         if row.payload.get("checkin"):
             lines.append("")
             lines.append(texts.CHECKIN_QUESTION)
-            return _fit("\n".join(lines)), keyboards.checkin(day)
+            return _fit("\n".join(lines)), _checkin_buttons(day)
         return _fit("\n".join(lines)), None
     return await _weekly(app, runner, day), None
 
@@ -174,6 +213,12 @@ async def weeks_streak(db: AsyncSession, runner: Runner, monday: dt.date) -> int
     # Planned lazily: the rule stops reading at the first week that breaks the streak.
     weeks = ((len(plan_for(runner, start).sessions), done.get(start, 0)) for start in mondays)
     return week_streak(weeks)
+
+
+# The same buttons for every runner on a day: one (immutable) markup object a day, so the
+# sending side serialises it once (bot/reminders/sending.py `send_text`).
+_strength_buttons = functools.lru_cache(maxsize=16)(keyboards.strength_reminder)
+_checkin_buttons = functools.lru_cache(maxsize=16)(keyboards.checkin)
 
 
 def _fit(text: str) -> str:

@@ -27,9 +27,13 @@ from storage.repo.calendar import (
 )
 from storage.repo.dispatch import (
     Finish,
+    WeekKey,
+    batch_week_changes,
+    batch_week_notes,
     claim_due_reminders,
     finish_reminders,
     reminder_still_claimed,
+    reminders_still_claimed,
 )
 from storage.repo.export import export_runner
 from storage.repo.kv import delete_kv, get_kv, set_kv
@@ -100,7 +104,10 @@ __all__ = [
     "FeedRows",
     "Finish",
     "SessionStatus",
+    "WeekKey",
     "add_pain_report",
+    "batch_week_changes",
+    "batch_week_notes",
     "cancel_pending_reminders",
     "claim_due_reminders",
     "coaching",
@@ -126,6 +133,7 @@ __all__ = [
     "record_no_pain",
     "record_week_step",
     "reminder_still_claimed",
+    "reminders_still_claimed",
     "replace_reminders",
     "runners_behind_on_steps",
     "runners_by_id",

@@ -1,5 +1,11 @@
-"""The reminder outbox, as a dispatcher drains it: claim the due rows, check a claim still
-holds right before a send, and record how each send ended."""
+"""The reminder outbox, as a dispatcher drains it: claim the due rows, read what composing a
+batch needs in one query per kind of thing (`batch_week_changes`, `batch_week_notes`), check
+the claims of the sends about to start in one query, and record how each send ended.
+
+The per-batch reads and the check run once per message at 1,000 messages a second (paid
+broadcast), so they are Core statements built once, run on the session's connection: the ORM
+path cost more than the query (bench/README.md, figure 2).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,9 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.models import WeekChanges
 from core.reminders import ReminderKind, early_allowance, sending_window
-from storage.tables import Reminder, ReminderStatus
+from storage.tables import CoachNote, Reminder, ReminderStatus, Runner, ShareLink, WeekChange
 
 
 def _opened(row: Reminder, now: dt.datetime, early: dt.timedelta) -> bool:
@@ -210,16 +217,97 @@ async def finish_reminders(
             await session.exec(statement, params=params)
 
 
+_CHECK = sa.select(_REMINDER.c.id).where(
+    _REMINDER.c.id.in_(sa.bindparam("ids", expanding=True)),
+    _REMINDER.c.status == ReminderStatus.CLAIMED,
+    _REMINDER.c.claimed_at == sa.bindparam("claimed_at"),
+)
+
+
 async def reminder_still_claimed(
     session: AsyncSession, *, reminder_id: int, claimed_at: dt.datetime
 ) -> bool:
     """The row is still claimed by the one who claimed it at `claimed_at` (not erased with
     its runner, cancelled by a rebuild, or taken over after a lease)."""
-    result = await session.exec(
-        select(col(Reminder.id)).where(
-            col(Reminder.id) == reminder_id,
-            col(Reminder.status) == ReminderStatus.CLAIMED,
-            col(Reminder.claimed_at) == claimed_at,
-        )
+    held = await reminders_still_claimed(session, claims=[(reminder_id, claimed_at)])
+    return reminder_id in held
+
+
+async def reminders_still_claimed(
+    session: AsyncSession, *, claims: Sequence[tuple[int, dt.datetime]]
+) -> set[int]:
+    """Of the (row id, claimed at) pairs, the rows still claimed by the one who claimed them
+    then: one query for each claim time (a batch has one)."""
+    by_time: dict[dt.datetime, list[int]] = {}
+    for reminder_id, claimed_at in claims:
+        by_time.setdefault(claimed_at, []).append(reminder_id)
+    connection = await session.connection()
+    held: set[int] = set()
+    for claimed_at, ids in by_time.items():
+        result = await connection.execute(_CHECK, {"ids": ids, "claimed_at": claimed_at})
+        held.update(row[0] for row in result)
+    return held
+
+
+WeekKey = tuple[int, dt.date]  # (runner id, Monday of the week)
+_CHANGES: sa.Table = WeekChange.__table__  # type: ignore[attr-defined]
+_NOTES: sa.Table = CoachNote.__table__  # type: ignore[attr-defined]
+_SHARES: sa.Table = ShareLink.__table__  # type: ignore[attr-defined]
+_RUNNERS: sa.Table = Runner.__table__  # type: ignore[attr-defined]
+_BATCH_CHANGES = sa.select(_CHANGES.c.runner_id, _CHANGES.c.week_start, _CHANGES.c.changes).where(
+    _CHANGES.c.runner_id.in_(sa.bindparam("runners", expanding=True)),
+    _CHANGES.c.week_start.in_(sa.bindparam("weeks", expanding=True)),
+)
+_BATCH_NOTES = (
+    sa.select(_NOTES.c.runner_id, _NOTES.c.week_start, _RUNNERS.c.first_name, _NOTES.c.text)
+    .join(_RUNNERS, _RUNNERS.c.id == _NOTES.c.coach_id)
+    .join(
+        _SHARES,
+        sa.and_(
+            _SHARES.c.coach_id == _NOTES.c.coach_id, _SHARES.c.runner_id == _NOTES.c.runner_id
+        ),
     )
-    return result.first() is not None
+    .where(
+        _NOTES.c.runner_id.in_(sa.bindparam("runners", expanding=True)),
+        _NOTES.c.week_start.in_(sa.bindparam("weeks", expanding=True)),
+    )
+    .order_by(_NOTES.c.updated_at)
+)
+
+
+async def batch_week_changes(
+    session: AsyncSession, *, weeks: Collection[WeekKey]
+) -> dict[WeekKey, WeekChanges]:
+    """The changes of each (runner, week) that has any, in one query: what `get_week_changes`
+    gives for one."""
+    if not weeks:
+        return {}
+    connection = await session.connection()
+    result = await connection.execute(
+        _BATCH_CHANGES,
+        {"runners": sorted({r for r, _ in weeks}), "weeks": sorted({w for _, w in weeks})},
+    )
+    return {
+        (runner_id, week): WeekChanges.model_validate(changes)
+        for runner_id, week, changes in result
+        if (runner_id, week) in weeks
+    }
+
+
+async def batch_week_notes(
+    session: AsyncSession, *, weeks: Collection[WeekKey]
+) -> dict[WeekKey, list[tuple[str, str]]]:
+    """(coach's name, note) of each (runner, week), from coaches they still share with, in
+    one query: what `coaching.week_notes` gives for one."""
+    if not weeks:
+        return {}
+    connection = await session.connection()
+    result = await connection.execute(
+        _BATCH_NOTES,
+        {"runners": sorted({r for r, _ in weeks}), "weeks": sorted({w for _, w in weeks})},
+    )
+    notes: dict[WeekKey, list[tuple[str, str]]] = {}
+    for runner_id, week, name, text in result:
+        if (runner_id, week) in weeks:
+            notes.setdefault((runner_id, week), []).append((name, text))
+    return notes

@@ -57,3 +57,24 @@ async def test_off_never_waits() -> None:
     for _ in range(100):
         await pace.turn()
     assert loop.now == 1000.0
+
+
+@pytest.mark.parametrize("rate", [30, 1000])
+async def test_an_on_time_pace_reaches_the_rate_less_half_a_percent_and_never_one_more(
+    rate: int,
+) -> None:
+    """Issue 19: the 07:00 burst is judged against Telegram's own 30 a second, so the pace
+    keeps only half a percent for the network. On an exact clock: no second (any window of
+    one second, counted on the moments the sends leave) ever holds `rate` + 1 sends, and the
+    rate sustained is 1 / 1.005 of the limit."""
+    loop = LateLoop(0)
+    loop.rng.random = lambda: 1.0  # type: ignore[method-assign]  # never late
+    pace = Pace(rate, clock=loop.clock, sleep=loop.sleep)
+    starts = []
+    for _ in range(20 * rate):
+        await pace.turn()
+        starts.append(loop.now)
+    shortest = min(starts[k + rate] - starts[k] for k in range(len(starts) - rate))
+    assert shortest >= 1.0  # the (rate + 1)-th send never falls within the same second
+    sustained = (len(starts) - 1) / (starts[-1] - starts[0])
+    assert rate / 1.0051 <= sustained <= rate / 1.0049

@@ -196,4 +196,4 @@ async def test_a_chat_waiting_for_its_second_leaves_the_slots_to_the_others() ->
     mine = [t for t, chat in left if chat == 7]
     assert mine[1] - mine[0] >= 1.0  # Telegram's one a second in a chat
     # no slot went unused while it waited: 61 sends at the pace, not one more slot
-    assert times[-1] - times[0] <= 61 * pace.spacing
+    assert times[-1] - times[0] <= 61 * pace.spacing + 1e-9  # (float rounding)

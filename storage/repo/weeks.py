@@ -129,14 +129,21 @@ async def runners_behind_on_steps(
     session: AsyncSession, *, before: dt.date, after_id: int = 0, limit: int = 200
 ) -> Sequence[Runner]:
     """Active, set-up runners (ids above `after_id`, in id order) whose last weekly step is
-    for a week starting before `before`, or who have none yet."""
+    for a week starting before `before`, or who have none yet and joined before the week
+    after `before` began in some time zone (UTC-12 the latest): a club that joined this week
+    is not read every hour for a step it cannot have yet."""
+    next_week = dt.datetime.combine(before + dt.timedelta(days=7), dt.time(), tzinfo=dt.UTC)
+    joined_by = next_week + dt.timedelta(hours=12)
     result = await session.exec(
         select(Runner)
         .where(
             col(Runner.id) > after_id,
             col(Runner.onboarded).is_(True),
             col(Runner.active).is_(True),
-            sa.or_(col(Runner.last_step_week).is_(None), col(Runner.last_step_week) < before),
+            sa.or_(
+                sa.and_(col(Runner.last_step_week).is_(None), col(Runner.created_at) < joined_by),
+                col(Runner.last_step_week) < before,
+            ),
         )
         .order_by(col(Runner.id))
         .limit(limit)

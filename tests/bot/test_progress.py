@@ -11,6 +11,7 @@ from bot.plans import plan_for
 from bot.progress import take_missed_steps
 from bot.reminders import dispatch_due
 from bot.reminders.compose import _weekly
+from bot.runtime import runtime
 from storage import repo
 from tests.bot.conftest import Clock, Coach
 from tests.bot.test_reminders import LONDON, at, change_runner, coach_at, onboard, stored
@@ -307,3 +308,19 @@ async def test_the_feel_the_step_and_an_illness_are_in_export_and_gone_after_del
             assert await repo.week_steps(db, runner_id=runner.id) == []
             assert await repo.session_logs(db, runner_id=runner.id, since=MONDAY) == []
             assert await repo.get_kv(db, namespace="illness", key=str(runner.chat_id)) is None
+
+
+async def test_the_hourly_job_reads_no_runner_who_joined_this_week(db_url):
+    """A club that joins this week has no ended week to step: the hourly job does not read
+    those runners every hour (only runners whose ended week may lack a step)."""
+    tuesday = MONDAY + dt.timedelta(days=1)
+    clock = Clock(at(tuesday, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        await onboard(coach, 42, LONDON)
+        last_monday, next_monday = MONDAY - dt.timedelta(days=7), MONDAY + dt.timedelta(days=7)
+        async with runtime(coach.app).sessions() as db:
+            this_week = await repo.runners_behind_on_steps(db, before=last_monday)
+            last_week = await repo.runners_behind_on_steps(db, before=MONDAY)
+        assert this_week == []  # no week of theirs has ended anywhere: nothing to read
+        assert [r.telegram_user_id for r in last_week] == [42]  # their first week's step
+        assert await take_missed_steps(coach.app, now=at(next_monday, "00:30")) == 1

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, texts
-from bot.callbacks import InvitePress, RosterPress
+from bot.coach_callbacks import InvitePress, RosterPress
 from bot.coaching import detail, digest_off, is_coach, roster_facts, set_digest
 from bot.handlers.filters import PRIVATE
 from bot.handlers.sharing import token_hash

@@ -1,11 +1,11 @@
 """Figure 7: the week picture and the progress chart (docs/pictures.md): render time per
 image, p50 and p99, and the process's memory over many renders.
 
-Each image is drawn as the bot draws it (`bot.pictures.draw`, matplotlib's Agg canvas, a new
-Figure each time), in this process, from the worked week with two strength sessions, today
-marked, a paused day and a pain change, and from twelve weeks of bars with pain points. The
-goal: under 150 ms an image, and no memory growth over the renders (RSS after warm-up, then
-after every render; growth = last - first).
+Each image is drawn as the bot draws it (`bot.pictures.draw` and `.chart`, matplotlib's Agg
+canvas, a new Figure each time), in this process, from the worked week with two strength
+sessions, today marked, a paused day and a pain change, and from twelve weeks of bars with
+pain points. The goal: under 150 ms an image, and no memory growth over the renders (RSS
+after warm-up, then after every render; growth = last - first).
 
 Ceiling beside each: the same canvas size with one line of text, encoded the same way, what
 any matplotlib PNG of that size costs (so the ratio says what our drawing adds).
@@ -26,7 +26,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 
 from bench.common import Figure, Row, percentile, rss_mb
-from bot.pictures import draw
+from bot.pictures import canvas, draw
+from bot.pictures.chart import progress_png
 from core.models import DayKind
 from core.pictures import DayTile, PainMark, PainPoint, Progress, WeekBar, WeekPicture
 
@@ -86,11 +87,11 @@ def progress() -> Progress:
 
 def blank_png(height_in: float) -> bytes:
     """The ceiling: a figure of the same size with one line of text, encoded alike."""
-    figure = MplFigure(figsize=(draw.WIDTH_PX / draw.DPI, height_in), dpi=draw.DPI)
+    figure = MplFigure(figsize=(canvas.WIDTH_PX / canvas.DPI, height_in), dpi=canvas.DPI)
     figure.text(0.05, 0.95, "Your week", fontsize=22)
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
-    figure.savefig(buffer, format="png", dpi=draw.DPI, pil_kwargs={"compress_level": 1})
+    figure.savefig(buffer, format="png", dpi=canvas.DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -115,7 +116,7 @@ def run(renders: int) -> Figure:
     picture, chart = week(), progress()
     rows = (
         ("week picture", lambda: draw.week_png(picture), lambda: blank_png(7.5)),
-        ("progress chart", lambda: draw.progress_png(chart), lambda: blank_png(8.0)),
+        ("progress chart", lambda: progress_png(chart), lambda: blank_png(8.0)),
     )
     load = os.getloadavg()[0]
     for name, render, ceiling in rows:
@@ -139,13 +140,13 @@ def run(renders: int) -> Figure:
     gc.collect()
     for _ in range(WARM_UP):
         draw.week_png(picture)
-        draw.progress_png(chart)
+        progress_png(chart)
     gc.collect()
     before = rss_mb()
     samples = []
     for i in range(renders):
         if i % 2:
-            draw.progress_png(chart)
+            progress_png(chart)
         else:
             draw.week_png(picture)
         samples.append(rss_mb())
@@ -167,7 +168,7 @@ def run(renders: int) -> Figure:
         )
     )
     figure.details.append(
-        f"7: `bot.pictures.draw` in this process, wall time per image after {WARM_UP} "
+        f"7: `bot.pictures` in this process, wall time per image after {WARM_UP} "
         f"warm-up renders; the week picture (worked week, 3 strength days, today, a pause, "
         f"pain changes) and the 12-week chart (bars, level, 5 pain points), {renders:,} "
         f"renders each; memory: {renders:,} renders alternating the two, RSS {before:.1f} MB "

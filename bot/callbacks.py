@@ -18,10 +18,8 @@ they are (`q:goal:5k`, `t:z30:2026-11-27`, ...). Telegram allows 64 bytes of dat
 | `MovePress` | `mv:<date>` (offer days), `mv:<date>:<new date>` | `bot/handlers/today.py` |
 | `ThisWeekPress` | `tw:change` | `bot/handlers/thisweek.py` |
 | `PicturePress` | `pic:<the week's Monday>` | `bot/handlers/progress.py` |
-| `InvitePress` | `ci:<new, withdraw, digest-on or digest-off>` | `bot/handlers/coach.py` |
-| `RosterPress` | `ro:<p, d or g>:<page or runner id>` | `bot/handlers/coach.py` |
-| `SharePress` | `sh:<yes or no>:<invite id>` | `bot/handlers/sharing.py` |
-| `StopPress` | `ss:<coach's runner id>` | `bot/handlers/sharing.py` |
+
+Coach mode's kinds (`ci:`, `ro:`, `sh:`, `ss:`) are in `bot/coach_callbacks.py`.
 """
 
 from __future__ import annotations
@@ -37,7 +35,8 @@ from core.pain import Seen
 NEW = "new"  # the check-in button that starts a new pain check
 
 
-def _prefix(kind: str) -> re.Pattern[str]:
+def prefix(kind: str) -> re.Pattern[str]:
+    """What a kind's `CallbackQueryHandler` matches: its data's prefix."""
     return re.compile(f"^{kind}:")
 
 
@@ -47,7 +46,7 @@ class DialogAnswer:
 
     step: str
     value: str
-    pattern: ClassVar[re.Pattern[str]] = _prefix("q")
+    pattern: ClassVar[re.Pattern[str]] = prefix("q")
 
     def encode(self) -> str:
         return f"q:{self.step}:{self.value}"
@@ -84,7 +83,7 @@ class TodayPress:
 
     action: TodayAction
     day: dt.date
-    pattern: ClassVar[re.Pattern[str]] = _prefix("t")
+    pattern: ClassVar[re.Pattern[str]] = prefix("t")
 
     def encode(self) -> str:
         return f"t:{self.action.value}:{self.day.isoformat()}"
@@ -114,7 +113,7 @@ class ChangePress:
 
     change: Change
     day: dt.date
-    pattern: ClassVar[re.Pattern[str]] = _prefix("c")
+    pattern: ClassVar[re.Pattern[str]] = prefix("c")
 
     def encode(self) -> str:
         return f"c:{self.change.value}:{self.day.isoformat()}"
@@ -135,7 +134,7 @@ class PlanDayPress:
     """A button under /plan's week overview: show that day's session in full."""
 
     day: dt.date
-    pattern: ClassVar[re.Pattern[str]] = _prefix("d")
+    pattern: ClassVar[re.Pattern[str]] = prefix("d")
 
     def encode(self) -> str:
         return f"d:{self.day.isoformat()}"
@@ -157,7 +156,7 @@ class FollowupPress:
 
     token: str
     asked: str
-    pattern: ClassVar[re.Pattern[str]] = _prefix("f")
+    pattern: ClassVar[re.Pattern[str]] = prefix("f")
 
     @classmethod
     def of_score(cls, score: int, day: dt.date) -> FollowupPress:
@@ -212,7 +211,7 @@ class ReminderSetting:
 
     setting: Setting
     value: str
-    pattern: ClassVar[re.Pattern[str]] = _prefix("m")
+    pattern: ClassVar[re.Pattern[str]] = prefix("m")
 
     def encode(self) -> str:
         return f"m:{self.setting.value}:{self.value}"
@@ -246,7 +245,7 @@ class PausePress:
 
     days: int | None
     ill: bool = False
-    pattern: ClassVar[re.Pattern[str]] = _prefix("p")
+    pattern: ClassVar[re.Pattern[str]] = prefix("p")
 
     def encode(self) -> str:
         if self.ill:
@@ -274,7 +273,7 @@ class DeletePress:
     """A button of /delete's confirmation."""
 
     choice: DeleteChoice
-    pattern: ClassVar[re.Pattern[str]] = _prefix("x")
+    pattern: ClassVar[re.Pattern[str]] = prefix("x")
 
     def encode(self) -> str:
         return f"x:{self.choice.value}"
@@ -296,7 +295,7 @@ class MovePress:
 
     day: dt.date
     to: dt.date | None = None
-    pattern: ClassVar[re.Pattern[str]] = _prefix("mv")
+    pattern: ClassVar[re.Pattern[str]] = prefix("mv")
 
     def encode(self) -> str:
         if self.to is None:
@@ -318,7 +317,7 @@ class MovePress:
 class ThisWeekPress:
     """/plan's "Change this week": asks what is different about this week's runs."""
 
-    pattern: ClassVar[re.Pattern[str]] = _prefix("tw")
+    pattern: ClassVar[re.Pattern[str]] = prefix("tw")
 
     def encode(self) -> str:
         return "tw:change"
@@ -333,7 +332,7 @@ class PicturePress:
     """/plan's (and /week's) "Picture": that week as an image (docs/pictures.md)."""
 
     week: dt.date  # the week's Monday
-    pattern: ClassVar[re.Pattern[str]] = _prefix("pic")
+    pattern: ClassVar[re.Pattern[str]] = prefix("pic")
 
     def encode(self) -> str:
         return f"pic:{self.week.isoformat()}"
@@ -347,71 +346,3 @@ class PicturePress:
         except ValueError:
             return None
         return cls(day - dt.timedelta(days=day.weekday()))
-
-
-@dataclass(frozen=True)
-class InvitePress:
-    """Under /coach: another link, withdraw every open one, or turn the Monday digest on or
-    off: `ci:<new, withdraw, digest-on or digest-off>`."""
-
-    action: str
-    pattern: ClassVar[re.Pattern[str]] = _prefix("ci")
-
-    def encode(self) -> str:
-        return f"ci:{self.action}"
-
-    @classmethod
-    def parse(cls, data: str) -> InvitePress | None:
-        match = re.fullmatch(r"ci:(new|withdraw|digest-on|digest-off)", data)
-        return None if match is None else cls(match[1])
-
-
-@dataclass(frozen=True)
-class RosterPress:
-    """A roster page (`ro:p:<page>`), a runner's detail (`ro:d:<runner id>`), or a page as a
-    picture (`ro:g:<page>`)."""
-
-    what: str  # "p", "d" or "g"
-    value: int
-    pattern: ClassVar[re.Pattern[str]] = _prefix("ro")
-
-    def encode(self) -> str:
-        return f"ro:{self.what}:{self.value}"
-
-    @classmethod
-    def parse(cls, data: str) -> RosterPress | None:
-        match = re.fullmatch(r"ro:([pdg]):(\d{1,12})", data)
-        return None if match is None else cls(match[1], int(match[2]))
-
-
-@dataclass(frozen=True)
-class SharePress:
-    """Share or No thanks under an invite's consent: `sh:<yes or no>:<invite id>`."""
-
-    share: bool
-    invite_id: int
-    pattern: ClassVar[re.Pattern[str]] = _prefix("sh")
-
-    def encode(self) -> str:
-        return f"sh:{'yes' if self.share else 'no'}:{self.invite_id}"
-
-    @classmethod
-    def parse(cls, data: str) -> SharePress | None:
-        match = re.fullmatch(r"sh:(yes|no):(\d{1,12})", data)
-        return None if match is None else cls(match[1] == "yes", int(match[2]))
-
-
-@dataclass(frozen=True)
-class StopPress:
-    """Stop sharing with a coach: `ss:<coach's runner id>`."""
-
-    coach_id: int
-    pattern: ClassVar[re.Pattern[str]] = _prefix("ss")
-
-    def encode(self) -> str:
-        return f"ss:{self.coach_id}"
-
-    @classmethod
-    def parse(cls, data: str) -> StopPress | None:
-        match = re.fullmatch(r"ss:(\d{1,12})", data)
-        return None if match is None else cls(int(match[1]))

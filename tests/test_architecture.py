@@ -121,3 +121,37 @@ def test_the_project_has_no_import_cycle():
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
+
+
+MAX_MODULE_LINES = 400
+# Not code: the runner's words (bot/texts.py) and Alembic's revisions, written once and kept.
+NOT_CODE = {"bot/texts.py"}
+NOT_CODE_DIRS = ("storage/migrations/versions/",)
+# Temporary: being edited on other branches while this limit came in; the lead splits them
+# after merging and then removes this allowance. Nothing else may join it.
+OVER_THE_LIMIT_FOR_NOW = {"bot/handlers/today.py", "bot/reminders/dispatcher.py"}
+
+
+def _code_modules() -> dict[str, int]:
+    lengths: dict[str, int] = {}
+    for package in ("bot", "storage"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            if name in NOT_CODE or name.startswith(NOT_CODE_DIRS):
+                continue
+            lengths[name] = len(path.read_text().splitlines())
+    return lengths
+
+
+def test_every_code_module_of_bot_and_storage_is_at_most_400_lines():
+    lengths = _code_modules()
+    assert len(lengths) > 50  # would pass vacuously on an empty tree
+    assert lengths.keys() >= OVER_THE_LIMIT_FOR_NOW, "an allowance names a module that is gone"
+    too_long = {
+        name: n
+        for name, n in lengths.items()
+        if n > MAX_MODULE_LINES and name not in OVER_THE_LIMIT_FOR_NOW
+    }
+    assert not too_long, f"over {MAX_MODULE_LINES} lines: " + ", ".join(
+        f"{name} ({n} lines)" for name, n in sorted(too_long.items())
+    )

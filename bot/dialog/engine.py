@@ -13,17 +13,10 @@ from bot.dialog import pain_questions
 from bot.dialog.multiselect import MULTI_SELECT
 from bot.dialog.pain_questions import NOT_NOW_WORDS
 from bot.dialog.placement import no_free_day
+from bot.dialog.profile import answers_of, profile_of, week_of
 from bot.dialog.question import Answers, Button, Context, Invalid, Prompt, norm
 from bot.dialog.registry import QUESTIONS
-from bot.dialog.setup import (
-    answers_of,
-    forget,
-    pick,
-    pick_prompt,
-    profile_of,
-    summary,
-    week_of,
-)
+from bot.dialog.setup import forget, pick, pick_prompt, summary
 from bot.dialog.state import EDIT, RESTART, SETTINGS, SUMMARY, Dialog, Flow
 from bot.plan_changes import days_changed, describe_change, zone_change
 from bot.render import plan_day_buttons, render_overview

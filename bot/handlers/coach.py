@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, texts
-from bot.callbacks import InvitePress, RosterPress
-from bot.coaching import detail, digest_off, is_coach, roster_facts, set_digest
+from bot.coach_callbacks import InvitePress, RosterPress
+from bot.coaching import digest_off, is_coach, set_digest
 from bot.handlers.filters import PRIVATE
 from bot.handlers.sharing import token_hash
 from bot.pictures.roster import roster_photo
+from bot.roster import detail, roster_facts
 from bot.runtime import App, runtime
 from bot.services import runner_id
 from bot.turn import Turn, message_of, pressed, with_turn

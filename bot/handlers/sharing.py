@@ -17,7 +17,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import keyboards, texts
-from bot.callbacks import SharePress, StopPress
+from bot.coach_callbacks import SharePress, StopPress
 from bot.coaching import is_coach
 from bot.handlers.filters import PRIVATE
 from bot.runtime import App, runtime

@@ -2,7 +2,8 @@
 
 - `core.pictures`: what each picture shows, as plain data.
 - `bot.pictures.gather`: that data from the plan, the pause and the session log.
-- `bot.pictures.draw`: the PNGs (matplotlib, Agg, in a worker thread).
+- `bot.pictures.draw` (the week) and `bot.pictures.chart` (progress): the PNGs (matplotlib,
+  Agg, in a worker thread), on `bot.pictures.canvas` (size, palette, PNG bytes).
 - `bot.pictures.captions`: the same facts in words, for screen readers.
 """
 

@@ -1,50 +1,42 @@
-"""Drawing the week picture and the progress chart as PNG bytes (docs/pictures.md).
+"""Drawing the week picture as PNG bytes (docs/pictures.md): a column a day, the run in its
+row, the strength session in its own; the palette and the canvas are `canvas`'s, the
+progress chart is `chart`'s.
 
-matplotlib's object API with the Agg canvas: a `Figure` of its own per image and never
-pyplot, whose global figure manager is not thread-safe, so images can be drawn in worker
-threads side by side. Nothing is kept between calls: a figure is cleared once saved.
-
-Colours are the Okabe–Ito palette, which stays distinct under the common colour-vision
-deficiencies, and colour is never alone: each run says its kind in words and carries a
-pattern of its own, strength is a black-framed box that says STRENGTH, today's column is
-framed and labelled TODAY, a paused day is greyed and says PAUSED.
+Colour is never alone: each run says its kind in words and carries a pattern of its own,
+strength is a black-framed box that says STRENGTH, today's column is framed and labelled
+TODAY, a paused day is greyed and says PAUSED.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import gc
-import io
 import textwrap
-import threading
-from collections.abc import Callable, Iterator
-from typing import Any, ParamSpec, TypeVar
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Rectangle
 
 from bot import texts
+from bot.pictures.canvas import (
+    BLACK,
+    BLUE,
+    DPI,
+    GREEN,
+    GREY,
+    LIGHT,
+    ORANGE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    WHITE,
+    WIDTH_PX,
+    YELLOW,
+    png,
+    without_collection,
+)
 from core.models import DayKind
-from core.pictures import DayTile, PainMark, Progress, WeekPicture
+from core.pictures import DayTile, PainMark, WeekPicture
 
-WIDTH_PX = 1000
-DPI = 100
-BLACK = "#000000"
-GREY = "#8C8C8C"
-LIGHT = "#E6E6E6"
-WHITE = "#FFFFFF"
-# Okabe–Ito (Okabe & Ito 2008); each run kind its colour, its pattern and its text colour.
-ORANGE = "#E69F00"
-SKY = "#56B4E9"
-GREEN = "#009E73"
-YELLOW = "#F0E442"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
+# Each run kind its colour, its pattern and its text colour.
 KIND_STYLE: dict[DayKind, tuple[str, str, str]] = {
     DayKind.EASY: (SKY, "", BLACK),
     DayKind.RECOVERY: (SKY, "--", BLACK),
@@ -64,55 +56,6 @@ RUN = (2.25, 5.55)
 STRENGTH = (5.75, 9.05)
 FOOT_Y = 9.5
 PAD = 0.06
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-_collector = threading.Lock()
-_drawing = 0  # images being drawn now, in any thread
-_collector_was_on = True
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector waits while images are drawn: a figure makes tens of
-    thousands of objects, and a full collection in the middle of one doubled the slowest
-    draws (bench/pictures.py, figure 7). The cycles a figure leaves are collected by the
-    next automatic collection once no image is being drawn."""
-    global _drawing, _collector_was_on
-    with _collector:
-        if _drawing == 0:
-            _collector_was_on = gc.isenabled()
-            gc.disable()
-        _drawing += 1
-    try:
-        yield
-    finally:
-        with _collector:
-            _drawing -= 1
-            if _drawing == 0 and _collector_was_on:
-                gc.enable()
-
-
-def without_collection(draw: Callable[P, R]) -> Callable[P, R]:
-    """`draw` run with the collector waiting (`_no_collection`)."""
-
-    @functools.wraps(draw)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _no_collection():
-            return draw(*args, **kwargs)
-
-    return wrapper
-
-
-def _png(figure: Figure) -> bytes:
-    """The figure as PNG bytes. The figure is dropped afterwards: it belongs to no pyplot
-    manager, so nothing keeps it (bench/pictures.py checks the memory over 1,000 renders)."""
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure)
-    # zlib level 1: a few KB more, a fifth of the encoding time (drawn flat colours pack well).
-    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
 
 
 def _box(
@@ -164,7 +107,7 @@ def week_png(picture: WeekPicture) -> bytes:
     )
     for x, day in enumerate(picture.days):
         _day(ax, float(x), day)
-    return _png(figure)
+    return png(figure)
 
 
 def _day(ax: Axes, x: float, day: DayTile) -> None:
@@ -309,149 +252,3 @@ def _strength(ax: Axes, x: float, day: DayTile) -> None:
         fontsize=15,
         linespacing=1.25,
     )
-
-
-@without_collection
-def progress_png(progress: Progress) -> bytes:
-    """The weeks as a PNG, WIDTH_PX wide: sessions planned, done and skipped per week (bars,
-    each labelled done/planned), the level (a step line), pain scores by day (points
-    labelled with the area), the streak in the title."""
-    figure = Figure(figsize=(WIDTH_PX / DPI, 8.0), dpi=DPI, facecolor=WHITE)
-    grid = figure.add_gridspec(
-        2, 1, height_ratios=(3, 2), hspace=0.25, left=0.08, right=0.92, top=0.86, bottom=0.04
-    )
-    bars: Axes = figure.add_subplot(grid[0])
-    pain: Axes = figure.add_subplot(grid[1])
-    unit = "week" if progress.streak == 1 else "weeks"
-    figure.suptitle(
-        texts.PROGRESS_TITLE.format(weeks=len(progress.weeks), streak=progress.streak, unit=unit),
-        fontsize=20,
-        fontweight="bold",
-    )
-    xs = list(range(len(progress.weeks)))
-    planned = [w.planned for w in progress.weeks]
-    done = [w.done for w in progress.weeks]
-    skipped = [w.skipped for w in progress.weeks]
-    # One collection per series, not a patch per bar: the chart draws in well under 150 ms.
-    zeros = [0] * len(xs)
-    _columns(bars, xs, zeros, planned, 0.8, facecolor="none", edgecolor=BLACK, linewidth=2)
-    _columns(bars, xs, zeros, done, 0.6, facecolor=BLUE, edgecolor=BLUE)
-    _columns(bars, xs, done, skipped, 0.6, facecolor=ORANGE, edgecolor=BLACK, hatch="//")
-    for x, week in zip(xs, progress.weeks, strict=True):
-        top = max(week.planned, week.done + week.skipped)
-        label = f"{week.done}/{week.planned}"
-        bars.text(x, top + 0.1, label, ha="center", va="bottom", fontsize=13, fontweight="bold")
-    ceiling = max([*planned, *(d + s for d, s in zip(done, skipped, strict=True)), 1])
-    bars.set_xlim(-0.5, len(xs) - 0.5)
-    bars.set_ylim(0, ceiling + 2.8)
-    bars.set_yticks(range(ceiling + 1))  # sessions only: the band above is the level's
-    bars.set_ylabel(texts.PROGRESS_SESSIONS, fontsize=13)
-    bars.set_xticks(xs, [f"{w.monday:%d %b}" for w in progress.weeks], fontsize=12)
-    bars.tick_params(axis="y", labelsize=12)
-    # The level as a step line in a band above the bars, labelled where it changes (a second
-    # y axis would cost a third of the drawing time).
-    levels = [w.level for w in progress.weeks] or [0]
-    low, high = min(levels), max(levels)
-    band = ceiling + 0.9, ceiling + 2.1
-
-    def height(value: int) -> float:
-        return band[0] + (value - low) / max(high - low, 1) * (band[1] - band[0])
-
-    (line,) = bars.step(
-        xs,
-        [height(v) for v in levels[: len(xs)]],
-        where="mid",
-        color=BLACK,
-        linewidth=2.5,
-        linestyle="--",
-        marker="o",
-        label=texts.PROGRESS_LEVEL,
-    )
-    for x, value in enumerate(levels[: len(xs)]):
-        if x == 0 or value != levels[x - 1]:
-            bars.text(
-                x,
-                height(value) + 0.15,
-                texts.PROGRESS_LEVEL_AT.format(level=value),
-                ha="center",
-                va="bottom",
-                fontsize=12,
-            )
-    handles = [
-        Patch(facecolor="none", edgecolor=BLACK, linewidth=2, label=texts.PROGRESS_PLANNED),
-        Patch(facecolor=BLUE, label=texts.PROGRESS_DONE),
-        Patch(facecolor=ORANGE, edgecolor=BLACK, hatch="//", label=texts.PROGRESS_SKIPPED),
-        line,
-    ]
-    bars.legend(
-        handles=handles,
-        loc="upper left",
-        fontsize=12,
-        ncols=4,
-        frameon=False,
-        bbox_to_anchor=(0, 1.13),
-    )
-    _pains(pain, progress)
-    return _png(figure)
-
-
-def _columns(
-    ax: Axes,
-    xs: list[int],
-    bottoms: list[int],
-    heights: list[int],
-    width: float,
-    **style: Any,
-) -> None:
-    """Bars as one collection of rectangles (empty ones left out)."""
-    half = width / 2
-    verts = [
-        [(x - half, b), (x + half, b), (x + half, b + h), (x - half, b + h)]
-        for x, b, h in zip(xs, bottoms, heights, strict=True)
-        if h
-    ]
-    if verts:
-        ax.add_collection(PolyCollection(verts, **style), autolim=False)
-
-
-def _pains(ax: Axes, progress: Progress) -> None:
-    if not progress.weeks:
-        return
-    first = progress.weeks[0].monday
-    days = [(p.day - first).days / 7 - 0.5 + 1 / 14 for p in progress.pains]
-    ax.set_xlim(-0.5, len(progress.weeks) - 0.5)
-    ax.set_ylim(0, 11)
-    ax.set_ylabel(texts.PROGRESS_PAIN, fontsize=13)
-    ax.set_xticks(range(len(progress.weeks)), [""] * len(progress.weeks))  # dates above
-    ax.set_yticks((0, 5, 10))
-    ax.tick_params(axis="y", labelsize=12)
-    ax.grid(axis="y", color=LIGHT)
-    if not progress.pains:
-        ax.text(
-            0.5,
-            0.5,
-            texts.PROGRESS_NO_PAIN,
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=15,
-        )
-        return
-    ax.plot(
-        days,
-        [p.score for p in progress.pains],
-        color=VERMILLION,
-        marker="D",
-        markersize=9,
-        linewidth=1.5,
-    )
-    for x, point in zip(days, progress.pains, strict=True):
-        ax.annotate(
-            f"{point.area} {point.score}",
-            (x, point.score),
-            textcoords="offset points",
-            xytext=(0, 9),
-            ha="center",
-            fontsize=12,
-            fontweight="bold",
-        )

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.pictures.captions import progress_caption, week_caption
-from bot.pictures.draw import progress_png, week_png
+from bot.pictures.chart import progress_png
+from bot.pictures.draw import week_png
 from bot.plans import joined_week, joining_day, week_plan
 from core.areas import area_label
 from core.illness import is_ill

@@ -15,8 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from bot import texts
-from bot.pictures.captions import fit
-from bot.pictures.draw import (
+from bot.pictures.canvas import (
     BLACK,
     DPI,
     GREY,
@@ -24,9 +23,10 @@ from bot.pictures.draw import (
     ORANGE,
     VERMILLION,
     WIDTH_PX,
-    _png,
+    png,
     without_collection,
 )
+from bot.pictures.captions import fit
 from bot.pictures.gather import Photo
 from core.coaching import Colour, RosterFacts
 
@@ -77,7 +77,7 @@ def roster_png(
         streak = texts.ROSTER_PICTURE_STREAK.format(streak=facts.streak)
         ax.text(61, y, streak, fontsize=14, va="center", color=BLACK)
         ax.text(72.5, y, pain, fontsize=13, va="center", color=BLACK if facts.last_pain else GREY)
-    return _png(figure)
+    return png(figure)
 
 
 async def roster_photo(

@@ -10,7 +10,7 @@ One module per aggregate; every public name is importable from `storage.repo`:
 outbox as the scheduler fills it), `dispatch` (the outbox as a dispatcher drains it), `pain`
 (pain reports and check-ins), `weeks` (the weekly step, how sessions felt, this week's
 changes), `kv` (the key-value store), `export` (a runner's own data), `calendar` (the
-calendar feed's token hash and its events' stamps), `coaching` (coach mode, used as
+calendar feed's token hash and its events' stamps), `coaching` (coach mode, a package, used as
 `repo.coaching.<name>`).
 """
 

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import inbox
 from storage.repo._sql import dialect_insert
-from storage.repo.coaching import forget_alerts_about
+from storage.repo.coaching.alerts import forget_alerts_about
 from storage.tables import CoachRow, KeyValue, Runner, utcnow
 
 # Statements run on every update are built once, with bound parameters: building a

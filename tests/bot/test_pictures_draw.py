@@ -8,7 +8,7 @@ import io
 
 from PIL import Image, ImageChops
 
-from bot.pictures import draw
+from bot.pictures import canvas, chart, draw
 from bot.pictures.captions import CAPTION_LIMIT, progress_caption, week_caption
 from core.models import DayKind
 from core.pictures import DayTile, PainMark, PainPoint, Progress, WeekBar, WeekPicture
@@ -75,7 +75,7 @@ def blank(region: Image.Image) -> bool:
 
 def test_the_week_is_a_png_a_thousand_pixels_wide() -> None:
     image = decoded(draw.week_png(week()))
-    assert image.width == draw.WIDTH_PX == 1000
+    assert image.width == canvas.WIDTH_PX == 1000
     assert 600 <= image.height <= 1000  # one screen on a phone, no scrolling
 
 
@@ -152,8 +152,8 @@ def progress(pains: tuple[PainPoint, ...] = ()) -> Progress:
 
 def test_the_progress_chart_is_a_png_a_thousand_pixels_wide_and_shows_the_pain() -> None:
     knee = (PainPoint(day=MONDAY - dt.timedelta(days=20), score=6, area="Knee (front)"),)
-    with_pain = decoded(draw.progress_png(progress(knee)))
-    without = decoded(draw.progress_png(progress()))
+    with_pain = decoded(chart.progress_png(progress(knee)))
+    without = decoded(chart.progress_png(progress()))
     assert with_pain.width == without.width == 1000
     # The pain panel (the lower part) differs; the bars above are the same.
     lower = (0, with_pain.height // 2 + 40, with_pain.width, with_pain.height)

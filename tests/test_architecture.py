@@ -129,7 +129,7 @@ NOT_CODE = {"bot/texts.py"}
 NOT_CODE_DIRS = ("storage/migrations/versions/",)
 # Temporary: being edited on other branches while this limit came in; the lead splits them
 # after merging and then removes this allowance. Nothing else may join it.
-OVER_THE_LIMIT_FOR_NOW = {"bot/handlers/today.py", "bot/reminders/dispatcher.py"}
+OVER_THE_LIMIT_FOR_NOW = {"bot/handlers/today.py"}
 
 
 def _code_modules() -> dict[str, int]:

@@ -9,9 +9,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach_notes import noted, with_coach_notes
 from core.illness import ill_weekdays, is_ill
-from core.models import Plan, WeekChanges
+from core.models import Plan, WeekChanges, Weekday
 from core.pain import Restrictions, adapt_plan
-from core.planner import plan_week, rest_while_ill, week_start_of
+from core.planner import MoveOption, move_options, plan_week, rest_while_ill, week_start_of
 from core.reminders import ReminderKind, ReminderSettings
 from storage import repo
 from storage.tables import Runner, runner_profile, runner_week
@@ -88,6 +88,25 @@ def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None
         changes=changes,
     )
     return adapt_plan(plan, restrictions) if runner.pain_areas else plan
+
+
+def moves_for(
+    runner: Runner, source: Weekday, *, today: dt.date, changes: WeekChanges
+) -> tuple[MoveOption, ...]:
+    """Where the session on `source` (in the week `changes` names) may move: checked against
+    the week as `plan_for` places it, the part first week and the heavy block included, so
+    the chat's Move and the Mini App's offer only days the plan really takes. Raises
+    ValueError when the planner holds no session on `source`."""
+    return move_options(
+        runner_profile(runner),
+        runner_week(runner),
+        changes.week_start,
+        source,
+        today=today,
+        changes=changes,
+        starts_on=joining_day(runner),
+        block_start=runner.heavy_block_start or joined_week(runner),
+    )
 
 
 def joining_day(runner: Runner) -> dt.date:

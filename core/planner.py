@@ -98,14 +98,9 @@ def plan_week(
     if changes is not None and not changes.applies_to(week_start):
         changes = None
     joined_on = starts_on
-    if starts_on is not None and starts_on <= week_start:
-        starts_on = None  # the whole week is planned
-    facts = _day_facts(profile, week, week_start, changes, starts_on)
+    starts_on = _part_week_start(week_start, starts_on)
     context = _context(profile, week_start, level, avoid, block_start, first_week, joined_on)
-    chosen = _choose_days(facts, profile, heavy=_heavy_applies(facts, context))
-    moved: dict[int, int] = {}
-    if changes is not None:
-        chosen, moved = _apply_moves(facts, chosen, changes)
+    facts, chosen, moved = _placement(profile, week, week_start, changes, starts_on, context.heavy)
 
     sessions = _sessions(facts, chosen, context)
     planned: list[dict[str, object]] = []
@@ -162,6 +157,40 @@ FAMILIARISATION_SUMMARY = (
 )
 
 
+def _part_week_start(week_start: dt.date, starts_on: dt.date | None) -> dt.date | None:
+    """The joining day when it falls after this week's Monday (a part week), else None."""
+    return starts_on if starts_on is not None and starts_on > week_start else None
+
+
+def _heavy_week(
+    profile: Profile, block_start: dt.date | None, week_start: dt.date
+) -> BlockWeek | None:
+    """The heavy-block week, when the runner's equipment allows the heavy block at all."""
+    if profile.available_equipment & HEAVY_EQUIPMENT:
+        return block_week(profile.lifting, block_start, week_start)
+    return None
+
+
+def _placement(
+    profile: Profile,
+    week: Week,
+    week_start: dt.date,
+    changes: WeekChanges | None,
+    starts_on: dt.date | None,
+    heavy: BlockWeek | None,
+) -> tuple[list[_DayFacts], tuple[int, ...], dict[int, int]]:
+    """The week's day facts, its chosen days after this week's moves, and for each
+    moved-to day the day it came from. `plan_week` and `move_options` both place the week
+    here, so a move is offered only against the days the runner's plan really holds (a part
+    week included: docs/coaching.md, "Move")."""
+    facts = _day_facts(profile, week, week_start, changes, starts_on)
+    chosen = _choose_days(facts, profile, heavy=_heavy_applies(facts, heavy))
+    moved: dict[int, int] = {}
+    if changes is not None:
+        chosen, moved = _apply_moves(facts, chosen, changes)
+    return facts, chosen, moved
+
+
 def _context(
     profile: Profile,
     week_start: dt.date,
@@ -171,9 +200,7 @@ def _context(
     first_week: dt.date | None,
     joined_on: dt.date | None = None,
 ) -> _Context:
-    heavy = None
-    if profile.available_equipment & HEAVY_EQUIPMENT:
-        heavy = block_week(profile.lifting, block_start, week_start)
+    heavy = _heavy_week(profile, block_start, week_start)
     familiarisation = False
     if first_week is not None and profile.race_date is not None:
         # The runner's first day (the day they joined, in their first week; else its Monday)
@@ -188,12 +215,8 @@ def _context(
     )
 
 
-def _heavy_applies(facts: Sequence[_DayFacts], context: _Context) -> bool:
-    return (
-        context.heavy is not None
-        and not context.heavy.over
-        and any(f.phase is Phase.OFF_SEASON for f in facts)
-    )
+def _heavy_applies(facts: Sequence[_DayFacts], heavy: BlockWeek | None) -> bool:
+    return heavy is not None and not heavy.over and any(f.phase is Phase.OFF_SEASON for f in facts)
 
 
 def _day_facts(
@@ -490,7 +513,7 @@ def _sessions(
 ) -> dict[int, tuple[Session, str]]:
     """The session on each chosen day and the reason shown with it."""
     profile = context.profile
-    heavy_on = _heavy_applies(facts, context)
+    heavy_on = _heavy_applies(facts, context.heavy)
     block = context.heavy
     chosen_set = set(chosen)
     legs_free: set[int] = set()  # days whose session spares the legs
@@ -782,16 +805,19 @@ def move_options(
     *,
     today: dt.date | None = None,
     changes: WeekChanges | None = None,
+    starts_on: dt.date | None = None,
+    block_start: dt.date | None = None,
 ) -> tuple[MoveOption, ...]:
     """The other days of this week the session on `source` could move to, each allowed or
     refused with its reason. Days before `today` are past; a session is never put on a day
-    that already holds one (so a missed session is never piled onto the next day)."""
+    that already holds one (so a missed session is never piled onto the next day).
+    `starts_on` and `block_start` as for `plan_week`: the days are checked against the
+    week as `plan_week` places it (a part week, the heavy block's preferences)."""
     if changes is not None and not changes.applies_to(week_start):
         changes = None
-    facts = _day_facts(profile, week, week_start, changes)
-    chosen = _choose_days(facts, profile)
-    if changes is not None:
-        chosen, _ = _apply_moves(facts, chosen, changes)
+    starts_on = _part_week_start(week_start, starts_on)
+    heavy = _heavy_week(profile, block_start, week_start)
+    facts, chosen, _ = _placement(profile, week, week_start, changes, starts_on, heavy)
     if int(source) not in chosen:
         raise ValueError(f"no session on {WEEKDAY_NAMES[source]} to move")
     options = []

@@ -17,7 +17,7 @@ from bot import keyboards, pain, prompts, texts
 from bot.callbacks import Change, ChangePress, MovePress, PlanDayPress, TodayAction, TodayPress
 from bot.dialog.engine import ask, start_pain
 from bot.handlers.filters import PRIVATE
-from bot.plans import reminder_settings, week_plan
+from bot.plans import moves_for, reminder_settings, week_plan
 from bot.render import day_entry, pack, plan_day_buttons, render_overview
 from bot.runtime import App, runtime
 from bot.services import current_plan, runner_id, save_and_reschedule
@@ -26,11 +26,10 @@ from bot.turns import TRACKED, is_internal
 from bot.webapp.urls import week_app_url
 from core import pain_content as content
 from core.models import PlannedDay, WeekChanges, Weekday
-from core.planner import MoveOption, move_options, week_start_of
+from core.planner import MoveOption, week_start_of
 from core.progression import Feel
 from core.reminders import snooze_until
 from storage import repo
-from storage.tables import runner_profile, runner_week
 
 # The snooze buttons, as `core.reminders.snooze_until` reads them.
 SNOOZES = {
@@ -389,13 +388,8 @@ async def _move_options(turn: Turn, day: dt.date) -> tuple[WeekChanges, list[Mov
         turn.db, runner_id=runner_id(turn.runner), week_start=start
     ) or WeekChanges(week_start=start)
     try:
-        options = move_options(
-            runner_profile(turn.runner),
-            runner_week(turn.runner),
-            start,
-            Weekday(day.weekday()),
-            today=turn.today(),
-            changes=changes,
+        options = moves_for(
+            turn.runner, Weekday(day.weekday()), today=turn.today(), changes=changes
         )
     except ValueError:  # the planner holds no session there (pain restrictions...)
         return changes, []
@@ -440,7 +434,10 @@ async def move(turn: Turn, entry: PlannedDay, to: dt.date) -> None:
     )
     plan = await week_plan(turn.db, turn.runner, week_start_of(to))
     landed = next(d for d in plan.days if d.date == to)
-    if landed.session is None:  # the planner did not take it: nothing changes
+    left = next(d for d in plan.days if d.date == entry.date)
+    # Commit, then speak: only a plan with the session on the new day and gone from the old
+    # one is a move; anything else is put back and nothing is claimed.
+    if landed.session is None or left.session is not None:
         await repo.save_week_changes(
             turn.db, runner_id=runner_id(turn.runner), changes=changes, now=turn.clock()
         )

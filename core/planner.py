@@ -25,6 +25,7 @@ from core.models import (
     Phase,
     PlacementPreference,
     Plan,
+    PlannedDay,
     Profile,
     Session,
     SessionKind,
@@ -84,6 +85,7 @@ def plan_week(
     first_week: dt.date | None = None,
     changes: WeekChanges | None = None,
     starts_on: dt.date | None = None,
+    previous: Plan | None = None,
 ) -> Plan:
     """Place the runner's strength sessions in the week starting on Monday `week_start`.
 
@@ -91,7 +93,10 @@ def plan_week(
     `first_week` the Monday of the runner's first week with the coach (None: long ago);
     `changes` this week's changes to the usual week, used only for the week they name;
     `starts_on` the day the runner joined: the days before it are not planned (the partial
-    first week, docs/coaching.md), the placement rules hold for the rest.
+    first week, docs/coaching.md), the placement rules hold for the rest;
+    `previous` the week before as it was planned: its Sunday is Monday's yesterday (P5 and
+    the 48-hour rule hold across the turn of the week). Without it, the week before is taken
+    to be this one (the usual week repeats).
     """
     if week_start.weekday() != 0:
         raise ValueError(f"week_start must be a Monday, got {week_start:%A %Y-%m-%d}")
@@ -100,9 +105,20 @@ def plan_week(
     joined_on = starts_on
     starts_on = _part_week_start(week_start, starts_on)
     context = _context(profile, week_start, level, avoid, block_start, first_week, joined_on)
-    facts, chosen, moved = _placement(profile, week, week_start, changes, starts_on, context.heavy)
+    if previous is not None and previous.week_start != week_start - _WEEK:
+        previous = None
+    sunday = previous.days[-1] if previous is not None else None
+    facts, chosen, moved = _placement(
+        profile, week, week_start, changes, starts_on, context.heavy, sunday
+    )
 
-    sessions = _sessions(facts, chosen, context)
+    sessions = _sessions(
+        facts, chosen, context, after_legs=_legs(sunday.session) if sunday else False
+    )
+    if sunday is None and 0 in chosen and 6 in chosen and _legs(sessions[6][0]):
+        # The usual week repeats: this Sunday's session worked the legs, so next Monday is the
+        # day after it, and so is this one (P5 across the turn of the week).
+        sessions = _sessions(facts, chosen, context, after_legs=True)
     planned: list[dict[str, object]] = []
     for f in facts:
         session: Session | None = None
@@ -178,12 +194,14 @@ def _placement(
     changes: WeekChanges | None,
     starts_on: dt.date | None,
     heavy: BlockWeek | None,
+    sunday: PlannedDay | None = None,
 ) -> tuple[list[_DayFacts], tuple[int, ...], dict[int, int]]:
     """The week's day facts, its chosen days after this week's moves, and for each
     moved-to day the day it came from. `plan_week` and `move_options` both place the week
     here, so a move is offered only against the days the runner's plan really holds (a part
     week included: docs/coaching.md, "Move")."""
-    facts = _day_facts(profile, week, week_start, changes, starts_on)
+    before = sunday.day.kind if sunday is not None else None
+    facts = _day_facts(profile, week, week_start, changes, starts_on, before)
     chosen = _choose_days(facts, profile, heavy=_heavy_applies(facts, heavy))
     moved: dict[int, int] = {}
     if changes is not None:
@@ -225,7 +243,9 @@ def _day_facts(
     week_start: dt.date,
     changes: WeekChanges | None = None,
     starts_on: dt.date | None = None,
+    before: DayKind | None = None,
 ) -> list[_DayFacts]:
+    """`before`: the run of the Sunday before this week, when known (else this Sunday's)."""
     race = profile.race_date
     recovery = recovery_days(profile.goal)
     # Days from Monday to the race (negative: the race was before this week).
@@ -247,6 +267,8 @@ def _day_facts(
     for i, day in enumerate(days):
         # The usual week repeats, so Sunday's tomorrow is Monday and Monday's yesterday Sunday.
         tomorrow, yesterday = kinds[(i + 1) % 7], kinds[(i - 1) % 7]
+        if i == 0 and before is not None:
+            yesterday = before  # last week's Sunday, as it was planned
         to_race = None if monday_to_race is None else monday_to_race - i
         # P7 applies to the race date and one-off races; a race in the usual week repeats
         # every week (a weekly parkrun) and is a hard day like any other.
@@ -311,6 +333,7 @@ def rest_while_ill(plan: Plan, ill: frozenset[Weekday]) -> Plan:
 
 _HARD_OR_LONG = HARD_KINDS | HIGH_VOLUME_KINDS  # a day before one of these is "before hard"
 _OFFSETS = tuple(dt.timedelta(days=i) for i in range(7))
+_WEEK = dt.timedelta(days=7)
 
 
 def _heavy_blocked(yesterday: DayKind, tomorrow: DayKind, after: DayKind) -> str | None:
@@ -508,10 +531,21 @@ def _time_of_day(start: dt.time | None) -> str:
     return " in the evening"
 
 
+def _legs(session: Session | None) -> bool:
+    """A session that works the legs (everything but the light and mobility sessions)."""
+    return session is not None and session.kind not in (SessionKind.LIGHT, SessionKind.MOBILITY)
+
+
 def _sessions(
-    facts: Sequence[_DayFacts], chosen: Sequence[int], context: _Context
+    facts: Sequence[_DayFacts],
+    chosen: Sequence[int],
+    context: _Context,
+    *,
+    after_legs: bool = False,
 ) -> dict[int, tuple[Session, str]]:
-    """The session on each chosen day and the reason shown with it."""
+    """The session on each chosen day and the reason shown with it. `after_legs`: the
+    Sunday before this week held a session that worked the legs, so Monday's is light (P5:
+    never two leg sessions in a row, across the turn of the week too)."""
     profile = context.profile
     heavy_on = _heavy_applies(facts, context.heavy)
     block = context.heavy
@@ -548,11 +582,11 @@ def _sessions(
                 f"tomorrow is your {f.before_hard.label}, so this is the lighter session: "
                 "upper body, core and mobility"
             )
-        elif i - 1 in chosen_set and i - 1 not in legs_free:
+        elif (i - 1 in chosen_set and i - 1 not in legs_free) or (i == 0 and after_legs):
             kind, lead = SessionKind.LIGHT, LIGHT_ADJACENT_NOTE
             note = (
-                "yesterday had a session too, so this is the lighter session: upper body, "
-                "core and mobility, and your legs rest"
+                f"{'yesterday' if i else 'Sunday'} had a session too, so this is the lighter "
+                "session: upper body, core and mobility, and your legs rest"
             )
         elif f.phase is Phase.TAPER:
             kind = SessionKind.TAPER

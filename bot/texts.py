@@ -594,3 +594,12 @@ STALE = "That question has passed; share your location again to switch."
 SWITCH_YES_OR_NO = "Switch to {zone}? Tap Yes or No, or type yes or no."
 # /settings → Running week: a day's button changes that day only (bot/dialog/week.py).
 ASK_WEEK_ONE_DAY = "\nOr tap the one day to change."
+
+# --- fix (issues 14/15: the audits' last bugs) ---
+# /progress's caption after this week's step: both levels, as the Sunday line says it.
+PROGRESS_CAPTION_STEPPED = (
+    "Your last {weeks} weeks. Level {level} this week, level {next} from next week; "
+    "streak {streak} {unit}.\n"
+    "Done of planned, week by week (oldest first): {per_week}.\n"
+    "Skipped: {skipped} in all."
+)

@@ -307,3 +307,22 @@ async def test_the_feel_the_step_and_an_illness_are_in_export_and_gone_after_del
             assert await repo.week_steps(db, runner_id=runner.id) == []
             assert await repo.session_logs(db, runner_id=runner.id, since=MONDAY) == []
             assert await repo.get_kv(db, namespace="illness", key=str(runner.chat_id)) is None
+
+
+async def test_progress_after_the_sunday_step_says_the_level_of_next_week(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        for day in await joined(coach, clock):
+            await typed_on(coach, clock, day, "done")
+        summary = await sunday_summary(coach, clock)
+        assert f"Next week: {UP}" in summary
+        clock.now = at(SUNDAY, "19:30")
+        await coach.send("/progress", 42)
+        caption = coach.standin.photos[-1]["caption"]
+        # As the Sunday line said: one step up, so level 1 from next week.
+        assert "Level 0 now" not in caption
+        assert "Level 0 this week, level 1 from next week" in caption
+        # Next week, the level trained at is simply the level now.
+        clock.now = at(SUNDAY + dt.timedelta(days=1), "09:00")
+        await coach.send("/progress", 42)
+        assert "Level 1 now" in coach.standin.photos[-1]["caption"]

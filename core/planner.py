@@ -148,7 +148,7 @@ def plan_week(
         for p in phases
     ]
     if context.heavy is not None and Phase.OFF_SEASON in phases:
-        notes.append(context.heavy.note)
+        notes.append(_block_note(context.heavy, [s for s, _ in sessions.values()]))
     if is_first_build_week(week_start, profile.race_date):
         notes.append(
             "A new training block starts now: a check-up with a physio before the hard weeks "
@@ -164,6 +164,17 @@ def plan_week(
             "notes": tuple(notes),
             "starts_on": starts_on,
         }
+    )
+
+
+def _block_note(block: BlockWeek, sessions: Sequence[Session]) -> str:
+    """The heavy block's week note, describing this week's sessions: a week in the block
+    whose days allow no heavy session says so instead of describing heavy lifts it lacks."""
+    if block.over or any(s.kind is SessionKind.HEAVY for s in sessions):
+        return block.note
+    return (
+        f"Heavy block, week {block.number} of {block.length}: no session is heavy this "
+        "week, as the days around your runs don't allow it (each session says why)."
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from itertools import pairwise
 
+import pytest
+
 from core.models import (
     Day,
     DayKind,
@@ -124,3 +126,36 @@ def test_a_week_before_that_is_not_the_week_before_is_ignored() -> None:
     two_back = plan_week(GYM, SUNDAY_AND_MONDAY, MONDAY - 2 * WEEK, block_start=BLOCK_START)
     alone = plan_week(GYM, REST_SUNDAY, MONDAY, block_start=BLOCK_START)
     assert plan_week(GYM, REST_SUNDAY, MONDAY, block_start=BLOCK_START, previous=two_back) == alone
+
+
+# The README's worked week: Wednesday is light before the tempo, Sunday follows the long run.
+WORKED = Week(
+    days=(
+        Day(kind=K.REST),
+        Day(kind=K.INTERVALS, start=T(18)),
+        Day(kind=K.EASY, start=T(7)),
+        Day(kind=K.TEMPO, start=T(18)),
+        Day(kind=K.REST),
+        Day(kind=K.LONG, start=T(8)),
+        Day(kind=K.EASY, start=T(9)),
+    )
+)
+
+
+@pytest.mark.parametrize("lifting", [None, *LiftingExperience])
+def test_the_heavy_blocks_note_describes_the_sessions_of_its_week(
+    lifting: LiftingExperience | None,
+) -> None:
+    runner = GYM.model_copy(update={"sessions_per_week": 2, "minutes": 25, "lifting": lifting})
+    plan = plan_week(runner, WORKED, MONDAY)  # week 1 of the heavy block
+    kinds = {d.session.kind for d in plan.sessions if d.session is not None}
+    assert SessionKind.HEAVY not in kinds
+    note = next(n for n in plan.notes if n.startswith("Heavy block, week 1"))
+    assert "light weights" not in note and "heavy lifts" not in note and "main lift" not in note
+    assert "no session is heavy this week" in note
+    # A week that holds a heavy session keeps the note about it.
+    heavy = plan_week(runner, SUNDAY_AND_MONDAY.model_copy(), MONDAY + WEEK, block_start=MONDAY)
+    assert any(
+        d.session is not None and d.session.kind is SessionKind.HEAVY for d in heavy.sessions
+    )
+    assert "no session is heavy" not in " ".join(heavy.notes)

@@ -603,3 +603,5 @@ PROGRESS_CAPTION_STEPPED = (
     "Done of planned, week by week (oldest first): {per_week}.\n"
     "Skipped: {skipped} in all."
 )
+# "skip" typed at "How did it feel?": the question is skipped, the session stays done.
+FEEL_SKIPPED = "Fine, no feel noted: the session stays done."

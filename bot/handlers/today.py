@@ -50,6 +50,7 @@ TODAY_TRACK = "today"  # /today's message, kept to be edited (`refresh_today`)
 # The follow-up questions kept open for a typed answer (bot/prompts.py; the kind carries the
 # day, and the status asked about): read by bot/handlers/today_typed.py.
 SNOOZE_PROMPT, CHANGE_PROMPT, MOVE_PROMPT = "snooze", "change", "move"
+FEEL_PROMPT = "feel"  # "How did it feel?": "skip" there skips the question, not the session
 # Typed after /today (or any time outside a question): the session button each one presses.
 TYPED = {
     **dict.fromkeys(("done", "did it", "done it", "finished", "i did it"), TodayAction.DONE),
@@ -186,6 +187,12 @@ async def on_typed(turn: Turn, action: TodayAction) -> None:
     await _record(turn, entry, "done" if action is TodayAction.DONE else "skipped")
 
 
+async def ask_feel(turn: Turn, day: dt.date) -> None:
+    """ "How did it feel?" after Done, kept open so that a typed "skip" skips the question."""
+    await turn.say(texts.FEEL_QUESTION, keyboards.feel(day))
+    await prompts.open_prompt(turn, f"{FEEL_PROMPT}:{day.isoformat()}")
+
+
 async def _feel(turn: Turn, day: dt.date, feel: Feel, *, message: Message | None) -> None:
     """Note how the day's session felt; only a session marked done has a feel."""
     found = await recorded(turn, day)
@@ -197,6 +204,8 @@ async def _feel(turn: Turn, day: dt.date, feel: Feel, *, message: Message | None
         turn.db, runner_id=runner_id(turn.runner), day=day, feel=feel.value, now=turn.clock()
     )
     await turn.answer_query(texts.FEEL_NOTED[feel])
+    if message is not None:  # tapped: nothing typed answers the question any more
+        await prompts.close_prompt(turn)
     await turn.close_prompt(message, texts.FEEL_ECHO[feel])
     await turn.say(texts.FEEL_NOTED[feel])
 
@@ -262,7 +271,7 @@ async def _record(turn: Turn, entry: PlannedDay, status: Status) -> None:
     await refresh_today(turn, entry.date)
     await turn.say(note)
     if status == "done":
-        await turn.say(texts.FEEL_QUESTION, keyboards.feel(entry.date))
+        await ask_feel(turn, entry.date)
 
 
 async def _write(turn: Turn, entry: PlannedDay, status: Status) -> None:
@@ -357,7 +366,7 @@ async def apply_change(turn: Turn, day: dt.date, change: Change, message: Messag
     await refresh_today(turn, entry.date)
     await turn.say(texts.CHANGED_RECORDED.format(to=change.value))
     if change is Change.DONE:
-        await turn.say(texts.FEEL_QUESTION, keyboards.feel(entry.date))
+        await ask_feel(turn, entry.date)
 
 
 def _short(day: dt.date) -> str:

@@ -1,6 +1,7 @@
 """Typed answers to /today's follow-up questions, as their buttons (docs/understanding.md,
 "Typed answers to buttons"): "2h" or "tonight" after Snooze, "sat" after Move, "yes" or "no"
-when a recorded session would change; and "move" typed, as the Move button under /today.
+when a recorded session would change, "skip" at "How did it feel?" (the question
+skipped, not the session); and "move" typed, as the Move button under /today.
 
 Each question is kept open by bot/handlers/today.py (bot/prompts.py: the kind carries the day
 and the status asked about). A reply that answers none of them but is something else the bot
@@ -33,6 +34,27 @@ SNOOZE_OPTIONS = (
         ("this evening", "evening", "later tonight", "tonite", "after dinner", "later today"),
     ),
 )
+# Typed at "How did it feel?": the question skipped, no feel recorded.
+FEEL_SKIP_WORDS = frozenset(
+    {
+        "skip",
+        "skip it",
+        "skip that",
+        "skip this",
+        "skip the question",
+        "skipped",
+        "pass",
+        "no",
+        "nope",
+        "no thanks",
+        "rather not",
+        "none",
+        "n/a",
+        "not now",
+        "dunno",
+        "don't know",
+    }
+)
 MOVE_WORDS = frozenset({"move", "move it", "move today", "move session", "move my session"})
 DAY_NAMES = tuple(name.lower() for name in WEEKDAY_NAMES)
 _HOURS = re.compile(r"^(?:in\s+)?(?:an?|one|\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)$")
@@ -58,7 +80,12 @@ def read_snooze(text: str) -> str | None:
 def _prompt(kind: str | None) -> tuple[str, dt.date, str] | None:
     """An open prompt of /today's (its name, its day, what it asked about), or None."""
     name, _, rest = (kind or "").partition(":")
-    if name not in (today.SNOOZE_PROMPT, today.CHANGE_PROMPT, today.MOVE_PROMPT):
+    if name not in (
+        today.SNOOZE_PROMPT,
+        today.CHANGE_PROMPT,
+        today.MOVE_PROMPT,
+        today.FEEL_PROMPT,
+    ):
         return None
     day, _, detail = rest.partition(":")
     try:
@@ -87,6 +114,13 @@ async def take(turn: Turn, text: str, kind: str | None) -> bool:
             return True
         return False
     name, day, detail = open_prompt
+    if name == today.FEEL_PROMPT:
+        # Optional: "skip" (or "no", "pass") skips the question, never the session. Anything
+        # else is read as usual ("hard" as the feel, "my knee hurts" by the pain check).
+        if text.strip().lower().rstrip("!.") in FEEL_SKIP_WORDS:
+            await turn.say(texts.FEEL_SKIPPED)
+            return True
+        return False
     if name == today.SNOOZE_PROMPT:
         choice = read_snooze(text)
         if choice is not None:

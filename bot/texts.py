@@ -605,3 +605,8 @@ PROGRESS_CAPTION_STEPPED = (
 )
 # "skip" typed at "How did it feel?": the question is skipped, the session stays done.
 FEEL_SKIPPED = "Fine, no feel noted: the session stays done."
+# A reply to /reminders' buttons that names none of them (bot/handlers/reminder_settings.py).
+REMINDERS_TYPED_HINT = (
+    "Tap a button, or type one: +15 min (or right after, half an hour), a morning time "
+    "(7am, 08:00), or a kind and on or off (morning messages off)."
+)

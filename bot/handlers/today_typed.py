@@ -1,7 +1,8 @@
 """Typed answers to /today's follow-up questions, as their buttons (docs/understanding.md,
 "Typed answers to buttons"): "2h" or "tonight" after Snooze, "sat" after Move, "yes" or "no"
 when a recorded session would change, "skip" at "How did it feel?" (the question
-skipped, not the session); and "move" typed, as the Move button under /today.
+skipped, not the session), /reminders' buttons typed ("+15 min", "7am", "morning messages
+off": bot/handlers/reminder_settings.py); and "move" typed, as the Move button under /today.
 
 Each question is kept open by bot/handlers/today.py (bot/prompts.py: the kind carries the day
 and the status asked about). A reply that answers none of them but is something else the bot
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import bot.handlers.reminder_settings as reminder_settings
 import bot.handlers.today as today
 from bot import keyboards, prompts, texts
 from bot.callbacks import Change
@@ -107,6 +109,8 @@ async def take(turn: Turn, text: str, kind: str | None) -> bool:
     is not for them (the caller reads it as usual)."""
     if not turn.runner.onboarded:
         return False
+    if kind == reminder_settings.REMINDERS_PROMPT:  # /reminders' buttons, typed
+        return await reminder_settings.take_typed(turn, text, other=_other_reading(text))
     open_prompt = _prompt(kind)
     if open_prompt is None:
         if text.strip().lower().rstrip("!.") in MOVE_WORDS:

@@ -9,13 +9,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach_notes import noted, with_coach_notes
 from core.illness import ill_weekdays, is_ill
-from core.models import Plan, WeekChanges
+from core.models import Plan, WeekChanges, Weekday
 from core.pain import Restrictions, adapt_plan
-from core.planner import plan_week, rest_while_ill, week_start_of
+from core.planner import MoveOption, move_options, plan_week, rest_while_ill, week_start_of
 from core.reminders import ReminderKind, ReminderSettings
 from storage import repo
 from storage.tables import Runner, runner_profile, runner_week
 
+WEEK = dt.timedelta(days=7)
 ILLNESS_SPELL = "illness"  # kv namespace: {"since": date, "better": date or null}
 
 
@@ -27,10 +28,11 @@ async def week_plan(
     what /plan, /today, the reminders and the weekly summary show. A week without changes
     is the usual week. `while_ill=False`: as if they were well (the ill check-ins' times
     come from the runs they would have had)."""
-    changes = None
+    changes = before = None
     if runner.id is not None:
         changes = await repo.get_week_changes(db, runner_id=runner.id, week_start=week_start)
-    plan = plan_for(runner, week_start, changes=changes)
+        before = await repo.get_week_changes(db, runner_id=runner.id, week_start=week_start - WEEK)
+    plan = plan_for(runner, week_start, changes=changes, previous_changes=before)
     spell = await illness_spell(db, runner) if runner.id is not None and while_ill else None
     if spell is not None:
         ill = ill_weekdays(spell[0], spell[1], is_ill(runner.pause_reason), week_start)
@@ -61,21 +63,37 @@ def known_week_plan(
 ) -> Plan:
     """`week_plan` from the week's changes and coach notes already read (the reminder
     dispatcher reads them for a whole batch at once: bot/reminders/dispatcher.py), for a
-    runner who is not ill now (an ill runner's plan goes through `week_plan`)."""
+    runner who is not ill now (an ill runner's plan goes through `week_plan`). The week
+    before is planned as the usual week: its own changes are not in the batch."""
     return noted(plan_for(runner, week_start, changes=changes), notes)
 
 
-def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None = None) -> Plan:
+def plan_for(
+    runner: Runner,
+    week_start: dt.date,
+    *,
+    changes: WeekChanges | None = None,
+    previous_changes: WeekChanges | None = None,
+    after_previous: bool = True,
+) -> Plan:
     """The week's plan as the runner sees it in /plan and in their reminders: with an open
     pain episode, as its restrictions allow (sore areas spared, running paused...).
 
     The heavy block and the first week are counted from the runner's stored block start and
     first week, or from the week they joined until those are stored (docs/coaching.md). The
     week they joined starts on their joining day: the days before it are not planned.
-    `changes` are the runner's changes to that week (`week_plan` reads them)."""
+    `changes` are the runner's changes to that week (`week_plan` reads them). The week
+    before (with `previous_changes`) is planned too, so that its Sunday is this Monday's
+    yesterday (P5 and the 48-hour rule across weeks, docs/coaching.md); `after_previous`
+    False plans a week on its own (that week before itself)."""
     joined_on = joining_day(runner)
     joined = joined_week(runner)
     restrictions = Restrictions.from_tags(runner.pain_areas)
+    previous = None
+    if after_previous:
+        previous = plan_for(
+            runner, week_start - WEEK, changes=previous_changes, after_previous=False
+        )
     plan = plan_week(
         runner_profile(runner),
         runner_week(runner),
@@ -86,8 +104,28 @@ def plan_for(runner: Runner, week_start: dt.date, *, changes: WeekChanges | None
         first_week=runner.first_week or joined,
         starts_on=joined_on,
         changes=changes,
+        previous=previous,
     )
     return adapt_plan(plan, restrictions) if runner.pain_areas else plan
+
+
+def moves_for(
+    runner: Runner, source: Weekday, *, today: dt.date, changes: WeekChanges
+) -> tuple[MoveOption, ...]:
+    """Where the session on `source` (in the week `changes` names) may move: checked against
+    the week as `plan_for` places it, the part first week and the heavy block included, so
+    the chat's Move and the Mini App's offer only days the plan really takes. Raises
+    ValueError when the planner holds no session on `source`."""
+    return move_options(
+        runner_profile(runner),
+        runner_week(runner),
+        changes.week_start,
+        source,
+        today=today,
+        changes=changes,
+        starts_on=joining_day(runner),
+        block_start=runner.heavy_block_start or joined_week(runner),
+    )
 
 
 def joining_day(runner: Runner) -> dt.date:

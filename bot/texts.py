@@ -594,3 +594,19 @@ STALE = "That question has passed; share your location again to switch."
 SWITCH_YES_OR_NO = "Switch to {zone}? Tap Yes or No, or type yes or no."
 # /settings → Running week: a day's button changes that day only (bot/dialog/week.py).
 ASK_WEEK_ONE_DAY = "\nOr tap the one day to change."
+
+# --- fix (issues 14/15: the audits' last bugs) ---
+# /progress's caption after this week's step: both levels, as the Sunday line says it.
+PROGRESS_CAPTION_STEPPED = (
+    "Your last {weeks} weeks. Level {level} this week, level {next} from next week; "
+    "streak {streak} {unit}.\n"
+    "Done of planned, week by week (oldest first): {per_week}.\n"
+    "Skipped: {skipped} in all."
+)
+# "skip" typed at "How did it feel?": the question is skipped, the session stays done.
+FEEL_SKIPPED = "Fine, no feel noted: the session stays done."
+# A reply to /reminders' buttons that names none of them (bot/handlers/reminder_settings.py).
+REMINDERS_TYPED_HINT = (
+    "Tap a button, or type one: +15 min (or right after, half an hour), a morning time "
+    "(7am, 08:00), or a kind and on or off (morning messages off)."
+)

@@ -111,6 +111,9 @@ class Progress(Frozen):
     weeks: tuple[WeekBar, ...]
     pains: tuple[PainPoint, ...] = ()
     streak: int = 0
+    # The level the runner trains at from next week, once this week's step is taken (the
+    # Sunday line's "one step up"); None: not known, as this week's.
+    next_level: int | None = None
 
     @property
     def has_history(self) -> bool:
@@ -120,6 +123,11 @@ class Progress(Frozen):
     @property
     def level(self) -> int:
         return self.weeks[-1].level if self.weeks else 0
+
+    @property
+    def level_next(self) -> int:
+        """The level the next sessions are planned at (this week's until its step)."""
+        return self.level if self.next_level is None else self.next_level
 
 
 def level_in(monday: dt.date, steps: Sequence[tuple[dt.date, int, int]], current: int) -> int:

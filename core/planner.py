@@ -25,6 +25,7 @@ from core.models import (
     Phase,
     PlacementPreference,
     Plan,
+    PlannedDay,
     Profile,
     Session,
     SessionKind,
@@ -84,6 +85,7 @@ def plan_week(
     first_week: dt.date | None = None,
     changes: WeekChanges | None = None,
     starts_on: dt.date | None = None,
+    previous: Plan | None = None,
 ) -> Plan:
     """Place the runner's strength sessions in the week starting on Monday `week_start`.
 
@@ -91,23 +93,32 @@ def plan_week(
     `first_week` the Monday of the runner's first week with the coach (None: long ago);
     `changes` this week's changes to the usual week, used only for the week they name;
     `starts_on` the day the runner joined: the days before it are not planned (the partial
-    first week, docs/coaching.md), the placement rules hold for the rest.
+    first week, docs/coaching.md), the placement rules hold for the rest;
+    `previous` the week before as it was planned: its Sunday is Monday's yesterday (P5 and
+    the 48-hour rule hold across the turn of the week). Without it, the week before is taken
+    to be this one (the usual week repeats).
     """
     if week_start.weekday() != 0:
         raise ValueError(f"week_start must be a Monday, got {week_start:%A %Y-%m-%d}")
     if changes is not None and not changes.applies_to(week_start):
         changes = None
     joined_on = starts_on
-    if starts_on is not None and starts_on <= week_start:
-        starts_on = None  # the whole week is planned
-    facts = _day_facts(profile, week, week_start, changes, starts_on)
+    starts_on = _part_week_start(week_start, starts_on)
     context = _context(profile, week_start, level, avoid, block_start, first_week, joined_on)
-    chosen = _choose_days(facts, profile, heavy=_heavy_applies(facts, context))
-    moved: dict[int, int] = {}
-    if changes is not None:
-        chosen, moved = _apply_moves(facts, chosen, changes)
+    if previous is not None and previous.week_start != week_start - _WEEK:
+        previous = None
+    sunday = previous.days[-1] if previous is not None else None
+    facts, chosen, moved = _placement(
+        profile, week, week_start, changes, starts_on, context.heavy, sunday
+    )
 
-    sessions = _sessions(facts, chosen, context)
+    sessions = _sessions(
+        facts, chosen, context, after_legs=_legs(sunday.session) if sunday else False
+    )
+    if sunday is None and 0 in chosen and 6 in chosen and _legs(sessions[6][0]):
+        # The usual week repeats: this Sunday's session worked the legs, so next Monday is the
+        # day after it, and so is this one (P5 across the turn of the week).
+        sessions = _sessions(facts, chosen, context, after_legs=True)
     planned: list[dict[str, object]] = []
     for f in facts:
         session: Session | None = None
@@ -137,7 +148,7 @@ def plan_week(
         for p in phases
     ]
     if context.heavy is not None and Phase.OFF_SEASON in phases:
-        notes.append(context.heavy.note)
+        notes.append(_block_note(context.heavy, [s for s, _ in sessions.values()]))
     if is_first_build_week(week_start, profile.race_date):
         notes.append(
             "A new training block starts now: a check-up with a physio before the hard weeks "
@@ -156,10 +167,57 @@ def plan_week(
     )
 
 
+def _block_note(block: BlockWeek, sessions: Sequence[Session]) -> str:
+    """The heavy block's week note, describing this week's sessions: a week in the block
+    whose days allow no heavy session says so instead of describing heavy lifts it lacks."""
+    if block.over or any(s.kind is SessionKind.HEAVY for s in sessions):
+        return block.note
+    return (
+        f"Heavy block, week {block.number} of {block.length}: no session is heavy this "
+        "week, as the days around your runs don't allow it (each session says why)."
+    )
+
+
 FAMILIARISATION_SUMMARY = (
     "Taper, and your first strength weeks: a short familiarisation of a few easy basic "
     "moves, nothing heavy. The full programme starts after your race."
 )
+
+
+def _part_week_start(week_start: dt.date, starts_on: dt.date | None) -> dt.date | None:
+    """The joining day when it falls after this week's Monday (a part week), else None."""
+    return starts_on if starts_on is not None and starts_on > week_start else None
+
+
+def _heavy_week(
+    profile: Profile, block_start: dt.date | None, week_start: dt.date
+) -> BlockWeek | None:
+    """The heavy-block week, when the runner's equipment allows the heavy block at all."""
+    if profile.available_equipment & HEAVY_EQUIPMENT:
+        return block_week(profile.lifting, block_start, week_start)
+    return None
+
+
+def _placement(
+    profile: Profile,
+    week: Week,
+    week_start: dt.date,
+    changes: WeekChanges | None,
+    starts_on: dt.date | None,
+    heavy: BlockWeek | None,
+    sunday: PlannedDay | None = None,
+) -> tuple[list[_DayFacts], tuple[int, ...], dict[int, int]]:
+    """The week's day facts, its chosen days after this week's moves, and for each
+    moved-to day the day it came from. `plan_week` and `move_options` both place the week
+    here, so a move is offered only against the days the runner's plan really holds (a part
+    week included: docs/coaching.md, "Move")."""
+    before = sunday.day.kind if sunday is not None else None
+    facts = _day_facts(profile, week, week_start, changes, starts_on, before)
+    chosen = _choose_days(facts, profile, heavy=_heavy_applies(facts, heavy))
+    moved: dict[int, int] = {}
+    if changes is not None:
+        chosen, moved = _apply_moves(facts, chosen, changes)
+    return facts, chosen, moved
 
 
 def _context(
@@ -171,9 +229,7 @@ def _context(
     first_week: dt.date | None,
     joined_on: dt.date | None = None,
 ) -> _Context:
-    heavy = None
-    if profile.available_equipment & HEAVY_EQUIPMENT:
-        heavy = block_week(profile.lifting, block_start, week_start)
+    heavy = _heavy_week(profile, block_start, week_start)
     familiarisation = False
     if first_week is not None and profile.race_date is not None:
         # The runner's first day (the day they joined, in their first week; else its Monday)
@@ -188,12 +244,8 @@ def _context(
     )
 
 
-def _heavy_applies(facts: Sequence[_DayFacts], context: _Context) -> bool:
-    return (
-        context.heavy is not None
-        and not context.heavy.over
-        and any(f.phase is Phase.OFF_SEASON for f in facts)
-    )
+def _heavy_applies(facts: Sequence[_DayFacts], heavy: BlockWeek | None) -> bool:
+    return heavy is not None and not heavy.over and any(f.phase is Phase.OFF_SEASON for f in facts)
 
 
 def _day_facts(
@@ -202,7 +254,9 @@ def _day_facts(
     week_start: dt.date,
     changes: WeekChanges | None = None,
     starts_on: dt.date | None = None,
+    before: DayKind | None = None,
 ) -> list[_DayFacts]:
+    """`before`: the run of the Sunday before this week, when known (else this Sunday's)."""
     race = profile.race_date
     recovery = recovery_days(profile.goal)
     # Days from Monday to the race (negative: the race was before this week).
@@ -224,6 +278,8 @@ def _day_facts(
     for i, day in enumerate(days):
         # The usual week repeats, so Sunday's tomorrow is Monday and Monday's yesterday Sunday.
         tomorrow, yesterday = kinds[(i + 1) % 7], kinds[(i - 1) % 7]
+        if i == 0 and before is not None:
+            yesterday = before  # last week's Sunday, as it was planned
         to_race = None if monday_to_race is None else monday_to_race - i
         # P7 applies to the race date and one-off races; a race in the usual week repeats
         # every week (a weekly parkrun) and is a hard day like any other.
@@ -288,6 +344,7 @@ def rest_while_ill(plan: Plan, ill: frozenset[Weekday]) -> Plan:
 
 _HARD_OR_LONG = HARD_KINDS | HIGH_VOLUME_KINDS  # a day before one of these is "before hard"
 _OFFSETS = tuple(dt.timedelta(days=i) for i in range(7))
+_WEEK = dt.timedelta(days=7)
 
 
 def _heavy_blocked(yesterday: DayKind, tomorrow: DayKind, after: DayKind) -> str | None:
@@ -485,12 +542,23 @@ def _time_of_day(start: dt.time | None) -> str:
     return " in the evening"
 
 
+def _legs(session: Session | None) -> bool:
+    """A session that works the legs (everything but the light and mobility sessions)."""
+    return session is not None and session.kind not in (SessionKind.LIGHT, SessionKind.MOBILITY)
+
+
 def _sessions(
-    facts: Sequence[_DayFacts], chosen: Sequence[int], context: _Context
+    facts: Sequence[_DayFacts],
+    chosen: Sequence[int],
+    context: _Context,
+    *,
+    after_legs: bool = False,
 ) -> dict[int, tuple[Session, str]]:
-    """The session on each chosen day and the reason shown with it."""
+    """The session on each chosen day and the reason shown with it. `after_legs`: the
+    Sunday before this week held a session that worked the legs, so Monday's is light (P5:
+    never two leg sessions in a row, across the turn of the week too)."""
     profile = context.profile
-    heavy_on = _heavy_applies(facts, context)
+    heavy_on = _heavy_applies(facts, context.heavy)
     block = context.heavy
     chosen_set = set(chosen)
     legs_free: set[int] = set()  # days whose session spares the legs
@@ -525,11 +593,11 @@ def _sessions(
                 f"tomorrow is your {f.before_hard.label}, so this is the lighter session: "
                 "upper body, core and mobility"
             )
-        elif i - 1 in chosen_set and i - 1 not in legs_free:
+        elif (i - 1 in chosen_set and i - 1 not in legs_free) or (i == 0 and after_legs):
             kind, lead = SessionKind.LIGHT, LIGHT_ADJACENT_NOTE
             note = (
-                "yesterday had a session too, so this is the lighter session: upper body, "
-                "core and mobility, and your legs rest"
+                f"{'yesterday' if i else 'Sunday'} had a session too, so this is the lighter "
+                "session: upper body, core and mobility, and your legs rest"
             )
         elif f.phase is Phase.TAPER:
             kind = SessionKind.TAPER
@@ -782,16 +850,19 @@ def move_options(
     *,
     today: dt.date | None = None,
     changes: WeekChanges | None = None,
+    starts_on: dt.date | None = None,
+    block_start: dt.date | None = None,
 ) -> tuple[MoveOption, ...]:
     """The other days of this week the session on `source` could move to, each allowed or
     refused with its reason. Days before `today` are past; a session is never put on a day
-    that already holds one (so a missed session is never piled onto the next day)."""
+    that already holds one (so a missed session is never piled onto the next day).
+    `starts_on` and `block_start` as for `plan_week`: the days are checked against the
+    week as `plan_week` places it (a part week, the heavy block's preferences)."""
     if changes is not None and not changes.applies_to(week_start):
         changes = None
-    facts = _day_facts(profile, week, week_start, changes)
-    chosen = _choose_days(facts, profile)
-    if changes is not None:
-        chosen, _ = _apply_moves(facts, chosen, changes)
+    starts_on = _part_week_start(week_start, starts_on)
+    heavy = _heavy_week(profile, block_start, week_start)
+    facts, chosen, _ = _placement(profile, week, week_start, changes, starts_on, heavy)
     if int(source) not in chosen:
         raise ValueError(f"no session on {WEEKDAY_NAMES[source]} to move")
     options = []

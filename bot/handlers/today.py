@@ -17,7 +17,7 @@ from bot import keyboards, pain, prompts, texts
 from bot.callbacks import Change, ChangePress, MovePress, PlanDayPress, TodayAction, TodayPress
 from bot.dialog.engine import ask, start_pain
 from bot.handlers.filters import PRIVATE
-from bot.plans import reminder_settings, week_plan
+from bot.plans import moves_for, reminder_settings, week_plan
 from bot.render import day_entry, pack, plan_day_buttons, render_overview
 from bot.runtime import App, runtime
 from bot.services import current_plan, runner_id, save_and_reschedule
@@ -26,11 +26,10 @@ from bot.turns import TRACKED, is_internal
 from bot.webapp.urls import week_app_url
 from core import pain_content as content
 from core.models import PlannedDay, WeekChanges, Weekday
-from core.planner import MoveOption, move_options, week_start_of
+from core.planner import MoveOption, week_start_of
 from core.progression import Feel
 from core.reminders import snooze_until
 from storage import repo
-from storage.tables import runner_profile, runner_week
 
 # The snooze buttons, as `core.reminders.snooze_until` reads them.
 SNOOZES = {
@@ -51,6 +50,7 @@ TODAY_TRACK = "today"  # /today's message, kept to be edited (`refresh_today`)
 # The follow-up questions kept open for a typed answer (bot/prompts.py; the kind carries the
 # day, and the status asked about): read by bot/handlers/today_typed.py.
 SNOOZE_PROMPT, CHANGE_PROMPT, MOVE_PROMPT = "snooze", "change", "move"
+FEEL_PROMPT = "feel"  # "How did it feel?": "skip" there skips the question, not the session
 # Typed after /today (or any time outside a question): the session button each one presses.
 TYPED = {
     **dict.fromkeys(("done", "did it", "done it", "finished", "i did it"), TodayAction.DONE),
@@ -187,6 +187,12 @@ async def on_typed(turn: Turn, action: TodayAction) -> None:
     await _record(turn, entry, "done" if action is TodayAction.DONE else "skipped")
 
 
+async def ask_feel(turn: Turn, day: dt.date) -> None:
+    """ "How did it feel?" after Done, kept open so that a typed "skip" skips the question."""
+    await turn.say(texts.FEEL_QUESTION, keyboards.feel(day))
+    await prompts.open_prompt(turn, f"{FEEL_PROMPT}:{day.isoformat()}")
+
+
 async def _feel(turn: Turn, day: dt.date, feel: Feel, *, message: Message | None) -> None:
     """Note how the day's session felt; only a session marked done has a feel."""
     found = await recorded(turn, day)
@@ -198,6 +204,8 @@ async def _feel(turn: Turn, day: dt.date, feel: Feel, *, message: Message | None
         turn.db, runner_id=runner_id(turn.runner), day=day, feel=feel.value, now=turn.clock()
     )
     await turn.answer_query(texts.FEEL_NOTED[feel])
+    if message is not None:  # tapped: nothing typed answers the question any more
+        await prompts.close_prompt(turn)
     await turn.close_prompt(message, texts.FEEL_ECHO[feel])
     await turn.say(texts.FEEL_NOTED[feel])
 
@@ -263,7 +271,7 @@ async def _record(turn: Turn, entry: PlannedDay, status: Status) -> None:
     await refresh_today(turn, entry.date)
     await turn.say(note)
     if status == "done":
-        await turn.say(texts.FEEL_QUESTION, keyboards.feel(entry.date))
+        await ask_feel(turn, entry.date)
 
 
 async def _write(turn: Turn, entry: PlannedDay, status: Status) -> None:
@@ -358,7 +366,7 @@ async def apply_change(turn: Turn, day: dt.date, change: Change, message: Messag
     await refresh_today(turn, entry.date)
     await turn.say(texts.CHANGED_RECORDED.format(to=change.value))
     if change is Change.DONE:
-        await turn.say(texts.FEEL_QUESTION, keyboards.feel(entry.date))
+        await ask_feel(turn, entry.date)
 
 
 def _short(day: dt.date) -> str:
@@ -389,13 +397,8 @@ async def _move_options(turn: Turn, day: dt.date) -> tuple[WeekChanges, list[Mov
         turn.db, runner_id=runner_id(turn.runner), week_start=start
     ) or WeekChanges(week_start=start)
     try:
-        options = move_options(
-            runner_profile(turn.runner),
-            runner_week(turn.runner),
-            start,
-            Weekday(day.weekday()),
-            today=turn.today(),
-            changes=changes,
+        options = moves_for(
+            turn.runner, Weekday(day.weekday()), today=turn.today(), changes=changes
         )
     except ValueError:  # the planner holds no session there (pain restrictions...)
         return changes, []
@@ -440,7 +443,10 @@ async def move(turn: Turn, entry: PlannedDay, to: dt.date) -> None:
     )
     plan = await week_plan(turn.db, turn.runner, week_start_of(to))
     landed = next(d for d in plan.days if d.date == to)
-    if landed.session is None:  # the planner did not take it: nothing changes
+    left = next(d for d in plan.days if d.date == entry.date)
+    # Commit, then speak: only a plan with the session on the new day and gone from the old
+    # one is a move; anything else is put back and nothing is claimed.
+    if landed.session is None or left.session is not None:
         await repo.save_week_changes(
             turn.db, runner_id=runner_id(turn.runner), changes=changes, now=turn.clock()
         )

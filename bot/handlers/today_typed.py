@@ -1,6 +1,8 @@
 """Typed answers to /today's follow-up questions, as their buttons (docs/understanding.md,
 "Typed answers to buttons"): "2h" or "tonight" after Snooze, "sat" after Move, "yes" or "no"
-when a recorded session would change; and "move" typed, as the Move button under /today.
+when a recorded session would change, "skip" at "How did it feel?" (the question
+skipped, not the session), /reminders' buttons typed ("+15 min", "7am", "morning messages
+off": bot/handlers/reminder_settings.py); and "move" typed, as the Move button under /today.
 
 Each question is kept open by bot/handlers/today.py (bot/prompts.py: the kind carries the day
 and the status asked about). A reply that answers none of them but is something else the bot
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import bot.handlers.reminder_settings as reminder_settings
 import bot.handlers.today as today
 from bot import keyboards, prompts, texts
 from bot.callbacks import Change
@@ -32,6 +35,27 @@ SNOOZE_OPTIONS = (
         "Tonight",
         ("this evening", "evening", "later tonight", "tonite", "after dinner", "later today"),
     ),
+)
+# Typed at "How did it feel?": the question skipped, no feel recorded.
+FEEL_SKIP_WORDS = frozenset(
+    {
+        "skip",
+        "skip it",
+        "skip that",
+        "skip this",
+        "skip the question",
+        "skipped",
+        "pass",
+        "no",
+        "nope",
+        "no thanks",
+        "rather not",
+        "none",
+        "n/a",
+        "not now",
+        "dunno",
+        "don't know",
+    }
 )
 MOVE_WORDS = frozenset({"move", "move it", "move today", "move session", "move my session"})
 DAY_NAMES = tuple(name.lower() for name in WEEKDAY_NAMES)
@@ -58,7 +82,12 @@ def read_snooze(text: str) -> str | None:
 def _prompt(kind: str | None) -> tuple[str, dt.date, str] | None:
     """An open prompt of /today's (its name, its day, what it asked about), or None."""
     name, _, rest = (kind or "").partition(":")
-    if name not in (today.SNOOZE_PROMPT, today.CHANGE_PROMPT, today.MOVE_PROMPT):
+    if name not in (
+        today.SNOOZE_PROMPT,
+        today.CHANGE_PROMPT,
+        today.MOVE_PROMPT,
+        today.FEEL_PROMPT,
+    ):
         return None
     day, _, detail = rest.partition(":")
     try:
@@ -80,6 +109,8 @@ async def take(turn: Turn, text: str, kind: str | None) -> bool:
     is not for them (the caller reads it as usual)."""
     if not turn.runner.onboarded:
         return False
+    if kind == reminder_settings.REMINDERS_PROMPT:  # /reminders' buttons, typed
+        return await reminder_settings.take_typed(turn, text, other=_other_reading(text))
     open_prompt = _prompt(kind)
     if open_prompt is None:
         if text.strip().lower().rstrip("!.") in MOVE_WORDS:
@@ -87,6 +118,13 @@ async def take(turn: Turn, text: str, kind: str | None) -> bool:
             return True
         return False
     name, day, detail = open_prompt
+    if name == today.FEEL_PROMPT:
+        # Optional: "skip" (or "no", "pass") skips the question, never the session. Anything
+        # else is read as usual ("hard" as the feel, "my knee hurts" by the pain check).
+        if text.strip().lower().rstrip("!.") in FEEL_SKIP_WORDS:
+            await turn.say(texts.FEEL_SKIPPED)
+            return True
+        return False
     if name == today.SNOOZE_PROMPT:
         choice = read_snooze(text)
         if choice is not None:

@@ -60,10 +60,16 @@ def week_caption(picture: WeekPicture) -> str:
 
 
 def progress_caption(progress: Progress) -> str:
-    """Done of planned per week, the level now and the streak, the last pain scores."""
+    """Done of planned per week, the level and the streak, the last pain scores. Once this
+    week's step is taken, the level is said as the Sunday line says it: this week's, and the
+    one the runner trains at from next week."""
     unit = "week" if progress.streak == 1 else "weeks"
+    template = texts.PROGRESS_CAPTION
+    if progress.level_next != progress.level:
+        template = texts.PROGRESS_CAPTION_STEPPED
     lines = [
-        texts.PROGRESS_CAPTION.format(
+        template.format(
+            next=progress.level_next,
             weeks=len(progress.weeks),
             level=progress.level,
             streak=progress.streak,

@@ -138,7 +138,10 @@ async def progress_of(
         ),
         key=lambda p: p.day,  # stable: a day's reports stay in the order they came
     )
-    return Progress(weeks=tuple(weeks), pains=tuple(pains), streak=streak)
+    # After this week's step (the Sunday summary), the runner's level is next week's.
+    stepped = runner.last_step_week is not None and runner.last_step_week >= this_monday
+    next_level = runner.level if stepped else None
+    return Progress(weeks=tuple(weeks), pains=tuple(pains), streak=streak, next_level=next_level)
 
 
 async def progress_photo(

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import texts
-from bot.plans import week_plan
+from bot.plans import moves_for, week_plan
 from bot.render import dose, overview_line, plan_header, run_label, session_lines
 from core.models import PlannedDay, Session, WeekChanges, Weekday
-from core.planner import move_options, week_start_of
+from core.planner import week_start_of
 from storage import repo
-from storage.tables import Runner, runner_profile, runner_week
+from storage.tables import Runner
 
 JSON = dict[str, Any]
 
@@ -46,14 +46,7 @@ def _session(session: Session) -> JSON:
 def _moves(runner: Runner, day: PlannedDay, today: dt.date, changes: WeekChanges) -> list[JSON]:
     """The days this week the session may move to (as the chat's Move offers them)."""
     try:
-        options = move_options(
-            runner_profile(runner),
-            runner_week(runner),
-            changes.week_start,
-            day.weekday,
-            today=today,
-            changes=changes,
-        )
+        options = moves_for(runner, day.weekday, today=today, changes=changes)
     except ValueError:  # the planner holds no session there (pain restrictions...)
         return []
     return [{"date": o.date.isoformat(), "label": _short(o.date)} for o in options if o.allowed]

@@ -324,3 +324,45 @@ async def test_the_hourly_job_reads_no_runner_who_joined_this_week(db_url):
         assert this_week == []  # no week of theirs has ended anywhere: nothing to read
         assert [r.telegram_user_id for r in last_week] == [42]  # their first week's step
         assert await take_missed_steps(coach.app, now=at(next_monday, "00:30")) == 1
+
+
+async def test_progress_after_the_sunday_step_says_the_level_of_next_week(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        for day in await joined(coach, clock):
+            await typed_on(coach, clock, day, "done")
+        summary = await sunday_summary(coach, clock)
+        assert f"Next week: {UP}" in summary
+        clock.now = at(SUNDAY, "19:30")
+        await coach.send("/progress", 42)
+        caption = coach.standin.photos[-1]["caption"]
+        # As the Sunday line said: one step up, so level 1 from next week.
+        assert "Level 0 now" not in caption
+        assert "Level 0 this week, level 1 from next week" in caption
+        # Next week, the level trained at is simply the level now.
+        clock.now = at(SUNDAY + dt.timedelta(days=1), "09:00")
+        await coach.send("/progress", 42)
+        assert "Level 1 now" in coach.standin.photos[-1]["caption"]
+
+
+async def test_skip_at_how_did_it_feel_skips_the_question_not_the_session(db_url):
+    clock = Clock(at(MONDAY, "08:00"))
+    async with coach_at(db_url, clock) as coach:
+        wednesday, sunday = await joined(coach, clock)
+        await typed_on(coach, clock, wednesday, "done")
+        assert coach.last().startswith("How did it feel?")
+        sent = len(coach.texts(42))
+        await coach.send("skip", 42)
+        replies = coach.texts(42)[sent:]
+        assert replies == ["Fine, no feel noted: the session stays done."]  # one line
+        assert await feels(coach) == [(wednesday, "done", None)]
+        # Once answered, "skip" is about the session again (asked before it changes).
+        await coach.send("skip", 42)
+        assert "skipped" in coach.last().lower() and await feels(coach) == [
+            (wednesday, "done", None)
+        ]
+        # A feel tapped closes the question too: "skip" then is about the session.
+        await done_and_felt(coach, clock, sunday, "😌 Easy")
+        await coach.send("skip", 42)
+        assert coach.last() != "Fine, no feel noted: the session stays done."
+        assert await feels(coach) == [(wednesday, "done", None), (sunday, "done", "easy")]

@@ -314,3 +314,82 @@ async def test_a_session_already_done_stays_where_it_is(db_url):
         await coach.deliver(coach.standin.press(42, reminder, "mv:2026-12-02"))
         assert coach.last() == "That session is already done at 08:40, so it stays where it is."
         assert await changes_of(coach) is None
+
+
+# --- Move in a part week (the runner joined mid-week) -------------------------------------------
+
+# Joined on Tuesday: the first week is Tue to Sun and holds Thursday and Sunday (the whole week
+# would hold Monday and Thursday), so Sunday already has a session in the runner's plan.
+PART_WEEK = (
+    "Mon easy 07:00, Tue rest, Wed tempo 18:00, Thu easy 18:00, Fri easy 07:00, "
+    "Sat easy 09:00, Sun easy 09:00"
+)
+TUE, THU = MON + dt.timedelta(days=1), MON + dt.timedelta(days=3)
+
+
+async def test_move_in_a_part_week_offers_only_what_the_plan_takes_and_claims_only_what_moved(
+    db_url,
+):
+    clock = Clock(at(TUE, "09:00"))
+    async with coach_at(db_url, clock) as coach:
+        await onboard(coach, 42, LONDON, PART_WEEK)
+        usual = runner_week(await stored(coach))
+        assert strength_rows(await rows_of(coach))[:2] == [(THU, "18:55"), (SUN, "09:55")]
+
+        clock.now = at(THU, "09:00")
+        await coach.send("/today")
+        await coach.tap("📅 Move")
+        offer = coach.last()
+        assert offer.startswith("Move Thursday's")
+        # Sunday holds this week's other session: never offered, and said why.
+        assert "Sun 06" not in coach.labels()
+        assert "Not Sun 06: Sunday already has a session" in offer
+
+        # A press for Sunday anyway (as the Mini App sends it): refused, nothing claimed.
+        await press_as_the_mini_app(coach, "mv:2026-12-03:2026-12-06")
+        said = "\n".join(coach.texts()[-3:])
+        assert "instead of Thursday" not in said and "Moved" not in said
+        assert strength_rows(await rows_of(coach))[:2] == [(THU, "18:55"), (SUN, "09:55")]
+
+        # Friday is free: the week then holds exactly Friday's and Sunday's sessions.
+        assert "Fri 04" in coach.labels()
+        await coach.tap("Fri 04")
+        assert coach.last().startswith("Moved: ") and "instead of Thursday" in coach.last()
+        assert strength_rows(await rows_of(coach))[:2] == [(FRI, "07:55"), (SUN, "09:55")]
+        await coach.send("/plan")
+        plan = overview(coach)
+        assert "💪" in line_of(plan, "Fri 04") and "💪" in line_of(plan, "Sun 06")
+        assert "💪" not in line_of(plan, "Thu 03")
+        assert runner_week(await stored(coach)) == usual  # the usual week is unchanged
+
+
+async def test_the_mini_apps_move_offers_the_same_days_in_a_part_week(db_url):
+    from bot.webapp.week import week_state
+
+    clock = Clock(at(TUE, "09:00"))
+    async with coach_at(db_url, clock) as coach:
+        await onboard(coach, 42, LONDON, PART_WEEK)
+        runner = await stored(coach)
+        async with coach.app.bot_data["runtime"].sessions() as db:
+            state = await week_state(db, runner, now=at(THU, "09:00"))
+        thursday = next(d for d in state["days"] if d["date"] == THU.isoformat())
+        assert [m["label"] for m in thursday["moves"]] == ["Fri 04"]
+
+
+async def press_as_the_mini_app(coach: Coach, data: str) -> None:
+    """A button's data as the Mini App's action route hands it to the inbox (no message of
+    Telegram's: bot/webapp/routes.py), whatever buttons the chat shows."""
+    inbox = coach.app.bot_data["runtime"].inbox
+    await inbox.accept(
+        {
+            "update_id": 900_001,
+            "callback_query": {
+                "id": "webapp-900001",
+                "from": {"id": 42, "is_bot": False, "first_name": "Runner"},
+                "chat_instance": "webapp",
+                "data": data,
+                "message": {"message_id": 0, "date": 0, "chat": {"id": 42, "type": "private"}},
+            },
+        }
+    )
+    await inbox.idle()

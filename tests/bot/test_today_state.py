@@ -76,6 +76,7 @@ async def test_done_skip_and_snooze_typed_after_today(coach, clock):
     assert coach.labels() == ["✅ Done", "⏭ Skip", "⏰ Snooze", "🩹 Pain", "📅 Move"]
     await coach.send("Done!")
     assert coach.texts()[-2] == texts.LOGGED_DONE
+    await coach.tap("👌 About right")  # the feel answered, "skip" is about the session again
     await coach.send("skip")
     assert coach.last() == "You logged today's session as done at 11:00. Change it to skipped?"
 

@@ -43,6 +43,8 @@ async def test_done_typed_while_the_snooze_question_is_open_is_done(coach, clock
 async def test_yes_and_no_typed_before_a_recorded_session_changes(coach, clock):
     await sunday_strength(coach, clock)
     await coach.send("done")
+    await coach.send("skip")  # at "How did it feel?": the question is skipped
+    assert coach.last() == texts.FEEL_SKIPPED
     await coach.send("skip")
     assert coach.last() == "You logged today's session as done at 11:00. Change it to skipped?"
     await coach.send("maybe")

@@ -59,13 +59,15 @@ def known_week_plan(
     week_start: dt.date,
     *,
     changes: WeekChanges | None,
+    previous_changes: WeekChanges | None,
     notes: list[tuple[str, str]],
 ) -> Plan:
-    """`week_plan` from the week's changes and coach notes already read (the reminder
-    dispatcher reads them for a whole batch at once: bot/reminders/dispatcher.py), for a
-    runner who is not ill now (an ill runner's plan goes through `week_plan`). The week
-    before is planned as the usual week: its own changes are not in the batch."""
-    return noted(plan_for(runner, week_start, changes=changes), notes)
+    """`week_plan` from the week's changes (and the week before's) and coach notes already
+    read (the reminder dispatcher reads them for a whole batch at once:
+    bot/reminders/dispatcher.py), for a runner who is not ill now (an ill runner's plan
+    goes through `week_plan`)."""
+    plan = plan_for(runner, week_start, changes=changes, previous_changes=previous_changes)
+    return noted(plan, notes)
 
 
 def plan_for(

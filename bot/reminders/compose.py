@@ -60,8 +60,9 @@ async def read_known(db: AsyncSession, rows: Sequence[Reminder]) -> Known:
         for row in rows
         if row.kind not in ALERT_KINDS and row.kind not in _PICTURES
     }
-    return Known(
-        changes=await repo.batch_week_changes(db, weeks=weeks),
+    before = {(runner_id, monday - dt.timedelta(days=7)) for runner_id, monday in weeks}
+    return Known(  # the weeks before too: their Sunday is the Monday's yesterday (plan_for)
+        changes=await repo.batch_week_changes(db, weeks=weeks | before),
         notes=await repo.batch_week_notes(db, weeks=weeks),
     )
 
@@ -83,7 +84,11 @@ async def compose(
     if known is not None and runner.id is not None and not is_ill(runner.pause_reason):
         key = (runner.id, monday)
         plan = known_week_plan(
-            runner, monday, changes=known.changes.get(key), notes=known.notes.get(key, [])
+            runner,
+            monday,
+            changes=known.changes.get(key),
+            previous_changes=known.changes.get((runner.id, monday - dt.timedelta(days=7))),
+            notes=known.notes.get(key, []),
         )
     else:
         async with runtime(app).sessions() as db:

@@ -15,7 +15,7 @@ they are (`q:goal:5k`, `t:z30:2026-11-27`, ...). Telegram allows 64 bytes of dat
 | `ReminderSetting` | `m:<delay, morning, toggle>:<value>` | `bot/handlers/reminder_settings.py` |
 | `PausePress` | `p:<days or open>` | `bot/handlers/pause.py` |
 | `DeletePress` | `x:<erase or keep>` | `bot/handlers/data.py` |
-| `MovePress` | `mv:<date>` (offer days), `mv:<date>:<new date>` | `bot/handlers/today.py` |
+| `MovePress` | `mv:<date>` (offer days), `mv:<date>:<new date>` | `bot/handlers/moves.py` |
 | `ThisWeekPress` | `tw:change` | `bot/handlers/thisweek.py` |
 | `PicturePress` | `pic:<the week's Monday>` | `bot/handlers/progress.py` |
 

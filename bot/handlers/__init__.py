@@ -15,6 +15,7 @@ from bot.handlers import (
     data,
     guards,
     location,
+    moves,
     pain,
     pause,
     progress,
@@ -42,6 +43,7 @@ def register_handlers(app: App) -> None:
     guards.register_gates(app)
     asides.register(app)  # /plan and /today mid-question, before the plan's own
     today.register(app)
+    moves.register(app)  # Move under /today, a strength reminder or the Mini App
     pain.register(app)
     pause.register(app)
     illness.register(app)  # the illness check-in's buttons

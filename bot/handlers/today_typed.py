@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import bot.handlers.moves as moves
 import bot.handlers.reminder_settings as reminder_settings
 import bot.handlers.today as today
 from bot import keyboards, prompts, texts
@@ -153,33 +154,33 @@ async def take(turn: Turn, text: str, kind: str | None) -> bool:
 
 
 async def _offer_moves(turn: Turn, day: dt.date) -> None:
-    source = await today.move_source(turn, day)
+    source = await moves.move_source(turn, day)
     if source == texts.MOVE_NONE:  # "move" typed on a day without strength
         await turn.say(texts.NO_SESSION_TODAY)
         return
     if isinstance(source, str):
         await turn.say(source)
         return
-    await today.offer_moves(turn, source)
+    await moves.offer_moves(turn, source)
 
 
 async def _move_to(turn: Turn, day: dt.date, text: str) -> bool:
     """A day typed after Move ("sat", "Sunday", "tomorrow"): move the session there."""
     if _other_reading(text):
         return False
-    source = await today.move_source(turn, day)
+    source = await moves.move_source(turn, day)
     if isinstance(source, str):
         await turn.say(source)
         return True
     to = _day_of_week(text, day, turn.today())
     if to is None:
-        await today.offer_moves(turn, source, lead=texts.MOVE_WHICH_DAY)
+        await moves.offer_moves(turn, source, lead=texts.MOVE_WHICH_DAY)
         return True
     if to == day:
         lead = texts.MOVE_SAME_DAY.format(day=Weekday(day.weekday()).title)
-        await today.offer_moves(turn, source, lead=lead)
+        await moves.offer_moves(turn, source, lead=lead)
         return True
-    await today.move(turn, source, to)
+    await moves.move(turn, source, to)
     return True
 
 

@@ -211,7 +211,11 @@ async def run_turn(
         async with rt.locks.transaction(user_id) as db:
             now = rt.clock()
             claim, replies_waiting = await inbox.claim_update(
-                db, update_id=update.update_id, user_id=user_id, now=now
+                db,
+                update_id=update.update_id,
+                user_id=user_id,
+                now=now,
+                stored=state is not None,  # from the inbox, not handed over directly
             )
             if state is not None:
                 state.outcome = claim

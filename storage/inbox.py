@@ -106,16 +106,21 @@ def _earlier_update(user_id: int, update_id: int) -> Any:
 
 
 async def claim_update(
-    session: AsyncSession, *, update_id: int, user_id: int | None, now: dt.datetime
+    session: AsyncSession,
+    *,
+    update_id: int,
+    user_id: int | None,
+    now: dt.datetime,
+    stored: bool = True,
 ) -> tuple[Claim, bool]:
     """Mark an update handled by this transaction: "mine", or "done" if it already was, or
     "later" if an earlier update of the same user is still waiting (another process took
     the runner's lock first: order within one runner is kept). With it, whether replies to
     the user's chat are still to be sent (True when not known): the turn's replies follow.
 
-    An update from the inbox takes one statement; one that is not there (handed to the
-    Application directly) is inserted as handled."""
-    if user_id is not None:
+    An update from the inbox (`stored`) takes one statement; one that is not there (handed
+    to the Application directly) is inserted as handled."""
+    if user_id is not None and stored:
         result = await _run(
             session,
             sa.update(_INBOX)
@@ -130,9 +135,11 @@ async def claim_update(
         row = result.first()
         if row is not None:
             return "mine", bool(row[1])
+    if user_id is not None:
         earlier = await _run(session, sa.select(_earlier_update(user_id, update_id)))
         if earlier.scalar():
             return "later", True
+    waiting = sa.true() if user_id is None else _replies_waiting(user_id)
     statement = (
         _insert(session)
         .values(
@@ -148,10 +155,10 @@ async def claim_update(
             set_={"handled_at": now, "payload": {}},
             where=_INBOX.c.handled_at.is_(None),
         )
-        .returning(_INBOX.c.update_id)
+        .returning(_INBOX.c.update_id, waiting)
     )
-    result = await _run(session, statement)
-    return ("done" if result.first() is None else "mine"), True
+    row = (await _run(session, statement)).first()
+    return ("done", True) if row is None else ("mine", bool(row[1]))
 
 
 async def mark_handled(session: AsyncSession, *, update_id: int, now: dt.datetime) -> None:

@@ -18,8 +18,9 @@ from bot.logs import safe_url
 from bot.pace import Pace
 from bot.reminders import schedule_jobs
 from bot.runtime import RUNTIME_KEY, App, Clock, Runtime, runtime, utc_now
+from bot.sender import ReplySender
 from bot.settings import Settings
-from bot.turns import ReplySender, RunnerLocks
+from bot.turns import RunnerLocks
 from bot.webapp.urls import week_app_url
 from storage.db import make_engine, make_sessionmaker, upgrade
 
@@ -51,7 +52,9 @@ async def start_up(app: App, *, migrate: bool = True) -> None:
 
 
 async def shut_down(app: App) -> None:
-    """Close the database connections (the counterpart of `start_up`)."""
+    """Close the database connections (the counterpart of `start_up`), the one holding this
+    process's lock included (`ReplySender.start`)."""
+    await runtime(app).sender.stop()
     await runtime(app).engine.dispose()
 
 

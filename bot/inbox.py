@@ -38,6 +38,8 @@ SWEEP_SECONDS = 2.0
 # An update another live process received may be under way there: left alone this long.
 OTHERS_GRACE = dt.timedelta(seconds=10)
 KEEP_HANDLED = dt.timedelta(days=1)
+# A runner's waiting updates read at once (one statement), then handled in order.
+BATCH = 8
 
 
 class Inbox:
@@ -88,30 +90,38 @@ class Inbox:
         rt = runtime(self.app)
         try:
             while True:
-                if user_id is not None:
+                self._again.discard(user_id)  # a kick from here on means: look again
+                async with self._slots, rt.sessions() as db:
+                    rows, replies_waiting = await store.next_unhandled(
+                        db, user_id=user_id, limit=BATCH
+                    )
+                if not rows:
+                    if user_id in self._again:
+                        continue
+                    return
+                if replies_waiting and user_id is not None:
                     # Replies already committed to this runner (left by a process that
                     # died, or on their way from another) go out before their next turn:
                     # waited for here, without holding one of the turn slots.
                     await rt.sender.wait_for_chat(user_id)
-                async with self._slots:
-                    async with rt.sessions() as db:
-                        row = await store.next_unhandled(db, user_id=user_id)
-                    if row is None:
-                        if user_id in self._again:
-                            self._again.discard(user_id)
-                            continue
-                        return
-                    self._again.discard(user_id)
-                    failed = await self._handle(row.update_id, row.payload, row.attempts)
-                if failed:  # let the database or the bug settle before the next attempt
-                    await asyncio.sleep(min(0.5 * 2**row.attempts, 10.0))
+                for row in rows:
+                    async with self._slots:
+                        ended = await self._handle(row.update_id, row.payload, row.attempts)
+                    if ended == "failed":  # let the database or the bug settle first
+                        await asyncio.sleep(min(0.5 * 2**row.attempts, 10.0))
+                    if ended != "done":  # failed, or another process has an earlier one
+                        break
+                else:
+                    if len(rows) < BATCH and user_id not in self._again:
+                        return  # all there was, and nothing new arrived here since
         except Exception as error:  # the database is gone: the sweep tries again later
             log.error("inbox: updates of user %s wait: %s", user_id, error)
         finally:
             self._drains.pop(user_id, None)
 
-    async def _handle(self, update_id: int, payload: dict[str, Any], attempts: int) -> bool:
-        """Run the update's turn; True if it failed and is to be tried again."""
+    async def _handle(self, update_id: int, payload: dict[str, Any], attempts: int) -> str:
+        """Run the update's turn: "done" (handled or closed), "failed" (to be tried again)
+        or "later" (another process has an earlier update of this runner: look again)."""
         rt = runtime(self.app)
         state = TurnState(update_id)
         token = CURRENT.set(state)
@@ -124,14 +134,14 @@ class Inbox:
         finally:
             CURRENT.reset(token)
         if state.outcome in ("mine", "done"):
-            return False
+            return "done"
         if state.outcome == "later":  # another process has this runner's earlier update
             await asyncio.sleep(0.05)
-            return False
+            return "later"
         if state.outcome in ("", "unreadable"):  # no turn ran (a group, a flood, an edit)
             async with rt.locks.transaction() as db:
                 await store.mark_handled(db, update_id=update_id, now=rt.clock())
-            return False
+            return "done"
         reason = repr(state.error)
         give_up = attempts + 1 >= MAX_ATTEMPTS
         log.error(
@@ -147,7 +157,8 @@ class Inbox:
             )
         if give_up:
             await self._tell_failed(update_id, payload)
-        return not give_up
+            return "done"
+        return "failed"
 
     async def _tell_failed(self, update_id: int, payload: dict[str, Any]) -> None:
         """The runner hears that this message could not be handled (and nothing changed)."""
@@ -174,6 +185,7 @@ class Inbox:
             # are a dead process's: sent at once. On PostgreSQL another process may be
             # sending them now: they wait for their lease.
             rt.sender.dead_before = rt.clock()
+        await rt.sender.start(rt.engine)
         await self.sweep(everything=True)
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
 
@@ -184,6 +196,7 @@ class Inbox:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
         await self.idle()
+        await runtime(self.app).sender.stop()
 
     async def _sweep_forever(self) -> None:
         while True:
@@ -197,6 +210,7 @@ class Inbox:
         """Handle updates nobody is handling, send replies nobody sent, prune old rows."""
         rt = runtime(self.app)
         now = rt.clock()
+        await rt.sender.start(rt.engine)  # takes this process's lock back if it was lost
         async with rt.sessions() as db:
             users = await store.waiting_users(
                 db, received_before=None if everything else now - OTHERS_GRACE

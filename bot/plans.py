@@ -30,8 +30,10 @@ async def week_plan(
     come from the runs they would have had)."""
     changes = before = None
     if runner.id is not None:
-        changes = await repo.get_week_changes(db, runner_id=runner.id, week_start=week_start)
-        before = await repo.get_week_changes(db, runner_id=runner.id, week_start=week_start - WEEK)
+        both = {(runner.id, week_start), (runner.id, week_start - WEEK)}  # in one query
+        found = await repo.batch_week_changes(db, weeks=both)
+        changes = found.get((runner.id, week_start))
+        before = found.get((runner.id, week_start - WEEK))
     plan = plan_for(runner, week_start, changes=changes, previous_changes=before)
     spell = await illness_spell(db, runner) if runner.id is not None and while_ill else None
     if spell is not None:

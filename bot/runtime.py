@@ -18,8 +18,9 @@ from telegram.ext import Application
 
 from bot.flood import FloodGate
 from bot.pace import Pace
+from bot.sender import ReplySender
 from bot.settings import Settings
-from bot.turns import ReplySender, RunnerLocks
+from bot.turns import RunnerLocks
 
 Clock = Callable[[], dt.datetime]
 App = Application[Any, Any, Any, Any, Any, Any]

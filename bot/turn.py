@@ -210,8 +210,12 @@ async def run_turn(
     try:
         async with rt.locks.transaction(user_id) as db:
             now = rt.clock()
-            claim = await inbox.claim_update(
-                db, update_id=update.update_id, user_id=user_id, now=now
+            claim, replies_waiting = await inbox.claim_update(
+                db,
+                update_id=update.update_id,
+                user_id=user_id,
+                now=now,
+                stored=state is not None,  # from the inbox, not handed over directly
             )
             if state is not None:
                 state.outcome = claim
@@ -238,14 +242,25 @@ async def run_turn(
                 else:
                     await handler(turn)
             ids = await inbox.add_replies(
-                db, replies=replies.calls, update_id=update.update_id, now=now
+                db,
+                replies=replies.calls,
+                update_id=update.update_id,
+                now=now,
+                claimed_by=rt.sender.me,
             )
+            rt.sender.hold(ids)  # this sender's from here: no sweep takes them over
     except BaseException as error:
+        rt.sender.release(ids)
         if state is not None:
             state.outcome, state.error = "failed", error
         raise
     log.debug("update %s of user %s committed: replies %s", update.update_id, user_id, ids)
-    await rt.sender.send(list(zip(ids, replies.calls, strict=True)), claimed_at=now)
+    # Under the runner's lock the turn saw whether replies to their chat were pending: only
+    # their own turns write there, so with none, theirs go out without asking again.
+    none_earlier = () if replies_waiting or user_id is None else (user_id,)
+    await rt.sender.send(
+        list(zip(ids, replies.calls, strict=True)), claimed_at=now, none_earlier=none_earlier
+    )
 
 
 def _own_press(update: Update) -> bool:

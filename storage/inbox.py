@@ -9,7 +9,7 @@ and sent after the commit; a reply whose sender died is picked up again after a 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,18 +18,41 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import InboxUpdate, Reply, ReplyStatus
+from storage.replies import (
+    FAILED,
+    LIVE,
+    PENDING,
+    SENT,
+    Outgoing,
+    add_replies,
+    claim_stale_replies,
+    earlier_pending,
+    finish_replies,
+    finish_reply,
+    renew_replies,
+)
+from storage.replies import is_postgres as _is_postgres
+from storage.replies import replies_waiting as _replies_waiting
+from storage.replies import run_core as _run
+from storage.tables import InboxUpdate, Reply
 
 _INBOX: sa.Table = InboxUpdate.__table__  # type: ignore[attr-defined]
 _REPLY: sa.Table = Reply.__table__  # type: ignore[attr-defined]
 
-# The statuses under their names from before `ReplyStatus` (callers use `inbox.SENT`).
-PENDING, SENT, FAILED = ReplyStatus.PENDING, ReplyStatus.SENT, ReplyStatus.FAILED
+__all__ = [  # the replies' part (storage.replies), where the callers have always found it
+    "FAILED",
+    "LIVE",
+    "PENDING",
+    "SENT",
+    "Outgoing",
+    "add_replies",
+    "claim_stale_replies",
+    "earlier_pending",
+    "finish_replies",
+    "finish_reply",
+    "renew_replies",
+]
 Claim = Literal["mine", "done", "later"]
-
-
-def _is_postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -62,36 +85,61 @@ async def store_updates(
         }
         for data in updates
     ]
-    statement = (
+    result = await _run(
+        session,
         _insert(session)
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(_INBOX.c.update_id)
+        .returning(_INBOX.c.update_id),
     )
-    new: list[int] = []
-    for row in rows:  # one by one: RETURNING with executemany is not portable
-        result = await session.exec(statement.values(**row))
-        new += [r[0] for r in result.all()]
-    return new
+    return [int(r[0]) for r in result.all()]
+
+
+def _earlier_update(user_id: int, update_id: int) -> Any:
+    """Whether an update of `user_id` before `update_id` is still to be handled."""
+    earlier = _INBOX.alias("earlier")
+    return sa.exists().where(
+        earlier.c.user_id == user_id,
+        earlier.c.handled_at.is_(None),
+        earlier.c.update_id < update_id,
+    )
 
 
 async def claim_update(
-    session: AsyncSession, *, update_id: int, user_id: int | None, now: dt.datetime
-) -> Claim:
+    session: AsyncSession,
+    *,
+    update_id: int,
+    user_id: int | None,
+    now: dt.datetime,
+    stored: bool = True,
+) -> tuple[Claim, bool]:
     """Mark an update handled by this transaction: "mine", or "done" if it already was, or
     "later" if an earlier update of the same user is still waiting (another process took
-    the runner's lock first: order within one runner is kept)."""
-    if user_id is not None:
-        earlier = await session.exec(
-            select(col(InboxUpdate.update_id))
+    the runner's lock first: order within one runner is kept). With it, whether replies to
+    the user's chat are still to be sent (True when not known): the turn's replies follow.
+
+    An update from the inbox (`stored`) takes one statement; one that is not there (handed
+    to the Application directly) is inserted as handled."""
+    if user_id is not None and stored:
+        result = await _run(
+            session,
+            sa.update(_INBOX)
             .where(
-                col(InboxUpdate.user_id) == user_id,
-                col(InboxUpdate.handled_at).is_(None),
-                col(InboxUpdate.update_id) < update_id,
+                _INBOX.c.update_id == update_id,
+                _INBOX.c.handled_at.is_(None),
+                ~_earlier_update(user_id, update_id),
             )
-            .limit(1)
+            .values(handled_at=now, payload={})  # handled: its text is not kept
+            .returning(_INBOX.c.update_id, _replies_waiting(user_id)),
         )
-        if earlier.first() is not None:
-            return "later"
+        row = result.first()
+        if row is not None:
+            return "mine", bool(row[1])
+    if user_id is not None:
+        earlier = await _run(session, sa.select(_earlier_update(user_id, update_id)))
+        if earlier.scalar():
+            return "later", True
+    waiting = sa.true() if user_id is None else _replies_waiting(user_id)
     statement = (
         _insert(session)
         .values(
@@ -104,15 +152,13 @@ async def claim_update(
         )
         .on_conflict_do_update(
             index_elements=["update_id"],
-            set_={"handled_at": now, "payload": {}},  # handled: its text is not kept
+            set_={"handled_at": now, "payload": {}},
             where=_INBOX.c.handled_at.is_(None),
         )
-        .returning(_INBOX.c.update_id)
+        .returning(_INBOX.c.update_id, waiting)
     )
-    result = await session.exec(statement)
-    if result.first() is None:
-        return "done"
-    return "mine"
+    row = (await _run(session, statement)).first()
+    return ("done", True) if row is None else ("mine", bool(row[1]))
 
 
 async def mark_handled(session: AsyncSession, *, update_id: int, now: dt.datetime) -> None:
@@ -144,27 +190,32 @@ async def record_failure(
     return int(row[0]) if row is not None else 0
 
 
-async def attempts_of(session: AsyncSession, *, update_id: int) -> int:
-    result = await session.exec(
-        select(col(InboxUpdate.attempts)).where(col(InboxUpdate.update_id) == update_id)
-    )
-    return int(result.first() or 0)
+@dataclass(frozen=True)
+class Waiting:
+    """An update still to be handled, as the inbox worker reads it."""
+
+    update_id: int
+    payload: dict[str, Any]
+    attempts: int
 
 
-async def next_unhandled(session: AsyncSession, *, user_id: int | None) -> InboxUpdate | None:
-    """The earliest update of this user (or of no user) that is still to be handled."""
-    where = (
-        col(InboxUpdate.user_id).is_(None)
-        if user_id is None
-        else col(InboxUpdate.user_id) == user_id
+async def next_unhandled(
+    session: AsyncSession, *, user_id: int | None, limit: int = 8
+) -> tuple[list[Waiting], bool]:
+    """The earliest updates of this user (or of no user) still to be handled, in order, and
+    whether replies to the user's chat are still to be sent (False when no update waits):
+    one statement."""
+    where = _INBOX.c.user_id.is_(None) if user_id is None else _INBOX.c.user_id == user_id
+    waiting = sa.false() if user_id is None else _replies_waiting(user_id)
+    result = await _run(
+        session,
+        sa.select(_INBOX.c.update_id, _INBOX.c.payload, _INBOX.c.attempts, waiting)
+        .where(where, _INBOX.c.handled_at.is_(None))
+        .order_by(_INBOX.c.update_id)
+        .limit(limit),
     )
-    result = await session.exec(
-        select(InboxUpdate)
-        .where(where, col(InboxUpdate.handled_at).is_(None))
-        .order_by(col(InboxUpdate.update_id))
-        .limit(1)
-    )
-    return result.first()
+    found = result.all()
+    return [Waiting(int(r[0]), dict(r[1]), int(r[2])) for r in found], any(r[3] for r in found)
 
 
 async def waiting_users(
@@ -204,141 +255,3 @@ async def forget_user(
     await session.exec(
         sa.delete(_REPLY).where(_REPLY.c.chat_id == chat_id, _REPLY.c.status != PENDING)
     )
-
-
-# --- replies ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One Bot API call a turn makes: its method and its parameters (JSON)."""
-
-    method: str
-    chat_id: int
-    params: dict[str, Any]
-
-
-async def add_replies(
-    session: AsyncSession,
-    *,
-    replies: Sequence[Outgoing],
-    update_id: int | None,
-    now: dt.datetime,
-) -> list[int]:
-    """Write a turn's replies, claimed by the writer (it sends them after the commit)."""
-    if not replies:
-        return []
-    statement = sa.insert(_REPLY).returning(_REPLY.c.id)
-    ids: list[int] = []
-    for reply in replies:
-        result = await session.exec(
-            statement.values(
-                update_id=update_id,
-                chat_id=reply.chat_id,
-                method=reply.method,
-                params=reply.params,
-                status=PENDING,
-                created_at=now,
-                claimed_at=now,
-            )
-        )
-        ids.append(int(result.one()[0]))
-    return ids
-
-
-async def finish_reply(
-    session: AsyncSession,
-    *,
-    reply_id: int,
-    status: str,
-    now: dt.datetime,
-    error: str | None = None,
-) -> None:
-    """A sent reply is deleted (its text is the runner's business, not ours to keep); one
-    that failed stays a while, for the operator, with the reason."""
-    if status == SENT:
-        await session.exec(sa.delete(_REPLY).where(_REPLY.c.id == reply_id))
-        return
-    await session.exec(
-        sa.update(_REPLY)
-        .where(_REPLY.c.id == reply_id)
-        .values(status=status, sent_at=now if status == SENT else None, last_error=error)
-    )
-
-
-async def claim_stale_replies(
-    session: AsyncSession,
-    *,
-    now: dt.datetime,
-    claimed_before: dt.datetime,
-    limit: int = 200,
-    chat_id: int | None = None,
-    before: int | None = None,
-) -> list[Reply]:
-    """Pending replies claimed before `claimed_before` (their sender died before sending
-    them), claimed at `now` for this process, in the order they were written; only those to
-    `chat_id` written before reply `before`, if given."""
-    query = (
-        select(Reply)
-        .where(col(Reply.status) == PENDING, col(Reply.claimed_at) < claimed_before)
-        .order_by(col(Reply.id))
-        .limit(limit)
-    )
-    if chat_id is not None:
-        query = query.where(col(Reply.chat_id) == chat_id)
-    if before is not None:
-        query = query.where(col(Reply.id) < before)
-    if _is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    rows = list((await session.exec(query)).all())
-    if not rows:
-        return []
-    claimed = await session.exec(
-        sa.update(_REPLY)
-        .where(
-            _REPLY.c.id.in_([r.id for r in rows]),
-            _REPLY.c.status == PENDING,
-            _REPLY.c.claimed_at < claimed_before,
-        )
-        .values(claimed_at=now)
-        .returning(_REPLY.c.id)
-    )
-    mine = {r[0] for r in claimed.all()}
-    for row in rows:
-        session.expunge(row)
-    return [r for r in rows if r.id in mine]
-
-
-async def renew_replies(
-    session: AsyncSession, *, ids: Iterable[int], claimed_at: dt.datetime, now: dt.datetime
-) -> set[int]:
-    """Renew this sender's claim (made at `claimed_at`) on pending replies; returns the ids
-    still its own (not sent, and not taken over by another process since)."""
-    result = await session.exec(
-        sa.update(_REPLY)
-        .where(
-            _REPLY.c.id.in_(list(ids)),
-            _REPLY.c.status == PENDING,
-            _REPLY.c.claimed_at == claimed_at,
-        )
-        .values(claimed_at=now)
-        .returning(_REPLY.c.id)
-    )
-    return {int(r[0]) for r in result.all()}
-
-
-async def earlier_pending(session: AsyncSession, *, chat_id: int, before: int | None) -> bool:
-    """Whether replies to this chat (written before reply `before`, if given) are still to
-    be sent."""
-    query = select(col(Reply.id)).where(
-        col(Reply.chat_id) == chat_id, col(Reply.status) == PENDING
-    )
-    if before is not None:
-        query = query.where(col(Reply.id) < before)
-    result = await session.exec(query.limit(1))
-    return result.first() is not None
-
-
-async def pending_replies(session: AsyncSession, *, ids: Iterable[int]) -> list[Reply]:
-    result = await session.exec(select(Reply).where(col(Reply.id).in_(list(ids))))
-    return list(result.all())

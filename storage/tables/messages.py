@@ -110,5 +110,8 @@ class Reply(SQLModel, table=True):
     status: str = ReplyStatus.PENDING
     created_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
     claimed_at: dt.datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    # The process holding the claim (PostgreSQL: its advisory lock key; None: unknown, the
+    # lease alone decides). A live process's replies are never taken over.
+    claimed_by: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     sent_at: dt.datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime()))
     last_error: str | None = None

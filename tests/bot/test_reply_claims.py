@@ -111,40 +111,23 @@ async def test_a_slow_sender_renews_its_claim_and_nothing_goes_twice(db_url: str
         assert await _pending(coach) == []
 
 
-async def test_a_reply_taken_over_is_left_to_its_new_sender(db_url: str, clock: Clock):
-    async with Coach(db_url, clock) as coach:
-        rt = _runtime(coach)
-        slots = rt.sender.pace = Slots()
-        turn = asyncio.ensure_future(coach.send("/start"))
-        await _until(lambda: slots.asked == 1)
-        # The sender is stuck longer than the lease: the replies look abandoned, and a sweep
-        # takes them over and sends them.
-        clock.now += LEASE + dt.timedelta(seconds=1)
-        slots.open = True  # for the sweep's sends; the first sender still waits
-        assert await _soon(rt.sender.send_stale()) == 2
-        slots.grant()
-        await _soon(turn)  # the first sender finds them gone and sends nothing
-        assert coach.texts() == [texts.WELCOME.format(name="Runner"), texts.ASK_GOAL]
-        assert await _pending(coach) == []
-
-
 async def test_a_reply_sent_while_the_database_was_away_is_not_sent_again(
     db_url: str, clock: Clock, monkeypatch: Any
 ) -> None:
     async with Coach(db_url, clock) as coach:
         rt = _runtime(coach)
-        finish = store.finish_reply
+        finish = store.finish_replies
 
         async def away(*args: Any, **kwargs: Any) -> None:
             raise OSError("the database went away")
 
         # Sent, and the outcome cannot be written: the reply stays pending in the table.
-        monkeypatch.setattr(store, "finish_reply", away)
+        monkeypatch.setattr(store, "finish_replies", away)
         await coach.send("/help")
         assert len(await _pending(coach)) == 1
         # The database is back, and the lease has long run out: the sweep writes what it
         # kept instead of taking the reply for one a dead process left.
-        monkeypatch.setattr(store, "finish_reply", finish)
+        monkeypatch.setattr(store, "finish_replies", finish)
         clock.now += LEASE * 2
         assert await _soon(rt.sender.send_stale()) == 0
         assert coach.texts() == [texts.HELP]

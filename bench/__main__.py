@@ -51,9 +51,7 @@ class Sizes:
 # Issue 19 trimmed the real-time windows that say the same in less time (bench/README.md,
 # "How long it takes"): 2a 6 s and 5,000 ceiling sends, 5's windows 20 s after a 40 s
 # spread, 6's window 40 s. 2b and 2c keep their 60 s sustained.
-FULL = Sizes(
-    300, 100_000, 60.0, 6.0, 5_000, 2_000, 9, 3, 300, 2_000, 40.0, 20.0, 9.0, 40.0, 5_000
-)
+FULL = Sizes(300, 100_000, 60.0, 6.0, 5_000, 2_000, 9, 3, 300, 2_000, 40.0, 20.0, 9.0, 40.0, 5_000)
 FIGURES = ("1", "1b", "2a", "2b", "2c", "3", "4", "5", "6", "7", "8")
 QUICK = Sizes(8, 300, 2.0, 1.0, 200, 200, 2, 1, 10, 20, 4.0, 3.0, 2.0, 3.0, 20)
 

@@ -15,7 +15,7 @@ from bot.flood import FloodGate
 from bot.handlers import register_handlers
 from bot.inbox import Inbox
 from bot.logs import safe_url
-from bot.pace import Pace
+from bot.pace import Pace, PacedFirst
 from bot.reminders import schedule_jobs
 from bot.runtime import RUNTIME_KEY, App, Clock, Runtime, runtime, utc_now
 from bot.sender import ReplySender
@@ -81,7 +81,7 @@ def build_application(
         limiter = AIORateLimiter(
             overall_max_rate=settings.rate_limit_per_second, overall_time_period=1, max_retries=0
         )
-        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+        builder = builder.rate_limiter(PacedFirst(limiter))
     engine = make_engine(settings.db_url)
 
     async def post_init(app: App) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach_notes import noted, with_coach_notes
 from core.illness import ill_weekdays, is_ill
-from core.models import Plan, WeekChanges, Weekday
+from core.models import Plan, Profile, Week, WeekChanges, Weekday
 from core.pain import Restrictions, adapt_plan
 from core.planner import MoveOption, move_options, plan_week, rest_while_ill, week_start_of
 from core.reminders import ReminderKind, ReminderSettings
@@ -90,27 +91,63 @@ def plan_for(
     before (with `previous_changes`) is planned too, so that its Sunday is this Monday's
     yesterday (P5 and the 48-hour rule across weeks, docs/coaching.md); `after_previous`
     False plans a week on its own (that week before itself)."""
-    joined_on = joining_day(runner)
-    joined = joined_week(runner)
-    restrictions = Restrictions.from_tags(runner.pain_areas)
+    return _planned(_Setup.of(runner), week_start, changes, previous_changes, after_previous)
+
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What planning reads from a runner's row, read once for a week and the week before
+    (the stored profile and week are JSON: parsing them twice per plan cost a third of a
+    reminder's composing, bench/README.md figure 2)."""
+
+    profile: Profile
+    week: Week
+    level: int
+    pain: bool
+    restrictions: Restrictions
+    joined_on: dt.date
+    block_start: dt.date
+    first_week: dt.date
+
+    @classmethod
+    def of(cls, runner: Runner) -> _Setup:
+        joined_on = joining_day(runner)
+        joined = week_start_of(joined_on)
+        return cls(
+            profile=runner_profile(runner),
+            week=runner_week(runner),
+            level=runner.level,
+            pain=bool(runner.pain_areas),
+            restrictions=Restrictions.from_tags(runner.pain_areas),
+            joined_on=joined_on,
+            block_start=runner.heavy_block_start or joined,
+            first_week=runner.first_week or joined,
+        )
+
+
+def _planned(
+    setup: _Setup,
+    week_start: dt.date,
+    changes: WeekChanges | None,
+    previous_changes: WeekChanges | None,
+    after_previous: bool,
+) -> Plan:
     previous = None
     if after_previous:
-        previous = plan_for(
-            runner, week_start - WEEK, changes=previous_changes, after_previous=False
-        )
+        previous = _planned(setup, week_start - WEEK, previous_changes, None, False)
     plan = plan_week(
-        runner_profile(runner),
-        runner_week(runner),
+        setup.profile,
+        setup.week,
         week_start,
-        level=runner.level,
-        avoid=restrictions.builder_avoid if runner.pain_areas else frozenset(),
-        block_start=runner.heavy_block_start or joined,
-        first_week=runner.first_week or joined,
-        starts_on=joined_on,
+        level=setup.level,
+        avoid=setup.restrictions.builder_avoid if setup.pain else frozenset(),
+        block_start=setup.block_start,
+        first_week=setup.first_week,
+        starts_on=setup.joined_on,
         changes=changes,
         previous=previous,
     )
-    return adapt_plan(plan, restrictions) if runner.pain_areas else plan
+    return adapt_plan(plan, setup.restrictions) if setup.pain else plan
 
 
 def moves_for(

@@ -20,6 +20,7 @@ import httpx
 from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.pace import PACED
 from bot.pictures import Photo
 from bot.reminders.compose import Message
 from bot.runtime import App, runtime
@@ -201,6 +202,7 @@ async def _send(
                 caption=message.caption,
                 disable_notification=silent,
                 allow_paid_broadcast=paid,
+                rate_limit_args=PACED if app.bot.rate_limiter else None,
             )
         else:
             text, markup = message
@@ -260,16 +262,20 @@ async def send_text(
     app: App, *, reply_markup: InlineKeyboardMarkup | None = None, **params: object
 ) -> None:
     """`sendMessage` through the Application's bot, as `Bot.send_message` sends it (the same
-    request, its defaults, the rate limiter, the same errors raised), without building a
+    request, its defaults, the same errors raised), without building a
     `telegram.Message` from Telegram's answer, which the dispatcher never reads: that was
     half of a send's CPU (0.5 -> 0.23 ms a message on the bench's machine, bench/README.md
     figure 2). `Bot._post` is what every `Bot.send_*` method calls (PTB 22, pinned <23 in
     pyproject.toml); the public `Bot.do_api_request` warns when used for a known method.
-    The buttons go as the dict PTB would make of them, made once per markup object."""
+    The buttons go as the dict PTB would make of them, made once per markup object. The
+    send has waited for its `Pace` slot already: PTB's rate limiter lets it through
+    (`PacedFirst`)."""
     data = {k: v for k, v in params.items() if v is not None}
     if reply_markup is not None:
         data["reply_markup"] = _markup_dict(reply_markup)
-    await app.bot._post("sendMessage", data)
+    bot = app.bot
+    paced = bot._merge_api_rl_kwargs(None, PACED) if bot.rate_limiter else None
+    await bot._post("sendMessage", data, api_kwargs=paced)
 
 
 _MARKUPS: dict[int, tuple[InlineKeyboardMarkup, dict[str, Any]]] = {}

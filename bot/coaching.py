@@ -34,7 +34,7 @@ from core.planner import week_start_of
 from core.reminders import ReminderKind, local_to_utc
 from storage import repo
 from storage.db import make_engine, make_sessionmaker
-from storage.tables import Reminder, Runner
+from storage.tables import Runner
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ async def physio_alert(
 
 
 async def compose_alert(
-    db: AsyncSession, settings: Settings, row: Reminder, coach: Runner, *, now: dt.datetime
+    db: AsyncSession, settings: Settings, row: repo.Claimed, coach: Runner, *, now: dt.datetime
 ) -> str | None:
     """What an alert says when it is sent; None (not sent) once the runner has stopped
     sharing, is gone, or the coach is no longer a coach. `db` is a writing transaction:

@@ -33,7 +33,7 @@ from core.planner import week_start_of
 from core.progression import week_streak
 from core.reminders import ReminderKind, strength_due
 from storage import repo
-from storage.tables import Reminder, Runner
+from storage.tables import Runner
 
 STREAK_WEEKS = 52  # the weekly summary's streak looks back at most a year
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class Known:
     notes: dict[repo.WeekKey, list[tuple[str, str]]]
 
 
-async def read_known(db: AsyncSession, rows: Sequence[Reminder]) -> Known:
+async def read_known(db: AsyncSession, rows: Sequence[repo.Claimed]) -> Known:
     """The weeks' changes and coach notes the rows' messages are composed from."""
     weeks = {
         (row.runner_id, week_start_of(row.local_date))
@@ -68,7 +68,7 @@ async def read_known(db: AsyncSession, rows: Sequence[Reminder]) -> Known:
 
 
 async def compose(
-    app: App, row: Reminder, runner: Runner, known: Known | None = None
+    app: App, row: repo.Claimed, runner: Runner, known: Known | None = None
 ) -> Message | None:
     """The message for a due row, from the plan as it is now (so it is never out of date);
     with `known`, from the week's changes and notes read when its batch was claimed."""
@@ -139,7 +139,7 @@ async def compose(
     return await _weekly(app, runner, day), None
 
 
-async def _picture(app: App, row: Reminder, runner: Runner) -> Photo | None:
+async def _picture(app: App, row: repo.Claimed, runner: Runner) -> Photo | None:
     """After the weekly summary: next week's picture, or (a month's first Sunday) the
     progress chart; None when there is nothing to show or it could not be drawn (the row
     is then cancelled, never retried into a second send)."""

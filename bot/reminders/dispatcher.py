@@ -36,7 +36,7 @@ from bot.runtime import App, runtime
 from core.illness import checkin_day, is_ill
 from core.reminders import ReminderKind, is_stale
 from storage import repo
-from storage.tables import Reminder, Runner
+from storage.tables import Runner
 
 __all__ = ["BATCH", "IN_FLIGHT", "MAX_ATTEMPTS", "DispatchReport", "batch_size", "dispatch_due"]
 
@@ -57,7 +57,7 @@ def batch_size(rate: float, in_flight: int) -> int:
     return max(2 * in_flight, min(BATCH, pace))
 
 
-def sent_while_ill(runner: Runner, row: Reminder) -> bool:
+def sent_while_ill(runner: Runner, row: repo.Claimed) -> bool:
     """An ill runner's morning check-in and weekly summary (which takes the week's level
     step) are sent although they are paused (bot/illness.py)."""
     if not is_ill(runner.pause_reason):
@@ -111,7 +111,7 @@ async def dispatch_due(
 
     async def claim(
         at: dt.datetime, skip: Collection[int] = ()
-    ) -> tuple[list[Reminder], dict[int, Runner], Known]:
+    ) -> tuple[list[repo.Claimed], dict[int, Runner], Known]:
         async with rt.locks.transaction() as db:
             rows = await repo.claim_due_reminders(
                 db, now=at, limit=batch, lease=lease, skip=skip, early=early
@@ -165,7 +165,7 @@ class _Checks:
         self.at = 0.0
         self.commits = -1
 
-    async def still_ours(self, rows: list[Reminder], index: int) -> bool:
+    async def still_ours(self, rows: list[repo.Claimed], index: int) -> bool:
         row = rows[index]
         rt = runtime(self.app)
         now = self.pace.clock()
@@ -186,7 +186,7 @@ class _Checks:
 
 async def _dispatch_batch(
     app: App,
-    rows: list[Reminder],
+    rows: list[repo.Claimed],
     runners: dict[int, Runner],
     known: Known,
     now: dt.datetime,

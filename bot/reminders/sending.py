@@ -26,7 +26,7 @@ from bot.reminders.compose import Message
 from bot.runtime import App, runtime
 from core.reminders import is_early
 from storage import repo
-from storage.tables import Reminder, Runner
+from storage.tables import Runner
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class _Outcomes:
 
     def later(
         self,
-        row: Reminder,
+        row: repo.Claimed,
         status: str,
         *,
         error: str | None = None,
@@ -175,7 +175,7 @@ class _Sending:
 
 async def _send(
     app: App,
-    row: Reminder,
+    row: repo.Claimed,
     runner: Runner,
     message: Message,
     now: dt.datetime,
@@ -308,7 +308,7 @@ def _maybe_delivered(error: TimedOut) -> bool:
     return not isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError)
 
 
-def _finish_retry(outcomes: _Outcomes, row: Reminder, now: dt.datetime, error: str) -> bool:
+def _finish_retry(outcomes: _Outcomes, row: repo.Claimed, now: dt.datetime, error: str) -> bool:
     """Put the row back with a growing backoff; False when it has been tried enough."""
     if row.attempts >= MAX_ATTEMPTS:
         outcomes.later(row, repo.FAILED, error=error)

@@ -26,6 +26,7 @@ from storage.repo.calendar import (
     set_feed_token,
 )
 from storage.repo.dispatch import (
+    Claimed,
     Finish,
     WeekKey,
     batch_week_changes,
@@ -101,6 +102,7 @@ __all__ = [
     "REBUILDABLE",
     "SENT",
     "UNKNOWN",
+    "Claimed",
     "FeedRows",
     "Finish",
     "SessionStatus",

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import WeekChanges
@@ -60,7 +59,7 @@ def _stale(*, opens_by: Any, stale_before: Any, limit: int, postgres: bool) -> A
     return query.with_for_update(skip_locked=True) if postgres else query
 
 
-def _candidates(*, postgres: bool, limit: int, skip: int) -> Any:
+def _candidates(*, postgres: bool, limit: int) -> Any:
     """One statement for the claim's candidates: a CTE per kind (each one range of an index,
     already in deadline order, `FOR UPDATE SKIP LOCKED` on PostgreSQL, which allows it in a
     CTE but not in a UNION's arms) and the stale claims, their ids, kinds and due times.
@@ -79,14 +78,34 @@ def _candidates(*, postgres: bool, limit: int, skip: int) -> Any:
         _stale(
             opens_by=sa.bindparam("stale_opens"),
             stale_before=sa.bindparam("stale_before"),
-            limit=limit + skip,
+            limit=2 * limit,  # room for the caller's own sends (at most half a batch)
             postgres=postgres,
         ).cte("stale")
     )
     return sa.union_all(*(sa.select(*part.c) for part in parts))
 
 
-_CANDIDATES: dict[tuple[bool, int, int], Any] = {}
+_CANDIDATES: dict[tuple[bool, int], Any] = {}
+
+
+@dataclass(slots=True)
+class Claimed:
+    """A row the dispatcher claimed, as composing and sending it read it: a plain copy of
+    the columns they use (building an ORM object per row cost about a tenth of a message at
+    1,000 a second, bench/README.md figure 2)."""
+
+    id: int
+    runner_id: int
+    kind: str
+    local_date: dt.date
+    due_at: dt.datetime
+    payload: dict[str, Any]
+    about: int
+    attempts: int
+    claimed_at: dt.datetime
+
+
+_CLAIMED = tuple(_REMINDER.c[name] for name in Claimed.__slots__)
 
 
 async def claim_due_reminders(
@@ -97,7 +116,7 @@ async def claim_due_reminders(
     lease: dt.timedelta,
     skip: Collection[int] = (),
     early: dt.timedelta = dt.timedelta(0),
-) -> list[Reminder]:
+) -> list[Claimed]:
     """Claim up to `limit` rows whose sending window is open, earliest deadline first, so no
     other dispatcher sends them.
 
@@ -116,17 +135,17 @@ async def claim_due_reminders(
     deadline order; the stale claims one range of (status, due_at). One query over all of them
     would have to collect and sort every due row for each batch (seconds per batch once
     100,000 are due at 07:00). The ranges are read in one statement (their ids, kinds and due
-    times), and the rows taken come back whole from the claim's UPDATE: eleven ORM queries
-    and 200 rows loaded per batch cost a fifth of a message at 1,000 a second (bench/README.md,
-    figure 2).
+    times), and the rows taken come back from the claim's UPDATE as plain `Claimed` copies:
+    eleven ORM queries and 200 ORM rows a batch cost a fifth of a message at 1,000 a second
+    (bench/README.md, figure 2).
     """
     postgres = session.get_bind().dialect.name == "postgresql"
-    key = (postgres, limit, len(skip))
+    key = (postgres, limit)
     query = _CANDIDATES.get(key)
     if query is None:
         if len(_CANDIDATES) > 64:
             _CANDIDATES.clear()
-        query = _CANDIDATES[key] = _candidates(postgres=postgres, limit=limit, skip=len(skip))
+        query = _CANDIDATES[key] = _candidates(postgres=postgres, limit=limit)
     params: dict[str, Any] = {
         f"opens_{kind.name.lower()}": now + early_allowance(kind, early) for kind in ReminderKind
     }
@@ -148,31 +167,28 @@ async def claim_due_reminders(
     # One conditional UPDATE takes the rows that are still claimable at this instant. On
     # SQLite the SELECT above takes no lock, so two dispatchers can read the same rows; only
     # one of them gets each row back from RETURNING.
-    claimed = await session.exec(
-        sa.update(Reminder)
+    claimed = await (await session.connection()).execute(
+        sa.update(_REMINDER)
         .where(
-            col(Reminder.id).in_(ids),
+            _REMINDER.c.id.in_(ids),
             # A CASE, not an OR: SQLite would serve an OR of two status tests from the
             # (status, due_at) index, visiting every pending row (0.45 s per batch with
             # 100,000 due) instead of looking the batch up by id.
             sa.case(
-                (col(Reminder.status) == ReminderStatus.PENDING, sa.true()),
+                (_REMINDER.c.status == ReminderStatus.PENDING, sa.true()),
                 (
-                    col(Reminder.status) == ReminderStatus.CLAIMED,
-                    col(Reminder.claimed_at) < now - lease,
+                    _REMINDER.c.status == ReminderStatus.CLAIMED,
+                    _REMINDER.c.claimed_at < now - lease,
                 ),
                 else_=sa.false(),
             ),
         )
-        .values(status=ReminderStatus.CLAIMED, claimed_at=now, attempts=col(Reminder.attempts) + 1)
-        .returning(Reminder)
-        .execution_options(synchronize_session=False)
+        .values(status=ReminderStatus.CLAIMED, claimed_at=now, attempts=_REMINDER.c.attempts + 1)
+        .returning(*_CLAIMED)
     )
-    taken = list(claimed.scalars().all())
-    for row in taken:
-        session.expunge(row)  # the database holds the claim; keep a plain copy
+    taken = [Claimed(*row) for row in claimed]
     order = {reminder_id: i for i, reminder_id in enumerate(ids)}
-    taken.sort(key=lambda row: order[row.id or 0])
+    taken.sort(key=lambda row: order[row.id])
     return taken
 
 

@@ -16,7 +16,10 @@ from bot.logs import register_secret
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 FREE_RATE = 30.0  # messages a second Telegram allows a bot without paid broadcast
-ROUND_TRIP_SECONDS = 0.1  # a typical Bot API round trip, for the sends kept in flight
+# The sends kept in flight cover this long a round trip at the rate: half again a typical
+# 100 ms, because a quarter of them may be answered sends waiting for their group write
+# (bot/reminders/sending.py) and Telegram's answers take 50-250 ms.
+ROUND_TRIP_SECONDS = 0.15
 
 
 class SettingsError(Exception):
@@ -58,7 +61,7 @@ class Settings(BaseSettings):
     # Above 30 only with PAID_BROADCAST=true (refused otherwise), up to 1000.
     rate_limit_per_second: float = Field(default=30.0, ge=0, le=1000)
     # Reminder sends awaiting Telegram's answer at once; 0: derived from the rate (enough for
-    # a 100 ms round trip at the limit, at least 8). A crash can repeat at most these.
+    # a 150 ms round trip at the limit, at least 8). A crash can repeat at most these.
     dispatch_in_flight: int = Field(default=0, ge=0, le=2000)
     # The morning message may leave up to this long before its time, silently (0: on time).
     morning_early_minutes: int = Field(default=30, ge=0, le=180)
@@ -98,7 +101,8 @@ class Settings(BaseSettings):
 
     @property
     def in_flight(self) -> int:
-        """DISPATCH_IN_FLIGHT, or derived: the sends a 100 ms round trip holds at the rate."""
+        """DISPATCH_IN_FLIGHT, or derived: the sends a 150 ms round trip holds at the rate
+        (150 at 1,000 a second), at least 8."""
         if self.dispatch_in_flight:
             return self.dispatch_in_flight
         return max(8, math.ceil(self.rate_limit_per_second * ROUND_TRIP_SECONDS))

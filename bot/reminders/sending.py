@@ -88,8 +88,12 @@ class _Outcomes:
             raise
 
 
+# Answered sends are written in groups of `in_flight / GROUP_SHARE`: a group's wait costs
+# sends in flight (they count against `in_flight` until written), so a half left only 50 of
+# 100 on their way at times, 500 a second with 100 ms round trips (bench/README.md, 2c).
+GROUP_SHARE = 4
 # Sends awaiting Telegram's answer at once, unless the settings say more (`Settings.in_flight`:
-# DISPATCH_IN_FLIGHT, or about rate x 100 ms). 30 a second with round trips of up to ~250 ms
+# DISPATCH_IN_FLIGHT, or about rate x 150 ms). 30 a second with round trips of up to ~250 ms
 # need 8; a crash (kill -9, power cut) can repeat at most these messages, never more.
 IN_FLIGHT = 8
 
@@ -98,13 +102,13 @@ class _Sending:
     """The sends of one pass that are under way, and what they asked for (a pause).
 
     A send counts against `in_flight` until its outcome is written: the answered ones wait
-    for a group of `in_flight / 2` (one transaction for them all, instead of one per answer)
-    and are written before they would let a new send exceed `in_flight`."""
+    for a group of `in_flight / GROUP_SHARE` (one transaction for them all, instead of one
+    per answer) and are written before they would let a new send exceed `in_flight`."""
 
     def __init__(self, outcomes: _Outcomes, in_flight: int = IN_FLIGHT) -> None:
         self.outcomes = outcomes
         self.in_flight = in_flight
-        self.group = max(1, in_flight // 2)
+        self.group = max(1, in_flight // GROUP_SHARE)
         self.tasks: dict[asyncio.Task[dt.datetime | None], int] = {}  # -> its row's id
         self.pause_until: dt.datetime | None = None
         # The sends that came back, as they came (a callback each): with 100 in flight,

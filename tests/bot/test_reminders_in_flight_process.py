@@ -28,7 +28,7 @@ from tests.bot.test_reminders_process import (
     _statuses,
 )
 
-IN_FLIGHT = 100  # derived from RATE_LIMIT_PER_SECOND=1000 (Settings.in_flight)
+IN_FLIGHT = 150  # derived from RATE_LIMIT_PER_SECOND=1000 (Settings.in_flight)
 ROUND_TRIP = 0.6  # seconds: every send waits its answer long enough to be caught in flight
 KILL_AT = 60  # the kill comes as the 60th message reaches Telegram, none answered yet
 

@@ -122,8 +122,8 @@ async def unlimited(url: str, *, ceiling_sends: int, budget: float) -> tuple[lis
     """Part (a): rate limiter off, every answer instant. Drains the backlog for at most
     `budget` seconds (all of it if that is quicker): the rate is what is measured. With the
     sends in flight of paid broadcast (150, what part (c) derives at 1,000/s), whose CPU
-    headroom this part measures: the outcomes are written in groups of 37, as in (c), not
-    of 2 (the default 8 in flight with the limiter off)."""
+    headroom this part measures: the outcomes are written in groups of 75, not of 4 (the
+    default 8 in flight with the limiter off)."""
     standin = BotApiStandIn(record_calls=False, keep_transcript=False)
     sends = Sends()
     standin.add_listener(sends.listener)

@@ -17,8 +17,8 @@ TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 FREE_RATE = 30.0  # messages a second Telegram allows a bot without paid broadcast
 # The sends kept in flight cover this long a round trip at the rate: half again a typical
-# 100 ms, because a quarter of them may be answered sends waiting for their group write
-# (bot/reminders/sending.py) and Telegram's answers take 50-250 ms.
+# 100 ms, because answered sends waiting for their group write count too
+# (bot/reminders/sending.py `write_group`) and Telegram's answers take 50-250 ms.
 ROUND_TRIP_SECONDS = 0.15
 
 

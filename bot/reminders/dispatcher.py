@@ -31,6 +31,7 @@ from bot.reminders.sending import (
     _Outcomes,
     _send,
     _Sending,
+    write_group,
 )
 from bot.runtime import App, runtime
 from core.illness import checkin_day, is_ill
@@ -124,7 +125,8 @@ async def dispatch_due(
 
     rows, runners, known = await claim(now)
     outcomes = _Outcomes(app, now)
-    sending = _Sending(outcomes, in_flight)
+    group = write_group(in_flight, rt.settings.rate_limit_per_second)
+    sending = _Sending(outcomes, in_flight, group)
     try:
         while True:
             await _dispatch_batch(

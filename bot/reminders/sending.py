@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,27 +89,37 @@ class _Outcomes:
             raise
 
 
-# Answered sends are written in groups of `in_flight / GROUP_SHARE`: a group's wait costs
-# sends in flight (they count against `in_flight` until written), so a half left only 50 of
-# 100 on their way at times, 500 a second with 100 ms round trips (bench/README.md, 2c).
-GROUP_SHARE = 4
+# A 100 ms round trip: what the answered sends waiting for their group write must leave
+# room for among `in_flight` (`write_group`).
+ROUND_TRIP = 0.1
 # Sends awaiting Telegram's answer at once, unless the settings say more (`Settings.in_flight`:
 # DISPATCH_IN_FLIGHT, or about rate x 150 ms). 30 a second with round trips of up to ~250 ms
 # need 8; a crash (kill -9, power cut) can repeat at most these messages, never more.
 IN_FLIGHT = 8
 
 
+def write_group(in_flight: int, rate: float) -> int:
+    """Answered sends written at once: half of `in_flight`, but never so many that those
+    left on their way fall below what a 100 ms round trip holds at the rate. The waiting
+    ones count against `in_flight` until written: at 1,000 a second a half of 100 left 50
+    on their way at times, 500 a second (bench/README.md, figure 2c)."""
+    room = in_flight - math.ceil(rate * ROUND_TRIP)
+    return max(1, min(in_flight // 2, room))
+
+
 class _Sending:
     """The sends of one pass that are under way, and what they asked for (a pause).
 
     A send counts against `in_flight` until its outcome is written: the answered ones wait
-    for a group of `in_flight / GROUP_SHARE` (one transaction for them all, instead of one
-    per answer) and are written before they would let a new send exceed `in_flight`."""
+    for a group of `group` (one transaction for them all, instead of one per answer) and are
+    written before they would let a new send exceed `in_flight`."""
 
-    def __init__(self, outcomes: _Outcomes, in_flight: int = IN_FLIGHT) -> None:
+    def __init__(
+        self, outcomes: _Outcomes, in_flight: int = IN_FLIGHT, group: int | None = None
+    ) -> None:
         self.outcomes = outcomes
         self.in_flight = in_flight
-        self.group = max(1, in_flight // GROUP_SHARE)
+        self.group = group if group is not None else max(1, in_flight // 2)
         self.tasks: dict[asyncio.Task[dt.datetime | None], int] = {}  # -> its row's id
         self.pause_until: dt.datetime | None = None
         # The sends that came back, as they came (a callback each): with 100 in flight,

@@ -19,6 +19,7 @@ from sqlmodel import col
 
 from bot.pace import Pace
 from bot.reminders import dispatch_due
+from bot.reminders.sending import write_group
 from bot.settings import Settings
 from bot.standin import BotApiStandIn
 from core.reminders import ReminderKind, sending_window
@@ -137,6 +138,10 @@ def test_a_rate_above_30_needs_paid_broadcast():
     assert Settings(_env_file=None).in_flight == 8  # type: ignore[call-arg]
     fixed = Settings(dispatch_in_flight=20, _env_file=None)  # type: ignore[call-arg]
     assert fixed.in_flight == 20
+    # Answered sends wait for a group write, counted as in flight: the rest still cover a
+    # 100 ms round trip at the rate (100 of the 150 at 1,000 a second), else half.
+    assert write_group(150, 1000) == 50
+    assert write_group(8, 30) == 4 and write_group(150, 0) == 75 and write_group(1, 30) == 1
 
 
 class Gated(BotApiStandIn):

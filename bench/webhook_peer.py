@@ -44,6 +44,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import heapq
+import json
 import math
 import os
 import random
@@ -56,8 +57,6 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from bench.common import Figure, Row, fresh_postgres, fresh_sqlite, percentile
 from bench.conversations import SCRIPT
@@ -222,11 +221,100 @@ class Process:
         if self.proc is None or self.proc.returncode is not None:
             return
         self.proc.send_signal(signal.SIGTERM)
-        try:  # a profiler writes its report on the way out: give it time on a busy machine
-            await asyncio.wait_for(self.proc.wait(), timeout=30 if self.profile is None else 300)
+        # Measured by then: 5 s (a backlog can keep a graceful stop busy for longer); a
+        # profiler writes its report on the way out: give it time on a busy machine.
+        try:
+            await asyncio.wait_for(self.proc.wait(), timeout=5 if self.profile is None else 300)
         except TimeoutError:
             self.proc.kill()
             await self.proc.wait()
+
+
+# --- Telegram's side of the webhook -------------------------------------------------------------
+
+
+class WebhookError(Exception):
+    """The POST got no answer: refused, reset, cut short or timed out."""
+
+
+class Webhook:
+    """POSTs updates to a system's webhook as Telegram does: at most `connections` HTTP/1.1
+    keep-alive connections, one request at a time each, waiting POSTs served in order.
+
+    A bare client on asyncio streams: with hundreds of POSTs waiting for 40 connections,
+    httpx's pool spent several milliseconds of this process's CPU per request (it walks every
+    waiting request at each hand-over), and this process, which also runs the runners and
+    the Bot API stand-in, fell behind the stream it was meant to offer (a 6 s stream at
+    100/s took 24-33 s to offer on the loaded machine)."""
+
+    def __init__(self, port: int, connections: int, timeout: float) -> None:
+        self.port = port
+        self.timeout = timeout
+        self._slots = asyncio.Semaphore(connections)
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def __aenter__(self) -> Webhook:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        while self._idle:
+            self._idle.pop()[1].close()
+
+    async def post(self, path: str, data: dict[str, Any], headers: dict[str, str]) -> int:
+        """The HTTP status of the answer; WebhookError when there is none."""
+        body = json.dumps(data).encode()
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        request = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n{head}\r\n"
+        ).encode() + body
+        async with self._slots:
+            connection = self._idle.pop() if self._idle else None
+            try:
+                if connection is None:
+                    connection = await asyncio.wait_for(
+                        asyncio.open_connection("127.0.0.1", self.port), self.timeout
+                    )
+                status, keep = await asyncio.wait_for(
+                    self._exchange(*connection, request), self.timeout
+                )
+            except (OSError, EOFError, TimeoutError, ValueError) as error:
+                if connection is not None:
+                    connection[1].close()
+                raise WebhookError(repr(error)) from error
+            if keep:
+                self._idle.append(connection)
+            else:
+                connection[1].close()
+            return status
+
+    @staticmethod
+    async def _exchange(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+    ) -> tuple[int, bool]:
+        writer.write(request)
+        await writer.drain()
+        line = await reader.readline()
+        if not line:
+            raise EOFError("connection closed")
+        status = int(line.split()[1])
+        length, chunked, keep = 0, False, True
+        while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
+            name, _, value = header.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding" and "chunked" in value:
+                chunked = True
+            elif name == "connection" and value == "close":
+                keep = False
+        if chunked:
+            while size := int((await reader.readline()).split(b";")[0], 16):
+                await reader.readexactly(size + 2)
+            await reader.readline()
+        elif length:
+            await reader.readexactly(length)
+        return status, keep
 
 
 # --- the runners ------------------------------------------------------------------------------
@@ -236,11 +324,11 @@ class Process:
 class Turn:
     chat: int
     step: int
-    posted: float
+    posted: float  # the first POST of it (a refused one is sent again: the runner waits on)
     phase: str
     need: int  # messages the turn answers with
     base: int  # messages the chat had before
-    acked: bool = False
+    acked: bool = False  # a POST of it was answered 200
     first: float | None = None
     last: float | None = None
 
@@ -250,7 +338,6 @@ class Runner:
     chat: int
     step: int = 0
     turn: Turn | None = None
-    resend: dict[str, Any] | None = None  # an update not acknowledged: sent again as it was
 
 
 @dataclass
@@ -258,7 +345,7 @@ class Stream:
     """The runners, what they typed and what reached them; POSTs to one webhook."""
 
     standin: BotApiStandIn
-    client: httpx.AsyncClient
+    client: Webhook
     counts: list[int]  # messages each step answers with
     runners: dict[int, Runner]
     rng: random.Random
@@ -268,7 +355,9 @@ class Stream:
     reading: list[tuple[float, int]] = field(default_factory=list)  # (free at, chat): a heap
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     outstanding: int = 0
-    refused: int = 0  # POSTs not answered 200 (the process down): typed again later
+    refused: int = 0  # POSTs not answered 200 (the process down): sent again a second later
+    closing: bool = False  # the run is over: nothing is sent again
+    stray: int = 0  # messages that reached a runner with no turn of theirs waiting
     errors: int = 0  # "something went wrong" (ours) sent to a runner
     woken: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -285,6 +374,7 @@ class Stream:
         n = self.received[chat] = self.received.get(chat, 0) + 1
         runner = self.runners.get(chat)
         if runner is None or runner.turn is None:
+            self.stray += 1  # nothing of theirs waiting: a repeated reply
             return
         turn = runner.turn
         if turn.first is None:
@@ -322,27 +412,27 @@ class Stream:
         runner.turn = turn
         self.turns.append(turn)
         self.outstanding += 1
-        data = runner.resend or self.standin.text_update_data(chat, SCRIPT[step], chat)
-        runner.resend = None
-        task = asyncio.ensure_future(self._post(runner, turn, data))
+        data = self.standin.text_update_data(chat, SCRIPT[step], chat)
+        task = asyncio.ensure_future(self._post(turn, data))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def _post(self, runner: Runner, turn: Turn, data: dict[str, Any]) -> None:
-        try:
-            answer = await self.client.post(
-                "/telegram", json=data, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
-            )
-            turn.acked = answer.status_code == 200
-        except httpx.HTTPError:
-            turn.acked = False
-        if not turn.acked and runner.turn is turn and turn.first is None:
-            # Not acknowledged: Telegram would send it again, so the runner types it again.
+    async def _post(self, turn: Turn, data: dict[str, Any]) -> None:
+        """POST the update until it is answered 200, as Telegram does (the same update, a
+        second after each failure); the turn stays open meanwhile: an answer to an earlier
+        POST of it that did reach the system still counts."""
+        while not self.closing:
+            try:
+                status = await self.client.post(
+                    "/telegram", data, {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                )
+            except WebhookError:
+                status = 0
+            if status == 200:
+                turn.acked = True
+                return
             self.refused += 1
-            runner.turn = None
-            runner.resend = data
-            self.outstanding -= 1
-            heapq.heappush(self.reading, (time.monotonic() + READING, runner.chat))
+            await asyncio.sleep(READING)
 
     async def settle(self, quiet: float, longest: float) -> bool:
         """Wait until no turn is waiting for its answer, or nothing has been answered for
@@ -408,6 +498,8 @@ class Phase:
     typed: int = 0
     missed: int = 0
     cpu: float = 0.0
+    arrivals_seconds: float = 0.0  # how long the arrivals really took (the benchmark's lag)
+    bench_cpu: float = 0.0  # CPU of this process (the runners and the stand-in) meanwhile
     rejected_429: int = 0  # the stand-in's 429s during the phase (and its settling)
     errors: int = 0  # "something went wrong" sent during the phase
 
@@ -446,7 +538,7 @@ class Outcome:
     killed_at: float
     restarted_at: float
     refused: int
-    extra: int  # messages beyond what the answered turns answer with (repeated replies)
+    extra: int  # messages that came with no turn of the runner's waiting (repeated replies)
     rejected_429: int
     errors: int  # "something went wrong" sent (ours)
     drained: bool  # after the kill: went quiet (else still answering a backlog at the end)
@@ -511,12 +603,9 @@ async def run_system(
     seeded = time.monotonic() - begin
     async with _api() as api:
         standin = api.standin
-        limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
         process = Process(system, api, workdir, profile)
         started = await process.start()
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{process.port}", limits=limits, timeout=30
-        ) as client:
+        async with Webhook(process.port, CONNECTIONS, timeout=30) as client:
             at = {c: 0 if walk else steps[c] for c in chats}
             runs = {c: Runner(c, at[c]) for c in chats}
             stream = Stream(standin, client, counts, runs, random.Random(seed + 1))
@@ -538,12 +627,22 @@ async def run_system(
                 phases = []
                 for rate in rates:
                     phase = Phase(f"{rate:g}/s", rate, seconds(rate))
+                    began, own = time.monotonic(), time.process_time()
                     cpu = process.cpu_seconds()
                     rejected, errors = standin.rejected_429, stream.errors
                     phase.typed, phase.missed = await stream.poisson(
                         phase.name, rate, phase.seconds, random.Random(seed + int(rate))
                     )
+                    arrived = time.monotonic()
+                    phase.arrivals_seconds = arrived - began
                     await stream.settle(5.0, settle)
+                    phase.bench_cpu = time.process_time() - own
+                    _say(
+                        f"  {system.label}: {phase.name} arrivals {phase.arrivals_seconds:.1f} s "
+                        f"(planned {phase.seconds:.1f} s), settled in "
+                        f"{time.monotonic() - arrived:.1f} s ({stream.outstanding} waiting), "
+                        f"this process's CPU {phase.bench_cpu:.1f} s"
+                    )
                     phase.cpu = process.cpu_seconds() - cpu
                     phase.rejected_429 = standin.rejected_429 - rejected
                     phase.errors = stream.errors - errors
@@ -568,13 +667,23 @@ async def run_system(
                         _say(f"  {system.label}: did not restart: {restart_error}")
                     restarted_at = time.monotonic()
                     phase.typed, phase.missed = await arrivals
+                    arrived = time.monotonic()
                     drained = await stream.settle(quiet, settle)
+                    _say(
+                        f"  {system.label}: kill phase, restart {restart:.1f} s, settled in "
+                        f"{time.monotonic() - arrived:.1f} s ({stream.outstanding} waiting)"
+                    )
                     phase.rejected_429 = standin.rejected_429 - rejected
                     phase.errors = stream.errors - errors
                     phases.append(phase)
             finally:
+                ending = time.monotonic()
+                stream.closing = True  # POSTs still waiting: the run is over
+                for task in stream.tasks:
+                    task.cancel()
                 await asyncio.gather(*stream.tasks, return_exceptions=True)
                 await process.stop()
+                _say(f"  {system.label}: stopped in {time.monotonic() - ending:.1f} s")
     return Outcome(
         system,
         stream.turns,
@@ -586,23 +695,13 @@ async def run_system(
         killed_at,
         restarted_at,
         stream.refused,
-        _extra(stream),
+        stream.stray,
         standin.rejected_429,
         stream.errors,
         drained,
         restart_error,
         sum(log.read_text(errors="replace").count("Traceback") for log in process.logs),
     )
-
-
-def _extra(stream: Stream) -> int:
-    """Messages the runners got beyond what their answered turns answer with: replies sent
-    twice (one on its way at the kill), or answers to turns the runner had given up on."""
-    owed: dict[int, int] = {}
-    for turn in stream.turns:
-        if turn.last is not None:
-            owed[turn.chat] = owed.get(turn.chat, 0) + turn.need
-    return sum(max(0, stream.received.get(c, 0) - owed.get(c, 0)) for c in stream.runners)
 
 
 # --- the figure ---------------------------------------------------------------------------------
@@ -621,21 +720,22 @@ class Size:
         return max(self.min_seconds, self.arrivals / rate)
 
 
-FULL = Size(2_000, 6.0, 450, 6.0, 8.0, 10.0)
+FULL = Size(2_000, 6.0, 450, 6.0, 5.0, 5.0)
 QUICK = Size(8, 0.5, 0, 2.0, 2.0, 5.0)
 
 
 def _first(turns: list[Turn]) -> list[float]:
-    """Seconds from each acknowledged POST to the first reply; never answered: infinity."""
-    return [math.inf if t.first is None else t.first - t.posted for t in turns if t.acked]
+    """Seconds from each turn's (first) POST to its first reply; never answered (or its POST
+    never acknowledged by the end): infinity."""
+    return [math.inf if t.first is None else t.first - t.posted for t in turns]
 
 
 def _last(turns: list[Turn]) -> list[float]:
-    return [math.inf if t.last is None else t.last - t.posted for t in turns if t.acked]
+    return [math.inf if t.last is None else t.last - t.posted for t in turns]
 
 
 def _unanswered(turns: list[Turn]) -> int:
-    return sum(1 for t in turns if t.acked and t.first is None)
+    return sum(1 for t in turns if t.first is None)
 
 
 def _ms(seconds: float) -> str:
@@ -661,12 +761,14 @@ def _describe(outcome: Outcome) -> str:
     before, after = outcome.lost()
     kill = outcome.phase_turns("kill")
     acked = sum(1 for t in kill if t.acked)
+    never = len(kill) - acked
     killed = outcome.phase("kill") if outcome.phases[-1].name == "kill" else None
     parts.append(
         f"kill -9 at {KILL_RATE:g}/s: {acked:,} updates acknowledged in the phase, lost "
         f"{before} acknowledged before the kill and {after} after the restart (restart "
         f"{outcome.restart_seconds:.1f} s; {outcome.refused} POSTs refused while down, sent "
-        f"again), {outcome.extra} messages beyond the turns' answers, "
+        f"again; {never} typed in the phase never acknowledged), {outcome.extra} messages "
+        "with no turn waiting (repeated replies), "
         f"{killed.rejected_429 if killed else 0} × 429"
         + ("" if outcome.drained else _BACKLOG)
         + (f"; DID NOT RESTART ({outcome.restart_error})" if outcome.restart_error else "")
@@ -736,7 +838,7 @@ def _rows(ours: Outcome, peer: Outcome, pickle: Outcome | None, db: str) -> list
     peer_lost = sum(peer.lost())
     note = (
         f"peer: {peer.lost()[0]} before the kill, {peer.lost()[1]} after the restart; "
-        f"messages beyond the turns' answers: ours {ours.extra}, peer {peer.extra}"
+        f"messages with no turn waiting (repeated): ours {ours.extra}, peer {peer.extra}"
     )
     if not ours.drained:
         note += "; ours" + _BACKLOG
@@ -747,7 +849,7 @@ def _rows(ours: Outcome, peer: Outcome, pickle: Outcome | None, db: str) -> list
                 f"({outcome.restart_error}): {outcome.refused} POSTs refused, never answered"
             )
     if pickle is not None:
-        note += f"; PicklePersistence peer: {sum(pickle.lost())} lost, {pickle.extra} beyond"
+        note += f"; PicklePersistence peer: {sum(pickle.lost())} lost, {pickle.extra} repeated"
     rows.append(
         Row(
             f"8 kill -9 mid-stream, {db}: acknowledged updates never answered",

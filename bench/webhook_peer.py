@@ -840,8 +840,9 @@ def _rows(ours: Outcome, peer: Outcome, pickle: Outcome | None, db: str) -> list
         f"peer: {peer.lost()[0]} before the kill, {peer.lost()[1]} after the restart; "
         f"messages with no turn waiting (repeated): ours {ours.extra}, peer {peer.extra}"
     )
-    if not ours.drained:
-        note += "; ours" + _BACKLOG
+    still = [o.system.label for o in (ours, peer, pickle) if o is not None and not o.drained]
+    if still:
+        note += "; " + ", ".join(still) + _BACKLOG
     for outcome in (ours, peer, pickle):
         if outcome is not None and outcome.restart_error:
             note += (

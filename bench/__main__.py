@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import math
 import os
 import platform
 import shutil
@@ -93,6 +94,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _fmt(value: float, unit: str) -> str:
+    if math.isinf(value):  # figure 8: a percentile that falls on an answer never sent
+        return f"∞ {unit}"
     if unit in ("ms", "s"):
         return f"{value:,.2f} {unit}"
     if unit == "MB":

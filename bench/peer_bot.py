@@ -50,12 +50,12 @@ from telegram.ext import (
     filters,
 )
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+from telegram.request import BaseRequest
 
 # One state per question, in the order of figure 1's script; each answer's key, then the
 # next question (a fixed text: what matters is the state machine and its persistence).
 QUESTIONS = (
-    ("goal", "Race date?"),
-    ("race", "Your usual running week?"),
+    ("goal", "Your usual running week?"),  # the script's runner has no race: no race date
     ("week", "Sessions a week?"),
     ("sessions", "Minutes per session?"),
     ("minutes", "Where should strength go?"),
@@ -97,6 +97,37 @@ async def create_tables(url: str) -> None:
     try:
         async with engine.begin() as conn:
             await conn.run_sync(_TABLES.create_all)
+    finally:
+        await engine.dispose()
+
+
+def _conversation_row(name: str, key: ConversationKey, state: object) -> dict[str, Any]:
+    return {"name": name, "key": json.dumps(list(key)), "state": int(state)}  # type: ignore[call-overload]
+
+
+def _user_row(user_id: int, data: dict[Any, Any]) -> dict[str, Any]:
+    return {"user_id": user_id, "data": json.dumps(data)}
+
+
+async def write_state(
+    url: str, conversations: dict[str, ConversationDict], user_data: dict[int, dict[Any, Any]]
+) -> None:
+    """Store conversations and user data as `DbPersistence` writes them, in bulk (figure 8
+    seeds its runners' progress so before the peer starts; `url` is an async URL)."""
+    await create_tables(url)
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            rows = [
+                _conversation_row(name, key, state)
+                for name, states in conversations.items()
+                for key, state in states.items()
+            ]
+            if rows:
+                await conn.execute(CONVERSATIONS.insert(), rows)
+            users = [_user_row(user, data) for user, data in user_data.items()]
+            if users:
+                await conn.execute(USER_DATA.insert(), users)
     finally:
         await engine.dispose()
 
@@ -169,12 +200,10 @@ class DbPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, An
                     )
                 )
             return
-        row = {"name": name, "key": encoded, "state": int(new_state)}  # type: ignore[call-overload]
-        await self._upsert(CONVERSATIONS, ["name", "key"], row)
+        await self._upsert(CONVERSATIONS, ["name", "key"], _conversation_row(name, key, new_state))
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        row = {"user_id": user_id, "data": json.dumps(data)}
-        await self._upsert(USER_DATA, ["user_id"], row)
+        await self._upsert(USER_DATA, ["user_id"], _user_row(user_id, data))
 
     async def drop_user_data(self, user_id: int) -> None:
         async with self.engine.begin() as conn:
@@ -247,20 +276,29 @@ async def _persist(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.application.update_persistence()
 
 
-def build(base_url: str, token: str, persistence: BasePersistence[Any, Any, Any]) -> Any:
+def build(
+    base_url: str,
+    token: str,
+    persistence: BasePersistence[Any, Any, Any],
+    request: BaseRequest | None = None,
+) -> Any:
+    """The peer's Application; `request` swaps the HTTP layer (figure 8's seeding runs it
+    in-process on the Bot API stand-in)."""
     text = filters.TEXT & ~filters.COMMAND
     states: dict[object, list[Any]] = {
         i: [MessageHandler(text, _step(i))] for i in range(len(QUESTIONS))
     }
     states[len(QUESTIONS)] = [MessageHandler(text, _confirm)]
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
         .persistence(persistence)
         .concurrent_updates(True)
-        .build()
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
     app.add_handler(
         ConversationHandler(
             entry_points=[CommandHandler("start", _start)],

@@ -12,17 +12,25 @@ Each system runs in a process of its own, as production runs it, and is fed by t
 Every system gets a fresh Bot API stand-in behind real HTTP (`tests/bot/http_standin.py`)
 answering every call in 100 ms and counting Telegram's limits (1,000 a second in all with
 paid broadcast, one a second per chat), and the same arrival stream: `runners` runners, each
-brought first to a random step of the script (`bench.conversations.SCRIPT`, the setup then
-/plan and /today), then a Poisson stream of updates at each rate in turn (30, 100, 300 a
-second), each arrival a runner who is not waiting for an answer and has had a second to read
-it, typing their next message. Each update is POSTed to the system's webhook as Telegram does
-(the secret header, up to 40 connections). Latency is from the POST to the turn's first
-message reaching the stand-in (the runner sees the answer begin); for ours the last message
-of a turn is printed too (the setup's first and last steps answer with two messages, a
-second apart in one chat).
+at a random step of the script (`bench.conversations.SCRIPT`, the setup then /plan and
+/today), then a Poisson stream of updates at each rate in turn (30, 100, 300 a second), each
+arrival a runner who is not waiting for an answer and has had a second to read it, typing
+their next message. The runners are brought to their steps by seeding the system's storage
+before its process starts (`bench/webhook_seed.py`: each system's real handlers walk one
+template runner per step in-process, whose state is copied to every runner at that step);
+`--walk` walks them there through the live process instead, as the first version of this
+figure did (about 11,000 updates per system at full size: minutes here). Each update is
+POSTed to the system's webhook as Telegram does (the secret header, up to 40 connections).
+Latency is from the POST to the turn's first message reaching the stand-in (the runner sees
+the answer begin); for ours the last message of a turn is printed too (the setup's first
+and last steps answer with two messages, a second apart in one chat).
 
 Then kill -9 in the middle of a stream at 100 a second, restart at once, and count the
 updates that got their 200 and whose answer never came.
+
+Nothing is left out of a latency: a turn whose update got its 200 and whose answer never
+came counts as infinitely late in the percentiles, beside the 429s the stand-in answered
+and the errors (ours's "something went wrong", tracebacks in either process's log).
 
 `python -m bench.webhook_peer --profile 100` runs ours on SQLite at one rate under
 pyinstrument instead and prints where its CPU goes.
@@ -33,7 +41,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
+import datetime as dt
 import heapq
+import json
+import math
 import os
 import random
 import signal
@@ -46,12 +58,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from bench.common import Figure, Row, fresh_postgres, fresh_sqlite, percentile
 from bench.conversations import SCRIPT
-from bench.paced import prepare
+from bench.webhook_seed import (
+    OurTemplates,
+    PeerTemplates,
+    our_templates,
+    peer_templates,
+    seed_ours,
+    seed_peer,
+)
 from bot.standin import BotApiStandIn, RateLimits
+from bot.texts import SOMETHING_WENT_WRONG
 from tests.bot.http_standin import HttpStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +80,7 @@ KILL_RATE = 100.0
 LATENCY = 0.1  # each Bot API call there and back
 PAID_RATE = 1000  # Telegram's limit with paid broadcast, and ours's RATE_LIMIT_PER_SECOND
 READING = 1.0  # a runner reads the answer at least this long before typing again
-LEAD_PAUSE = 0.25  # seconds between a runner's answer and their next message in the lead-in
+LEAD_PAUSE = 0.25  # seconds between a runner's answer and their next message (--walk)
 CONNECTIONS = 40  # Telegram's default max_connections for a webhook
 # Messages our reminder dispatcher may send on its own if the run meets their time.
 REMINDER_PREFIXES = ("Good morning!", "💪 Time for", "Your week in numbers")
@@ -203,11 +221,100 @@ class Process:
         if self.proc is None or self.proc.returncode is not None:
             return
         self.proc.send_signal(signal.SIGTERM)
-        try:  # a profiler writes its report on the way out: give it time on a busy machine
-            await asyncio.wait_for(self.proc.wait(), timeout=30 if self.profile is None else 300)
+        # Measured by then: 5 s (a backlog can keep a graceful stop busy for longer); a
+        # profiler writes its report on the way out: give it time on a busy machine.
+        try:
+            await asyncio.wait_for(self.proc.wait(), timeout=5 if self.profile is None else 300)
         except TimeoutError:
             self.proc.kill()
             await self.proc.wait()
+
+
+# --- Telegram's side of the webhook -------------------------------------------------------------
+
+
+class WebhookError(Exception):
+    """The POST got no answer: refused, reset, cut short or timed out."""
+
+
+class Webhook:
+    """POSTs updates to a system's webhook as Telegram does: at most `connections` HTTP/1.1
+    keep-alive connections, one request at a time each, waiting POSTs served in order.
+
+    A bare client on asyncio streams: with hundreds of POSTs waiting for 40 connections,
+    httpx's pool spent several milliseconds of this process's CPU per request (it walks every
+    waiting request at each hand-over), and this process, which also runs the runners and
+    the Bot API stand-in, fell behind the stream it was meant to offer (a 6 s stream at
+    100/s took 24-33 s to offer on the loaded machine)."""
+
+    def __init__(self, port: int, connections: int, timeout: float) -> None:
+        self.port = port
+        self.timeout = timeout
+        self._slots = asyncio.Semaphore(connections)
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def __aenter__(self) -> Webhook:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        while self._idle:
+            self._idle.pop()[1].close()
+
+    async def post(self, path: str, data: dict[str, Any], headers: dict[str, str]) -> int:
+        """The HTTP status of the answer; WebhookError when there is none."""
+        body = json.dumps(data).encode()
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        request = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n{head}\r\n"
+        ).encode() + body
+        async with self._slots:
+            connection = self._idle.pop() if self._idle else None
+            try:
+                if connection is None:
+                    connection = await asyncio.wait_for(
+                        asyncio.open_connection("127.0.0.1", self.port), self.timeout
+                    )
+                status, keep = await asyncio.wait_for(
+                    self._exchange(*connection, request), self.timeout
+                )
+            except (OSError, EOFError, TimeoutError, ValueError) as error:
+                if connection is not None:
+                    connection[1].close()
+                raise WebhookError(repr(error)) from error
+            if keep:
+                self._idle.append(connection)
+            else:
+                connection[1].close()
+            return status
+
+    @staticmethod
+    async def _exchange(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+    ) -> tuple[int, bool]:
+        writer.write(request)
+        await writer.drain()
+        line = await reader.readline()
+        if not line:
+            raise EOFError("connection closed")
+        status = int(line.split()[1])
+        length, chunked, keep = 0, False, True
+        while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
+            name, _, value = header.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding" and "chunked" in value:
+                chunked = True
+            elif name == "connection" and value == "close":
+                keep = False
+        if chunked:
+            while size := int((await reader.readline()).split(b";")[0], 16):
+                await reader.readexactly(size + 2)
+            await reader.readline()
+        elif length:
+            await reader.readexactly(length)
+        return status, keep
 
 
 # --- the runners ------------------------------------------------------------------------------
@@ -217,11 +324,11 @@ class Process:
 class Turn:
     chat: int
     step: int
-    posted: float
+    posted: float  # the first POST of it (a refused one is sent again: the runner waits on)
     phase: str
     need: int  # messages the turn answers with
     base: int  # messages the chat had before
-    acked: bool = False
+    acked: bool = False  # a POST of it was answered 200
     first: float | None = None
     last: float | None = None
 
@@ -231,7 +338,6 @@ class Runner:
     chat: int
     step: int = 0
     turn: Turn | None = None
-    resend: dict[str, Any] | None = None  # an update not acknowledged: sent again as it was
 
 
 @dataclass
@@ -239,7 +345,7 @@ class Stream:
     """The runners, what they typed and what reached them; POSTs to one webhook."""
 
     standin: BotApiStandIn
-    client: httpx.AsyncClient
+    client: Webhook
     counts: list[int]  # messages each step answers with
     runners: dict[int, Runner]
     rng: random.Random
@@ -249,19 +355,26 @@ class Stream:
     reading: list[tuple[float, int]] = field(default_factory=list)  # (free at, chat): a heap
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     outstanding: int = 0
-    refused: int = 0  # POSTs not answered 200 (the process down): typed again later
+    refused: int = 0  # POSTs not answered 200 (the process down): sent again a second later
+    closing: bool = False  # the run is over: nothing is sent again
+    stray: int = 0  # messages that reached a runner with no turn of theirs waiting
+    errors: int = 0  # "something went wrong" (ours) sent to a runner
     woken: asyncio.Event = field(default_factory=asyncio.Event)
 
     def listener(self, event: str, message: dict[str, Any]) -> None:
         if event != "sent":
             return
-        if str(message.get("text", "")).startswith(REMINDER_PREFIXES):
+        text = str(message.get("text", ""))
+        if text.startswith(REMINDER_PREFIXES):
             return
+        if text == SOMETHING_WENT_WRONG:
+            self.errors += 1
         now = time.monotonic()
         chat = int(message["chat"]["id"])
         n = self.received[chat] = self.received.get(chat, 0) + 1
         runner = self.runners.get(chat)
         if runner is None or runner.turn is None:
+            self.stray += 1  # nothing of theirs waiting: a repeated reply
             return
         turn = runner.turn
         if turn.first is None:
@@ -299,31 +412,33 @@ class Stream:
         runner.turn = turn
         self.turns.append(turn)
         self.outstanding += 1
-        data = runner.resend or self.standin.text_update_data(chat, SCRIPT[step], chat)
-        runner.resend = None
-        task = asyncio.ensure_future(self._post(runner, turn, data))
+        data = self.standin.text_update_data(chat, SCRIPT[step], chat)
+        task = asyncio.ensure_future(self._post(turn, data))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def _post(self, runner: Runner, turn: Turn, data: dict[str, Any]) -> None:
-        try:
-            answer = await self.client.post(
-                "/telegram", json=data, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
-            )
-            turn.acked = answer.status_code == 200
-        except httpx.HTTPError:
-            turn.acked = False
-        if not turn.acked and runner.turn is turn and turn.first is None:
-            # Not acknowledged: Telegram would send it again, so the runner types it again.
+    async def _post(self, turn: Turn, data: dict[str, Any]) -> None:
+        """POST the update until it is answered 200, as Telegram does (the same update, a
+        second after each failure); the turn stays open meanwhile: an answer to an earlier
+        POST of it that did reach the system still counts."""
+        while not self.closing:
+            try:
+                status = await self.client.post(
+                    "/telegram", data, {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                )
+            except WebhookError:
+                status = 0
+            if status == 200:
+                turn.acked = True
+                return
             self.refused += 1
-            runner.turn = None
-            runner.resend = data
-            self.outstanding -= 1
-            heapq.heappush(self.reading, (time.monotonic() + READING, runner.chat))
+            await asyncio.sleep(READING)
 
-    async def settle(self, quiet: float, longest: float = 30.0) -> None:
+    async def settle(self, quiet: float, longest: float) -> bool:
         """Wait until no turn is waiting for its answer, or nothing has been answered for
-        `quiet` seconds (what is still waiting then never comes), or `longest` seconds."""
+        `quiet` seconds (what is still waiting then never comes), or `longest` seconds.
+        False when the system was still answering at `longest` (a backlog): what waits then
+        may yet come, and goes on waiting into the next phase."""
         now = time.monotonic()
         deadline, silent_until = now + longest, now + quiet
         while self.outstanding > 0 and time.monotonic() < min(deadline, silent_until):
@@ -332,6 +447,7 @@ class Stream:
                 await asyncio.wait_for(self.woken.wait(), timeout=0.1)
             if self.woken.is_set():
                 silent_until = time.monotonic() + quiet
+        return self.outstanding == 0 or time.monotonic() >= silent_until
 
     async def poisson(
         self, phase: str, rate: float, seconds: float, rng: random.Random
@@ -351,7 +467,8 @@ class Stream:
 
 
 async def lead_in(stream: Stream, steps: dict[int, int]) -> None:
-    """Bring each runner to its step, as fast as the system answers (not measured). Each
+    """`--walk`: bring each runner to its step through the live process, as fast as it
+    answers (not measured). Each
     runner waits `LEAD_PAUSE` after an answer: the peer's reply reaches the runner before its
     handler has returned and the ConversationHandler has moved to the next state, so an
     answer typed at once would find the old state (the race PTB warns of)."""
@@ -381,6 +498,32 @@ class Phase:
     typed: int = 0
     missed: int = 0
     cpu: float = 0.0
+    arrivals_seconds: float = 0.0  # how long the arrivals really took (the benchmark's lag)
+    bench_cpu: float = 0.0  # CPU of this process (the runners and the stand-in) meanwhile
+    rejected_429: int = 0  # the stand-in's 429s during the phase (and its settling)
+    errors: int = 0  # "something went wrong" sent during the phase
+
+
+@dataclass
+class Seeds:
+    """Each system's template runners, one per step of the script (bench/webhook_seed.py)."""
+
+    ours: OurTemplates
+    peer: PeerTemplates
+
+
+async def templates(workdir: Path) -> Seeds:
+    """Walked at the real time: the process that reads the copies runs on the real clock."""
+    now = dt.datetime.now(dt.UTC)
+    return Seeds(await our_templates(workdir, now), await peer_templates(workdir))
+
+
+async def seed_system(system: System, seeds: Seeds, steps: dict[int, int]) -> None:
+    """Every runner at their step in the system's storage, before its process starts."""
+    if system.kind == "ours":
+        await seed_ours(system.url, seeds.ours, steps)
+    else:
+        await seed_peer(system.kind, system.path or system.url, seeds.peer, steps)
 
 
 @dataclass
@@ -390,15 +533,23 @@ class Outcome:
     phases: list[Phase]
     start_seconds: float
     restart_seconds: float
-    lead_in_seconds: float
+    lead_in_seconds: float  # seeding the storage, or walking the runners live (`walked`)
+    walked: bool
     killed_at: float
     restarted_at: float
     refused: int
-    extra: int  # messages beyond what the answered turns answer with (repeated replies)
+    extra: int  # messages that came with no turn of the runner's waiting (repeated replies)
     rejected_429: int
+    errors: int  # "something went wrong" sent (ours)
+    drained: bool  # after the kill: went quiet (else still answering a backlog at the end)
+    restart_error: str  # the process did not start again after the kill: why
+    tracebacks: int  # in the process's logs (either system: an exception in a handler)
 
     def phase_turns(self, name: str) -> list[Turn]:
         return [t for t in self.turns if t.phase == name]
+
+    def phase(self, name: str) -> Phase:
+        return next(p for p in self.phases if p.name == name)
 
     def lost(self) -> tuple[int, int]:
         """Acknowledged kill-phase updates never answered: (posted before the kill, after)."""
@@ -427,67 +578,112 @@ async def _api() -> AsyncIterator[HttpStandIn]:
 async def run_system(
     system: System,
     *,
+    seeds: Seeds,
     counts: list[int],
     runners: int,
     seconds: Callable[[float], float],
     kill_seconds: float,
     quiet: float = 8.0,
+    settle: float = 30.0,
     workdir: Path,
     seed: int,
     profile: Path | None = None,
     rates: tuple[float, ...] = RATES,
     kill: bool = True,
+    walk: bool = False,
 ) -> Outcome:
-    """The lead-in, a stream at each rate, then the kill -9, for one system."""
+    """The runners at their steps (seeded, or `walk`ed live), a stream at each rate, then
+    the kill -9, for one system."""
     rng = random.Random(seed)
     chats = [FIRST_CHAT + i for i in range(runners)]
     steps = {chat: rng.randrange(len(SCRIPT)) for chat in chats}
+    begin = time.monotonic()
+    if not walk:
+        await seed_system(system, seeds, steps)
+    seeded = time.monotonic() - begin
     async with _api() as api:
         standin = api.standin
-        limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
         process = Process(system, api, workdir, profile)
         started = await process.start()
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{process.port}", limits=limits, timeout=30
-        ) as client:
-            stream = Stream(
-                standin, client, counts, {c: Runner(c) for c in chats}, random.Random(seed + 1)
-            )
+        async with Webhook(process.port, CONNECTIONS, timeout=30) as client:
+            at = {c: 0 if walk else steps[c] for c in chats}
+            runs = {c: Runner(c, at[c]) for c in chats}
+            stream = Stream(standin, client, counts, runs, random.Random(seed + 1))
+            stream.idle = [c for c in chats if at[c] < len(SCRIPT)]
             standin.add_listener(stream.listener)
             try:
-                _say(f"  {system.label}: up in {started:.1f} s; lead-in...")
-                begin = time.monotonic()
-                await lead_in(stream, steps)
-                lead_seconds = time.monotonic() - begin
-                _say(f"  {system.label}: lead-in {lead_seconds:.1f} s; streams...")
+                lead_seconds = seeded
+                if walk:
+                    _say(f"  {system.label}: up in {started:.1f} s; lead-in...")
+                    begin = time.monotonic()
+                    await lead_in(stream, steps)
+                    lead_seconds = time.monotonic() - begin
+                _say(
+                    f"  {system.label}: up in {started:.1f} s, "
+                    f"{'lead-in' if walk else 'seeded in'} {lead_seconds:.1f} s; streams..."
+                )
                 standin.rate_limits = _limits()
+                standin.rejected_429 = 0
                 phases = []
                 for rate in rates:
                     phase = Phase(f"{rate:g}/s", rate, seconds(rate))
+                    began, own = time.monotonic(), time.process_time()
                     cpu = process.cpu_seconds()
+                    rejected, errors = standin.rejected_429, stream.errors
                     phase.typed, phase.missed = await stream.poisson(
                         phase.name, rate, phase.seconds, random.Random(seed + int(rate))
                     )
-                    await stream.settle(5.0)
+                    arrived = time.monotonic()
+                    phase.arrivals_seconds = arrived - began
+                    await stream.settle(5.0, settle)
+                    phase.bench_cpu = time.process_time() - own
+                    _say(
+                        f"  {system.label}: {phase.name} arrivals {phase.arrivals_seconds:.1f} s "
+                        f"(planned {phase.seconds:.1f} s), settled in "
+                        f"{time.monotonic() - arrived:.1f} s ({stream.outstanding} waiting), "
+                        f"this process's CPU {phase.bench_cpu:.1f} s"
+                    )
                     phase.cpu = process.cpu_seconds() - cpu
+                    phase.rejected_429 = standin.rejected_429 - rejected
+                    phase.errors = stream.errors - errors
                     phases.append(phase)
                 killed_at = restarted_at = restart = float("nan")
+                drained = True
+                restart_error = ""
                 if kill:
                     phase = Phase("kill", KILL_RATE, kill_seconds)
+                    rejected, errors = standin.rejected_429, stream.errors
                     arrivals = asyncio.ensure_future(
                         stream.poisson("kill", KILL_RATE, kill_seconds, random.Random(seed + 7))
                     )
                     await asyncio.sleep(kill_seconds / 3)
                     killed_at = time.monotonic()
                     await process.kill()
-                    restart = await process.start()
+                    try:
+                        restart = await process.start()
+                    except RuntimeError as error:  # e.g. a pickle file cut short by the kill
+                        lines = str(error).strip().splitlines()
+                        restart_error = lines[-1] if lines else "exited"
+                        _say(f"  {system.label}: did not restart: {restart_error}")
                     restarted_at = time.monotonic()
                     phase.typed, phase.missed = await arrivals
-                    await stream.settle(quiet)
+                    arrived = time.monotonic()
+                    drained = await stream.settle(quiet, settle)
+                    _say(
+                        f"  {system.label}: kill phase, restart {restart:.1f} s, settled in "
+                        f"{time.monotonic() - arrived:.1f} s ({stream.outstanding} waiting)"
+                    )
+                    phase.rejected_429 = standin.rejected_429 - rejected
+                    phase.errors = stream.errors - errors
                     phases.append(phase)
             finally:
+                ending = time.monotonic()
+                stream.closing = True  # POSTs still waiting: the run is over
+                for task in stream.tasks:
+                    task.cancel()
                 await asyncio.gather(*stream.tasks, return_exceptions=True)
                 await process.stop()
+                _say(f"  {system.label}: stopped in {time.monotonic() - ending:.1f} s")
     return Outcome(
         system,
         stream.turns,
@@ -495,22 +691,17 @@ async def run_system(
         started,
         restart,
         lead_seconds,
+        walk,
         killed_at,
         restarted_at,
         stream.refused,
-        _extra(stream),
+        stream.stray,
         standin.rejected_429,
+        stream.errors,
+        drained,
+        restart_error,
+        sum(log.read_text(errors="replace").count("Traceback") for log in process.logs),
     )
-
-
-def _extra(stream: Stream) -> int:
-    """Messages the runners got beyond what their answered turns answer with: replies sent
-    twice (one on its way at the kill), or answers to turns the runner had given up on."""
-    owed: dict[int, int] = {}
-    for turn in stream.turns:
-        if turn.last is not None:
-            owed[turn.chat] = owed.get(turn.chat, 0) + turn.need
-    return sum(max(0, stream.received.get(c, 0) - owed.get(c, 0)) for c in stream.runners)
 
 
 # --- the figure ---------------------------------------------------------------------------------
@@ -523,33 +714,32 @@ class Size:
     arrivals: int  # ... and long enough for this many arrivals
     kill_seconds: float
     quiet: float  # after the kill: nothing answered for this long, what still waits is lost
+    settle: float  # after each stream, at most this long for the answers still on their way
 
     def seconds(self, rate: float) -> float:
         return max(self.min_seconds, self.arrivals / rate)
 
 
-FULL = Size(2_000, 6.0, 450, 6.0, 8.0)
-QUICK = Size(8, 0.5, 0, 2.0, 2.0)
-
-
-async def our_counts(workdir: Path) -> list[int]:
-    """Messages each step of the script answers with in ours (an in-process warm-up)."""
-    url = await fresh_sqlite(workdir / "counts.sqlite3")
-    from bench.conversations import NOW
-
-    return await prepare(url, BotApiStandIn(record_calls=False), [], NOW, warm=FIRST_CHAT - 1)
+FULL = Size(2_000, 6.0, 450, 6.0, 5.0, 5.0)
+QUICK = Size(8, 0.5, 0, 2.0, 2.0, 5.0)
 
 
 def _first(turns: list[Turn]) -> list[float]:
-    return [t.first - t.posted for t in turns if t.first is not None]
+    """Seconds from each turn's (first) POST to its first reply; never answered (or its POST
+    never acknowledged by the end): infinity."""
+    return [math.inf if t.first is None else t.first - t.posted for t in turns]
 
 
 def _last(turns: list[Turn]) -> list[float]:
-    return [t.last - t.posted for t in turns if t.last is not None]
+    return [math.inf if t.last is None else t.last - t.posted for t in turns]
+
+
+def _unanswered(turns: list[Turn]) -> int:
+    return sum(1 for t in turns if t.first is None)
 
 
 def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f}"
+    return "∞" if math.isinf(seconds) else f"{seconds * 1000:.0f}"
 
 
 def _describe(outcome: Outcome) -> str:
@@ -559,30 +749,60 @@ def _describe(outcome: Outcome) -> str:
         first, last = _first(turns), _last(turns)
         if phase.name == "kill":
             continue
-        cpu = phase.cpu / len(first) * 1000 if first else float("nan")
+        answered = len(first) - _unanswered(turns)
+        cpu = phase.cpu / answered * 1000 if answered else float("nan")
         parts.append(
             f"{phase.name}: {phase.typed:,} typed ({phase.missed} arrivals found no runner "
             f"free) over {phase.seconds:.0f} s, first reply p50/p99 {_ms(percentile(first, 50))}/"
             f"{_ms(percentile(first, 99))} ms, last reply p99 {_ms(percentile(last, 99))} ms, "
-            f"{len(turns) - len(first)} unanswered, CPU {cpu:.1f} ms an update"
+            f"{_unanswered(turns)} unanswered, {phase.rejected_429} × 429, {phase.errors} "
+            f"errors, CPU {cpu:.1f} ms an update"
         )
     before, after = outcome.lost()
     kill = outcome.phase_turns("kill")
     acked = sum(1 for t in kill if t.acked)
+    never = len(kill) - acked
+    killed = outcome.phase("kill") if outcome.phases[-1].name == "kill" else None
     parts.append(
         f"kill -9 at {KILL_RATE:g}/s: {acked:,} updates acknowledged in the phase, lost "
         f"{before} acknowledged before the kill and {after} after the restart (restart "
         f"{outcome.restart_seconds:.1f} s; {outcome.refused} POSTs refused while down, sent "
-        f"again), {outcome.extra} messages beyond the turns' answers"
+        f"again; {never} typed in the phase never acknowledged), {outcome.extra} messages "
+        "with no turn waiting (repeated replies), "
+        f"{killed.rejected_429 if killed else 0} × 429"
+        + ("" if outcome.drained else _BACKLOG)
+        + (f"; DID NOT RESTART ({outcome.restart_error})" if outcome.restart_error else "")
     )
+    how = "walked live" if outcome.walked else "seeded"
     return (
-        f"8 {outcome.system.label}: started in {outcome.start_seconds:.1f} s, lead-in "
-        f"{outcome.lead_in_seconds:.1f} s; " + "; ".join(parts) + f"; 429s {outcome.rejected_429}."
+        f"8 {outcome.system.label}: runners {how} in {outcome.lead_in_seconds:.1f} s, "
+        f"started in {outcome.start_seconds:.1f} s; "
+        + "; ".join(parts)
+        + f'; in all {outcome.rejected_429} × 429, {outcome.errors} "something went wrong", '
+        f"{outcome.tracebacks} tracebacks in the process's log."
     )
+
+
+_BACKLOG = " (still answering a backlog when the run stopped: those may be late, not lost)"
 
 
 def _p(outcome: Outcome, phase: str, q: float) -> float:
     return percentile(_first(outcome.phase_turns(phase)), q) * 1000
+
+
+def _faults(outcome: Outcome, phase: str) -> str:
+    turns = outcome.phase_turns(phase)
+    found = outcome.phase(phase)
+    return f"{found.rejected_429} × 429, {_unanswered(turns)} unanswered"
+
+
+def _clean(outcome: Outcome, phase: str) -> bool:
+    found = outcome.phase(phase)
+    return (
+        found.rejected_429 == 0
+        and found.errors == 0
+        and _unanswered(outcome.phase_turns(phase)) == 0
+    )
 
 
 def _rows(ours: Outcome, peer: Outcome, pickle: Outcome | None, db: str) -> list[Row]:
@@ -590,27 +810,47 @@ def _rows(ours: Outcome, peer: Outcome, pickle: Outcome | None, db: str) -> list
     for phase in ours.phases:
         if phase.name == "kill":
             continue
-        mine, theirs = _p(ours, phase.name, 99), _p(peer, phase.name, 99)
-        note = f"p50 {_p(ours, phase.name, 50):.0f} ms (peer {_p(peer, phase.name, 50):.0f} ms)"
+        name = phase.name
+        mine, theirs = _p(ours, name, 99), _p(peer, name, 99)
+        note = (
+            f"p50 {_ms(_p(ours, name, 50) / 1000)} ms (peer {_ms(_p(peer, name, 50) / 1000)} "
+            f"ms); ours {_faults(ours, name)}, {phase.errors} errors; peer {_faults(peer, name)}"
+        )
         if pickle is not None:
-            note += f"; PicklePersistence peer p99 {_p(pickle, phase.name, 99):.0f} ms"
+            note += (
+                f"; PicklePersistence peer p99 {_ms(_p(pickle, name, 99) / 1000)} ms, "
+                f"{_faults(pickle, name)}"
+            )
         rows.append(
             Row(
-                f"8 Webhook, {db}, {phase.name}: p99 POST to first reply",
+                f"8 Webhook, {db}, {name}: p99 POST to first reply",
                 mine,
                 theirs,
                 "ms",
-                "≤ durable peer",
-                mine <= theirs,
+                "≤ durable peer; 0 × 429, none unanswered, no error",
+                mine <= theirs and _clean(ours, name),
                 ceiling_label="PTB ConversationHandler, persistence in the database",
+                ratio=mine / theirs if math.isfinite(mine) and math.isfinite(theirs) else None,
                 notes=note,
             )
         )
     lost = sum(ours.lost())
     peer_lost = sum(peer.lost())
-    note = f"peer: {peer.lost()[0]} before the kill, {peer.lost()[1]} after the restart"
+    note = (
+        f"peer: {peer.lost()[0]} before the kill, {peer.lost()[1]} after the restart; "
+        f"messages with no turn waiting (repeated): ours {ours.extra}, peer {peer.extra}"
+    )
+    still = [o.system.label for o in (ours, peer, pickle) if o is not None and not o.drained]
+    if still:
+        note += "; " + ", ".join(still) + _BACKLOG
+    for outcome in (ours, peer, pickle):
+        if outcome is not None and outcome.restart_error:
+            note += (
+                f"; {outcome.system.label} did not restart after the kill "
+                f"({outcome.restart_error}): {outcome.refused} POSTs refused, never answered"
+            )
     if pickle is not None:
-        note += f"; PicklePersistence peer: {sum(pickle.lost())}"
+        note += f"; PicklePersistence peer: {sum(pickle.lost())} lost, {pickle.extra} repeated"
     rows.append(
         Row(
             f"8 kill -9 mid-stream, {db}: acknowledged updates never answered",
@@ -627,20 +867,26 @@ def _rows(ours: Outcome, peer: Outcome, pickle: Outcome | None, db: str) -> list
     return rows
 
 
-async def run(workdir: Path, *, postgres: bool, size: Size = FULL, seed: int = 19) -> Figure:
+async def run(
+    workdir: Path, *, postgres: bool, size: Size = FULL, seed: int = 19, walk: bool = False
+) -> Figure:
     """Figure 8 on SQLite (and PostgreSQL): ours, the durable peer, the pickle peer."""
     figure = Figure(
         f"8. Conversations through the webhook beside the PTB peer ({size.runners:,} runners)"
     )
     started = time.perf_counter()
-    counts = await our_counts(workdir)
+    seeds = await templates(workdir)
+    counts = seeds.ours.counts
     common: dict[str, Any] = {
+        "seeds": seeds,
         "runners": size.runners,
         "seconds": size.seconds,
         "kill_seconds": size.kill_seconds,
         "quiet": size.quiet,
+        "settle": size.settle,
         "workdir": workdir,
         "seed": seed,
+        "walk": walk,
     }
     ones = [1] * len(SCRIPT)
     sqlite_ours = System("ours, SQLite", "ours", await fresh_sqlite(workdir / "ours.sqlite3"))
@@ -668,22 +914,27 @@ async def run(workdir: Path, *, postgres: bool, size: Size = FULL, seed: int = 1
     figure.details.append(
         f"8: replies per step in ours {counts} (the peer: 1 each); each stand-in answers every "
         f"call in {LATENCY * 1000:.0f} ms and allows {PAID_RATE:,} sends a second, 1 a second "
-        f"per chat; runners read an answer {READING:g} s before typing again; load average "
+        f"per chat; runners read an answer {READING:g} s before typing again; a turn never "
+        f"answered counts as infinitely late (∞) in the percentiles; load average "
         f"{os.getloadavg()[0]:.1f} at the end."
     )
     figure.seconds = time.perf_counter() - started
     return figure
 
 
-async def profile(rate: float, seconds: float, runners: int, out: Path, workdir: Path) -> None:
-    """Ours on SQLite under pyinstrument: the lead-in, then one rate; the report in `out`."""
-    counts = await our_counts(workdir)
+async def profile(
+    rate: float, seconds: float, runners: int, out: Path, workdir: Path, walk: bool = False
+) -> None:
+    """Ours on SQLite under a profiler: the runners seeded (or walked), then one rate; the
+    report in `out` (pyinstrument text, or cProfile's stats when `out` ends in .prof)."""
+    seeds = await templates(workdir)
     system = System(
         "ours, SQLite (profiled)", "ours", await fresh_sqlite(workdir / "prof.sqlite3")
     )
     outcome = await run_system(
         system,
-        counts=counts,
+        seeds=seeds,
+        counts=seeds.ours.counts,
         runners=runners,
         seconds=lambda _rate: seconds,
         kill_seconds=0.0,
@@ -692,6 +943,7 @@ async def profile(rate: float, seconds: float, runners: int, out: Path, workdir:
         profile=out,
         rates=(rate,),
         kill=False,
+        walk=walk,
     )
     print(_describe(outcome))
 
@@ -701,21 +953,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--runners", type=int)
+    parser.add_argument(
+        "--walk", action="store_true", help="walk the runners to their steps live, not seeded"
+    )
     parser.add_argument("--profile", type=float, metavar="RATE", help="profile ours at RATE/s")
     parser.add_argument("--profile-seconds", type=float, default=20.0)
     parser.add_argument("--profile-out", type=Path, default=Path("webhook-profile.txt"))
     args = parser.parse_args(argv)
     size = QUICK if args.quick else FULL
     if args.runners:
-        size = Size(args.runners, size.min_seconds, size.arrivals, size.kill_seconds, size.quiet)
+        size = dataclasses.replace(size, runners=args.runners)
     with tempfile.TemporaryDirectory(prefix="runcoach-peer-") as tmp:
         workdir = Path(tmp)
         if args.profile:
             out = args.profile_out.resolve()
-            asyncio.run(profile(args.profile, args.profile_seconds, size.runners, out, workdir))
+            asyncio.run(
+                profile(args.profile, args.profile_seconds, size.runners, out, workdir, args.walk)
+            )
             print(f"profile written to {out}")
             return 0
-        figure = asyncio.run(run(workdir, postgres=args.postgres, size=size))
+        figure = asyncio.run(run(workdir, postgres=args.postgres, size=size, walk=args.walk))
     for row in figure.rows:
         print(f"{row.figure}: ours {row.ours:.1f} {row.unit}, peer {row.ceiling:.1f}; {row.notes}")
     for detail in figure.details:

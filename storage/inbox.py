@@ -95,14 +95,66 @@ async def store_updates(
     return [int(r[0]) for r in result.all()]
 
 
-def _earlier_update(user_id: int, update_id: int) -> Any:
-    """Whether an update of `user_id` before `update_id` is still to be handled."""
+def _earlier_update(user_id: Any, update_id: Any) -> Any:
+    """Whether an update of `user_id` before `update_id` is still to be handled (values or
+    bound parameters)."""
     earlier = _INBOX.alias("earlier")
     return sa.exists().where(
         earlier.c.user_id == user_id,
         earlier.c.handled_at.is_(None),
         earlier.c.update_id < update_id,
     )
+
+
+# claim_update's statements, built once with bound parameters (:uid, :user, :now): building
+# them cost more than running them (issue 19).
+_UID = sa.bindparam("uid", type_=_INBOX.c.update_id.type)
+_USER = sa.bindparam("user", type_=_INBOX.c.user_id.type)
+_NOW = sa.bindparam("now", type_=_INBOX.c.handled_at.type)
+_CLEARED = sa.bindparam("cleared", {}, type_=_INBOX.c.payload.type)  # handled: text not kept
+_CLAIM_STORED = (
+    sa.update(_INBOX)
+    .where(
+        _INBOX.c.update_id == _UID,
+        _INBOX.c.handled_at.is_(None),
+        ~_earlier_update(_USER, _UID),
+    )
+    .values(handled_at=_NOW, payload=_CLEARED)
+    .returning(_INBOX.c.update_id, _replies_waiting(_USER))
+)
+_EARLIER = sa.select(_earlier_update(_USER, _UID))
+
+
+def _claim_direct(insert: Any, user: bool) -> Any:
+    """The update inserted as handled, or an unhandled row of it marked so; with `user`,
+    only when no earlier update of the user waits. Returns (update_id, replies waiting)."""
+    if user:
+        row = sa.select(_UID, _USER, _CLEARED, _NOW, _NOW, sa.literal(1, sa.Integer)).where(
+            ~_earlier_update(_USER, _UID)
+        )
+        columns = ["update_id", "user_id", "payload", "received_at", "handled_at", "attempts"]
+        insert = insert.from_select(columns, row)
+    else:
+        insert = insert.values(
+            update_id=_UID,
+            user_id=None,
+            payload=_CLEARED,
+            received_at=_NOW,
+            handled_at=_NOW,
+            attempts=1,
+        )
+    return insert.on_conflict_do_update(
+        index_elements=["update_id"],
+        set_={"handled_at": _NOW, "payload": _CLEARED},
+        where=_INBOX.c.handled_at.is_(None),
+    ).returning(_INBOX.c.update_id, _replies_waiting(_USER) if user else sa.true())
+
+
+_CLAIM_DIRECT = {
+    (dialect, user): _claim_direct(insert(_INBOX), user)
+    for dialect, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+    for user in (True, False)
+}
 
 
 async def claim_update(
@@ -119,46 +171,21 @@ async def claim_update(
     the user's chat are still to be sent (True when not known): the turn's replies follow.
 
     An update from the inbox (`stored`) takes one statement; one that is not there (handed
-    to the Application directly) is inserted as handled."""
+    to the Application directly) is inserted as handled, also in one statement. Only when
+    neither claims it does a second one tell "later" from "done"."""
+    connection = await session.connection()
+    params = {"uid": update_id, "user": user_id, "now": now}
     if user_id is not None and stored:
-        result = await _run(
-            session,
-            sa.update(_INBOX)
-            .where(
-                _INBOX.c.update_id == update_id,
-                _INBOX.c.handled_at.is_(None),
-                ~_earlier_update(user_id, update_id),
-            )
-            .values(handled_at=now, payload={})  # handled: its text is not kept
-            .returning(_INBOX.c.update_id, _replies_waiting(user_id)),
-        )
-        row = result.first()
+        row = (await connection.execute(_CLAIM_STORED, params)).first()
         if row is not None:
             return "mine", bool(row[1])
-    if user_id is not None:
-        earlier = await _run(session, sa.select(_earlier_update(user_id, update_id)))
-        if earlier.scalar():
-            return "later", True
-    waiting = sa.true() if user_id is None else _replies_waiting(user_id)
-    statement = (
-        _insert(session)
-        .values(
-            update_id=update_id,
-            user_id=user_id,
-            payload={},
-            received_at=now,
-            handled_at=now,
-            attempts=1,
-        )
-        .on_conflict_do_update(
-            index_elements=["update_id"],
-            set_={"handled_at": now, "payload": {}},
-            where=_INBOX.c.handled_at.is_(None),
-        )
-        .returning(_INBOX.c.update_id, waiting)
-    )
-    row = (await _run(session, statement)).first()
-    return ("done", True) if row is None else ("mine", bool(row[1]))
+    statement = _CLAIM_DIRECT[(connection.dialect.name, user_id is not None)]
+    row = (await connection.execute(statement, params)).first()
+    if row is not None:
+        return "mine", bool(row[1])
+    if user_id is not None and (await connection.execute(_EARLIER, params)).scalar():
+        return "later", True
+    return "done", True
 
 
 async def mark_handled(session: AsyncSession, *, update_id: int, now: dt.datetime) -> None:

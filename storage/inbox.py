@@ -31,9 +31,7 @@ from storage.replies import (
     finish_reply,
     renew_replies,
 )
-from storage.replies import is_postgres as _is_postgres
 from storage.replies import replies_waiting as _replies_waiting
-from storage.replies import run_core as _run
 from storage.tables import InboxUpdate, Reply
 
 _INBOX: sa.Table = InboxUpdate.__table__  # type: ignore[attr-defined]
@@ -55,10 +53,6 @@ __all__ = [  # the replies' part (storage.replies), where the callers have alway
 Claim = Literal["mine", "done", "later"]
 
 
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert(_INBOX) if _is_postgres(session) else sqlite.insert(_INBOX)
-
-
 def user_of(data: dict[str, Any]) -> int | None:
     """The id of the user an update comes from, read from its JSON (None for channel posts)."""
     for key, value in data.items():
@@ -69,10 +63,21 @@ def user_of(data: dict[str, Any]) -> int | None:
     return None
 
 
+_STORE = {
+    dialect: insert(_INBOX)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    # .returning(): the rows inserted, which are the new updates.
+    .returning(_INBOX.c.update_id)
+    for dialect, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
 async def store_updates(
     session: AsyncSession, *, updates: Sequence[dict[str, Any]], now: dt.datetime
 ) -> list[int]:
-    """Insert updates not seen before; returns the update_ids that are new."""
+    """Insert updates not seen before; returns the update_ids that are new. One statement,
+    prebuilt (an executemany SQLAlchemy sends as one INSERT of every row: a multi-row
+    `values()` had no cache key and was compiled for every update)."""
     if not updates:
         return []
     rows = [
@@ -85,13 +90,8 @@ async def store_updates(
         }
         for data in updates
     ]
-    result = await _run(
-        session,
-        _insert(session)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(_INBOX.c.update_id),
-    )
+    connection = await session.connection()
+    result = await connection.execute(_STORE[connection.dialect.name], rows)
     return [int(r[0]) for r in result.all()]
 
 
@@ -226,23 +226,34 @@ class Waiting:
     attempts: int
 
 
+def _next_unhandled(user: bool) -> Any:
+    where = _INBOX.c.user_id == _USER if user else _INBOX.c.user_id.is_(None)
+    waiting = _replies_waiting(_USER) if user else sa.false()
+    return (
+        sa.select(_INBOX.c.update_id, _INBOX.c.payload, _INBOX.c.attempts, waiting)
+        .where(where, _INBOX.c.handled_at.is_(None))
+        .order_by(_INBOX.c.update_id)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
+_NEXT_UNHANDLED = {user: _next_unhandled(user) for user in (True, False)}
+
+
 async def next_unhandled(
     session: AsyncSession, *, user_id: int | None, limit: int = 8
 ) -> tuple[list[Waiting], bool]:
     """The earliest updates of this user (or of no user) still to be handled, in order, and
     whether replies to the user's chat are still to be sent (False when no update waits):
     one statement."""
-    where = _INBOX.c.user_id.is_(None) if user_id is None else _INBOX.c.user_id == user_id
-    waiting = sa.false() if user_id is None else _replies_waiting(user_id)
-    result = await _run(
-        session,
-        sa.select(_INBOX.c.update_id, _INBOX.c.payload, _INBOX.c.attempts, waiting)
-        .where(where, _INBOX.c.handled_at.is_(None))
-        .order_by(_INBOX.c.update_id)
-        .limit(limit),
-    )
+    statement = _NEXT_UNHANDLED[user_id is not None]
+    result = await _run_with(session, statement, {"user": user_id, "limit": limit})
     found = result.all()
     return [Waiting(int(r[0]), dict(r[1]), int(r[2])) for r in found], any(r[3] for r in found)
+
+
+async def _run_with(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
+    return await (await session.connection()).execute(statement, params)
 
 
 async def waiting_users(

@@ -170,6 +170,7 @@ async def begin_turn(update: Update, context: Ctx, db: AsyncSession, replies: Re
             chat_id=chat.id,
             first_name=user.first_name or "",
             now=runtime(context).clock(),
+            looked_up=True,  # just now, under their lock
         )
         stored = await repo.get_kv(db, namespace=DIALOG, key=str(user.id))
     dialog = load_dialog(stored, user_id=user.id)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 
@@ -73,17 +74,38 @@ class RunnerLocks:
         """A session in a transaction; with `user_id`, holding that runner's lock until it
         ends."""
         if self.postgres:
-            async with self.sessions() as db, db.begin():
+            async with self._session() as db:
                 if user_id is not None:
                     await db.exec(  # type: ignore[call-overload]
                         sa.text("SELECT pg_advisory_xact_lock(:key)"), params={"key": user_id}
                     )
                 yield db
         else:
-            async with self._sqlite, self.sessions() as db, db.begin():
+            async with self._sqlite, self._session() as db:
                 yield db
         if user_id is not None:  # reached only once it has committed
             self.runner_commits += 1
+
+    @contextlib.asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction (begun at its first statement) is committed when the
+        block ends, rolled back if it raises. As `async with sessions() as db, db.begin()`,
+        with the commit and the close in one hop to SQLAlchemy's sync side instead of three
+        (about a fifth of a short transaction's cost; there are two or three per update)."""
+        db = self.sessions()
+        try:
+            yield db
+        except BaseException:
+            await asyncio.shield(db.close())  # rolls back
+            raise
+        await db.run_sync(_commit_and_close)
+
+
+def _commit_and_close(session: Session) -> None:
+    try:
+        session.commit()
+    finally:
+        session.close()
 
 
 @dataclass

@@ -31,9 +31,7 @@ from storage.replies import (
     finish_reply,
     renew_replies,
 )
-from storage.replies import is_postgres as _is_postgres
 from storage.replies import replies_waiting as _replies_waiting
-from storage.replies import run_core as _run
 from storage.tables import InboxUpdate, Reply
 
 _INBOX: sa.Table = InboxUpdate.__table__  # type: ignore[attr-defined]
@@ -55,10 +53,6 @@ __all__ = [  # the replies' part (storage.replies), where the callers have alway
 Claim = Literal["mine", "done", "later"]
 
 
-def _insert(session: AsyncSession) -> Any:
-    return postgresql.insert(_INBOX) if _is_postgres(session) else sqlite.insert(_INBOX)
-
-
 def user_of(data: dict[str, Any]) -> int | None:
     """The id of the user an update comes from, read from its JSON (None for channel posts)."""
     for key, value in data.items():
@@ -69,10 +63,21 @@ def user_of(data: dict[str, Any]) -> int | None:
     return None
 
 
+_STORE = {
+    dialect: insert(_INBOX)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    # .returning(): the rows inserted, which are the new updates.
+    .returning(_INBOX.c.update_id)
+    for dialect, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
 async def store_updates(
     session: AsyncSession, *, updates: Sequence[dict[str, Any]], now: dt.datetime
 ) -> list[int]:
-    """Insert updates not seen before; returns the update_ids that are new."""
+    """Insert updates not seen before; returns the update_ids that are new. One statement,
+    prebuilt (an executemany SQLAlchemy sends as one INSERT of every row: a multi-row
+    `values()` had no cache key and was compiled for every update)."""
     if not updates:
         return []
     rows = [
@@ -85,24 +90,71 @@ async def store_updates(
         }
         for data in updates
     ]
-    result = await _run(
-        session,
-        _insert(session)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(_INBOX.c.update_id),
-    )
+    connection = await session.connection()
+    result = await connection.execute(_STORE[connection.dialect.name], rows)
     return [int(r[0]) for r in result.all()]
 
 
-def _earlier_update(user_id: int, update_id: int) -> Any:
-    """Whether an update of `user_id` before `update_id` is still to be handled."""
+def _earlier_update(user_id: Any, update_id: Any) -> Any:
+    """Whether an update of `user_id` before `update_id` is still to be handled (values or
+    bound parameters)."""
     earlier = _INBOX.alias("earlier")
     return sa.exists().where(
         earlier.c.user_id == user_id,
         earlier.c.handled_at.is_(None),
         earlier.c.update_id < update_id,
     )
+
+
+# claim_update's statements, built once with bound parameters (:uid, :user, :now): building
+# them cost more than running them (issue 19).
+_UID = sa.bindparam("uid", type_=_INBOX.c.update_id.type)
+_USER = sa.bindparam("user", type_=_INBOX.c.user_id.type)
+_NOW = sa.bindparam("now", type_=_INBOX.c.handled_at.type)
+_CLEARED = sa.bindparam("cleared", {}, type_=_INBOX.c.payload.type)  # handled: text not kept
+_CLAIM_STORED = (
+    sa.update(_INBOX)
+    .where(
+        _INBOX.c.update_id == _UID,
+        _INBOX.c.handled_at.is_(None),
+        ~_earlier_update(_USER, _UID),
+    )
+    .values(handled_at=_NOW, payload=_CLEARED)
+    .returning(_INBOX.c.update_id, _replies_waiting(_USER))
+)
+_EARLIER = sa.select(_earlier_update(_USER, _UID))
+
+
+def _claim_direct(insert: Any, user: bool) -> Any:
+    """The update inserted as handled, or an unhandled row of it marked so; with `user`,
+    only when no earlier update of the user waits. Returns (update_id, replies waiting)."""
+    if user:
+        row = sa.select(_UID, _USER, _CLEARED, _NOW, _NOW, sa.literal(1, sa.Integer)).where(
+            ~_earlier_update(_USER, _UID)
+        )
+        columns = ["update_id", "user_id", "payload", "received_at", "handled_at", "attempts"]
+        insert = insert.from_select(columns, row)
+    else:
+        insert = insert.values(
+            update_id=_UID,
+            user_id=None,
+            payload=_CLEARED,
+            received_at=_NOW,
+            handled_at=_NOW,
+            attempts=1,
+        )
+    return insert.on_conflict_do_update(
+        index_elements=["update_id"],
+        set_={"handled_at": _NOW, "payload": _CLEARED},
+        where=_INBOX.c.handled_at.is_(None),
+    ).returning(_INBOX.c.update_id, _replies_waiting(_USER) if user else sa.true())
+
+
+_CLAIM_DIRECT = {
+    (dialect, user): _claim_direct(insert(_INBOX), user)
+    for dialect, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+    for user in (True, False)
+}
 
 
 async def claim_update(
@@ -119,46 +171,21 @@ async def claim_update(
     the user's chat are still to be sent (True when not known): the turn's replies follow.
 
     An update from the inbox (`stored`) takes one statement; one that is not there (handed
-    to the Application directly) is inserted as handled."""
+    to the Application directly) is inserted as handled, also in one statement. Only when
+    neither claims it does a second one tell "later" from "done"."""
+    connection = await session.connection()
+    params = {"uid": update_id, "user": user_id, "now": now}
     if user_id is not None and stored:
-        result = await _run(
-            session,
-            sa.update(_INBOX)
-            .where(
-                _INBOX.c.update_id == update_id,
-                _INBOX.c.handled_at.is_(None),
-                ~_earlier_update(user_id, update_id),
-            )
-            .values(handled_at=now, payload={})  # handled: its text is not kept
-            .returning(_INBOX.c.update_id, _replies_waiting(user_id)),
-        )
-        row = result.first()
+        row = (await connection.execute(_CLAIM_STORED, params)).first()
         if row is not None:
             return "mine", bool(row[1])
-    if user_id is not None:
-        earlier = await _run(session, sa.select(_earlier_update(user_id, update_id)))
-        if earlier.scalar():
-            return "later", True
-    waiting = sa.true() if user_id is None else _replies_waiting(user_id)
-    statement = (
-        _insert(session)
-        .values(
-            update_id=update_id,
-            user_id=user_id,
-            payload={},
-            received_at=now,
-            handled_at=now,
-            attempts=1,
-        )
-        .on_conflict_do_update(
-            index_elements=["update_id"],
-            set_={"handled_at": now, "payload": {}},
-            where=_INBOX.c.handled_at.is_(None),
-        )
-        .returning(_INBOX.c.update_id, waiting)
-    )
-    row = (await _run(session, statement)).first()
-    return ("done", True) if row is None else ("mine", bool(row[1]))
+    statement = _CLAIM_DIRECT[(connection.dialect.name, user_id is not None)]
+    row = (await connection.execute(statement, params)).first()
+    if row is not None:
+        return "mine", bool(row[1])
+    if user_id is not None and (await connection.execute(_EARLIER, params)).scalar():
+        return "later", True
+    return "done", True
 
 
 async def mark_handled(session: AsyncSession, *, update_id: int, now: dt.datetime) -> None:
@@ -199,23 +226,34 @@ class Waiting:
     attempts: int
 
 
+def _next_unhandled(user: bool) -> Any:
+    where = _INBOX.c.user_id == _USER if user else _INBOX.c.user_id.is_(None)
+    waiting = _replies_waiting(_USER) if user else sa.false()
+    return (
+        sa.select(_INBOX.c.update_id, _INBOX.c.payload, _INBOX.c.attempts, waiting)
+        .where(where, _INBOX.c.handled_at.is_(None))
+        .order_by(_INBOX.c.update_id)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
+_NEXT_UNHANDLED = {user: _next_unhandled(user) for user in (True, False)}
+
+
 async def next_unhandled(
     session: AsyncSession, *, user_id: int | None, limit: int = 8
 ) -> tuple[list[Waiting], bool]:
     """The earliest updates of this user (or of no user) still to be handled, in order, and
     whether replies to the user's chat are still to be sent (False when no update waits):
     one statement."""
-    where = _INBOX.c.user_id.is_(None) if user_id is None else _INBOX.c.user_id == user_id
-    waiting = sa.false() if user_id is None else _replies_waiting(user_id)
-    result = await _run(
-        session,
-        sa.select(_INBOX.c.update_id, _INBOX.c.payload, _INBOX.c.attempts, waiting)
-        .where(where, _INBOX.c.handled_at.is_(None))
-        .order_by(_INBOX.c.update_id)
-        .limit(limit),
-    )
+    statement = _NEXT_UNHANDLED[user_id is not None]
+    result = await _run_with(session, statement, {"user": user_id, "limit": limit})
     found = result.all()
     return [Waiting(int(r[0]), dict(r[1]), int(r[2])) for r in found], any(r[3] for r in found)
+
+
+async def _run_with(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
+    return await (await session.connection()).execute(statement, params)
 
 
 async def waiting_users(

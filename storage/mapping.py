@@ -9,6 +9,7 @@ so `storage.tables` can use them (a new runner's default week) without an import
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, Protocol, TypeVar
 
 from core.models import (
@@ -58,14 +59,26 @@ def day_to_json(day: Day) -> dict[str, Any]:
     return {"kind": day.kind.value, "start": _time_to_json(day.start), "minutes": day.minutes}
 
 
+def _day(kind: Any, start: Any, minutes: Any) -> Day:
+    return Day(
+        kind=DayKind(kind),
+        start=None if start is None else dt.time.fromisoformat(start),
+        minutes=minutes,
+    )
+
+
+# A Day is immutable, and a week is read from its JSON dozens of times a turn (every plan,
+# every setup question): each distinct day is built once.
+_known_day = functools.lru_cache(maxsize=4096, typed=True)(_day)
+
+
 def day_from_json(data: dict[str, Any]) -> Day:
     """The inverse of `day_to_json`."""
-    start = data.get("start")
-    return Day(
-        kind=DayKind(data.get("kind", DayKind.REST.value)),
-        start=None if start is None else dt.time.fromisoformat(start),
-        minutes=data.get("minutes"),
-    )
+    key = (data.get("kind", DayKind.REST.value), data.get("start"), data.get("minutes"))
+    try:
+        return _known_day(*key)
+    except TypeError:  # a value that cannot be a key is not a day's either: say why
+        return _day(*key)
 
 
 def week_to_json(week: Week) -> list[dict[str, Any]]:

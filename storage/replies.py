@@ -35,8 +35,9 @@ async def run_core(session: AsyncSession, statement: Any) -> Any:
     return await (await session.connection()).execute(statement)
 
 
-def replies_waiting(chat_id: int) -> Any:
-    """Whether replies to `chat_id` are still to be sent (a scalar subquery)."""
+def replies_waiting(chat_id: Any) -> Any:
+    """Whether replies to `chat_id` (a value or a bound parameter) are still to be sent (a
+    scalar subquery)."""
     return sa.exists().where(_REPLY.c.chat_id == chat_id, _REPLY.c.status == PENDING)
 
 
@@ -49,6 +50,17 @@ class Outgoing:
     params: dict[str, Any]
 
 
+# The statements of every turn, built once (building one costs more than running it, and
+# a prebuilt statement keeps its cache key): parameters are bound at execution.
+_ADD = sa.insert(_REPLY).returning(_REPLY.c.id)
+_DELETE_SENT = sa.delete(_REPLY).where(_REPLY.c.id.in_(sa.bindparam("ids", expanding=True)))
+_MARK_ENDED = (
+    sa.update(_REPLY)
+    .where(_REPLY.c.id == sa.bindparam("reply_id"))
+    .values(status=sa.bindparam("ended"), sent_at=None, last_error=sa.bindparam("error"))
+)
+
+
 async def add_replies(
     session: AsyncSession,
     *,
@@ -58,7 +70,9 @@ async def add_replies(
     claimed_by: int | None = None,
 ) -> list[int]:
     """Write a turn's replies, claimed by the writer (it sends them after the commit), in
-    one statement; their ids in the order given."""
+    one statement; their ids in the order given. (An executemany, which SQLAlchemy sends
+    as one INSERT of every row from its compiled cache: a multi-row `values()` had no cache
+    key and was compiled anew every turn.)"""
     if not replies:
         return []
     rows = [
@@ -74,7 +88,7 @@ async def add_replies(
         }
         for reply in replies
     ]
-    result = await run_core(session, sa.insert(_REPLY).values(rows).returning(_REPLY.c.id))
+    result = await (await session.connection()).execute(_ADD, rows)
     return sorted(int(r[0]) for r in result.all())  # ids grow in the order of the rows
 
 
@@ -85,16 +99,13 @@ async def finish_replies(
     text is the runner's business, not ours to keep), all in one statement; one that failed
     stays a while, for the operator, with the reason."""
     sent = [reply_id for reply_id, status, _ in outcomes if status == SENT]
+    connection = await session.connection()
     if sent:
-        await run_core(session, sa.delete(_REPLY).where(_REPLY.c.id.in_(sent)))
+        await connection.execute(_DELETE_SENT, {"ids": sent})
     for reply_id, status, error in outcomes:
         if status != SENT:
-            await run_core(
-                session,
-                sa.update(_REPLY)
-                .where(_REPLY.c.id == reply_id)
-                .values(status=status, sent_at=None, last_error=error),
-            )
+            params = {"reply_id": reply_id, "ended": status, "error": error}
+            await connection.execute(_MARK_ENDED, params)
 
 
 async def finish_reply(

@@ -5,6 +5,7 @@ experience (asked once, off-season with dumbbells or a gym)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import replace
 
 from bot import texts
@@ -31,6 +32,7 @@ from core.models import (
     Phase,
     PlacementPreference,
     Profile,
+    Week,
 )
 from core.phases import phase_on
 from core.planner import HARD_DAY_MINUTES, Room, sessions_room, with_hard_days
@@ -52,7 +54,14 @@ def week_room(a: Answers) -> Room | None:
     """How many sessions the runner's usual week has room for, once the week is answered."""
     if "week" not in a:
         return None
-    return sessions_room(Profile(), week_of(a), USUAL_MONDAY)
+    return _usual_room(week_of(a))
+
+
+@functools.lru_cache(maxsize=1024)
+def _usual_room(week: Week) -> Room:
+    """Worked out once per week: every turn of setup asks which question is next, and the
+    hard-day question depends on the room (several times a turn, ~1 ms each)."""
+    return sessions_room(Profile(), week, USUAL_MONDAY)
 
 
 def _room_line(room: Room) -> str:

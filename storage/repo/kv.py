@@ -5,17 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col, delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.repo._sql import execute_core, param, prebuilt_upsert
 from storage.tables import KeyValue, utcnow
 
+_KV: sa.Table = KeyValue.__table__  # type: ignore[attr-defined]
+_THIS = sa.and_(_KV.c.namespace == sa.bindparam("namespace"), _KV.c.key == sa.bindparam("key"))
+# Built once and run on the session's connection (no ORM object is loaded: a value is only
+# ever written with Core, `set_kv`): read several times a turn (the dialog, a prompt, the
+# illness spell of every week plan).
+_GET = sa.select(_KV.c.value).where(_THIS)
+_DELETE = sa.delete(_KV).where(_THIS)
+
 
 async def get_kv(session: AsyncSession, *, namespace: str, key: str) -> Any | None:
     """The stored value, or None."""
-    row = await session.get(KeyValue, (namespace, key))
-    return None if row is None else row.value
+    connection = await session.connection()
+    result = await connection.execute(_GET, {"namespace": namespace, "key": key})
+    return result.scalar()
 
 
 def _kv_upsert(insert: Any) -> Any:
@@ -39,6 +47,4 @@ async def set_kv(session: AsyncSession, *, namespace: str, key: str, value: obje
 
 async def delete_kv(session: AsyncSession, *, namespace: str, key: str) -> None:
     """Remove (namespace, key) if stored."""
-    await session.exec(
-        delete(KeyValue).where(col(KeyValue.namespace) == namespace, col(KeyValue.key) == key)
-    )
+    await execute_core(session, _DELETE, {"namespace": namespace, "key": key})

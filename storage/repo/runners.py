@@ -81,17 +81,21 @@ async def get_or_create_runner(
     chat_id: int,
     first_name: str,
     now: dt.datetime | None = None,
+    looked_up: bool = False,
 ) -> Runner:
     """The runner for this Telegram user, created on first contact (safe under races);
     `now` (the caller's clock) is when they joined: their first week counts from it.
 
     The name is cut to `MAX_FIRST_NAME` characters (Telegram's own limit): a forged update
     cannot make the row, every export and every greeting a megabyte long. `now` (the
-    caller's clock) is when the runner joined.
+    caller's clock) is when the runner joined. `looked_up`: the caller has just found no
+    such runner in this transaction (the turn, under the runner's lock), so it is not
+    looked for again before the insert.
     """
-    runner = await get_runner(session, telegram_user_id=telegram_user_id)
-    if runner is not None:
-        return runner
+    if not looked_up:
+        runner = await get_runner(session, telegram_user_id=telegram_user_id)
+        if runner is not None:
+            return runner
     now = now or utcnow()
     values = {
         **_new_runner_defaults(),

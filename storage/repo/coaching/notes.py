@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.repo._sql import dialect_insert
@@ -44,21 +43,33 @@ async def set_note(
     await session.exec(statement)
 
 
+_NOTES: sa.Table = CoachNote.__table__  # type: ignore[attr-defined]
+_RUNNERS: sa.Table = Runner.__table__  # type: ignore[attr-defined]
+_SHARES: sa.Table = ShareLink.__table__  # type: ignore[attr-defined]
+# Built once: every week plan reads its notes (/plan, /today, each week of a rebuild).
+_WEEK_NOTES = (
+    sa.select(_RUNNERS.c.first_name, _NOTES.c.text)
+    .join(_NOTES, _NOTES.c.coach_id == _RUNNERS.c.id)
+    .join(
+        _SHARES,
+        sa.and_(
+            _SHARES.c.coach_id == _NOTES.c.coach_id, _SHARES.c.runner_id == _NOTES.c.runner_id
+        ),
+    )
+    .where(
+        _NOTES.c.runner_id == sa.bindparam("runner_id"),
+        _NOTES.c.week_start == sa.bindparam("week_start", type_=_NOTES.c.week_start.type),
+    )
+    .order_by(_NOTES.c.updated_at)
+)
+
+
 async def week_notes(
     session: AsyncSession, *, runner_id: int, week_start: dt.date
 ) -> list[tuple[str, str]]:
     """(coach's name, note) for the runner's week, from coaches they still share with."""
-    result = await session.exec(
-        select(Runner.first_name, CoachNote.text)
-        .join(CoachNote, col(CoachNote.coach_id) == col(Runner.id))
-        .join(
-            ShareLink,
-            sa.and_(
-                col(ShareLink.coach_id) == col(CoachNote.coach_id),
-                col(ShareLink.runner_id) == col(CoachNote.runner_id),
-            ),
-        )
-        .where(CoachNote.runner_id == runner_id, CoachNote.week_start == week_start)
-        .order_by(col(CoachNote.updated_at))
+    connection = await session.connection()
+    result = await connection.execute(
+        _WEEK_NOTES, {"runner_id": runner_id, "week_start": week_start}
     )
     return [(name, text) for name, text in result.all()]

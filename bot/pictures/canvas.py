@@ -17,10 +17,10 @@ import gc
 import io
 import threading
 from collections.abc import Callable, Iterator
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WIDTH_PX = 1000
 DPI = 100
@@ -78,6 +78,8 @@ def without_collection(draw: Callable[P, R]) -> Callable[P, R]:
 def png(figure: Figure) -> bytes:
     """The figure as PNG bytes. The figure is dropped afterwards: it belongs to no pyplot
     manager, so nothing keeps it (bench/pictures.py checks the memory over 1,000 renders)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
     # zlib level 1: a few KB more, a fifth of the encoding time (drawn flat colours pack well).

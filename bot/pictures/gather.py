@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.pictures.captions import progress_caption, week_caption
-from bot.pictures.chart import progress_png
-from bot.pictures.draw import week_png
 from bot.plans import joined_week, joining_day, week_plan
 from core.areas import area_label
 from core.illness import is_ill
@@ -79,16 +77,28 @@ async def week_photo(
     return await draw_week(await week_of(db, runner, week_start, today=today))
 
 
+def _week_png(picture: WeekPicture) -> bytes:
+    from bot.pictures.draw import week_png  # matplotlib: imported on the first picture
+
+    return week_png(picture)
+
+
+def _progress_png(progress: Progress) -> bytes:
+    from bot.pictures.chart import progress_png  # matplotlib: imported on the first chart
+
+    return progress_png(progress)
+
+
 async def draw_week(picture: WeekPicture) -> Photo:
     """The picture drawn in a worker thread (the event loop carries on meanwhile)."""
-    data = await asyncio.to_thread(week_png, picture)
+    data = await asyncio.to_thread(_week_png, picture)
     name = f"week-{picture.week_start.isoformat()}.png"
     return Photo(data, week_caption(picture), name)
 
 
 async def draw_progress(progress: Progress) -> Photo:
     """The chart drawn in a worker thread."""
-    data = await asyncio.to_thread(progress_png, progress)
+    data = await asyncio.to_thread(_progress_png, progress)
     last = progress.weeks[-1].monday if progress.weeks else None
     name = f"progress-{last.isoformat() if last else 'weeks'}.png"
     return Photo(data, progress_caption(progress), name)

@@ -11,9 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-
 from bot import texts
 from bot.pictures.canvas import (
     BLACK,
@@ -47,6 +44,9 @@ def roster_png(
 ) -> bytes:
     """A row a runner: the colour's shape and word, the name, this week's done of planned
     as a bar, the streak, and the last pain report (`pains`, in words, a line each)."""
+    from matplotlib.figure import Figure  # imported on the first picture, not at start-up
+    from matplotlib.patches import Rectangle
+
     height_px = HEAD_PX + ROW_PX * max(1, len(rows))
     figure = Figure(figsize=(WIDTH_PX / DPI, height_px / DPI), dpi=DPI)
     ax = figure.add_axes((0, 0, 1, 1))

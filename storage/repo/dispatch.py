@@ -19,7 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import WeekChanges
 from core.reminders import ReminderKind, early_allowance, sending_window
-from storage.tables import CoachNote, Reminder, ReminderStatus, Runner, ShareLink, WeekChange
+from storage.repo.coaching.notes import shared_notes
+from storage.tables import CoachNote, Reminder, ReminderStatus, Runner, WeekChange
 
 _REMINDER: sa.Table = Reminder.__table__  # type: ignore[attr-defined]
 _CANDIDATE = (_REMINDER.c.id, _REMINDER.c.kind, _REMINDER.c.due_at)
@@ -286,26 +287,16 @@ async def reminders_still_claimed(
 WeekKey = tuple[int, dt.date]  # (runner id, Monday of the week)
 _CHANGES: sa.Table = WeekChange.__table__  # type: ignore[attr-defined]
 _NOTES: sa.Table = CoachNote.__table__  # type: ignore[attr-defined]
-_SHARES: sa.Table = ShareLink.__table__  # type: ignore[attr-defined]
 _RUNNERS: sa.Table = Runner.__table__  # type: ignore[attr-defined]
 _BATCH_CHANGES = sa.select(_CHANGES.c.runner_id, _CHANGES.c.week_start, _CHANGES.c.changes).where(
     _CHANGES.c.runner_id.in_(sa.bindparam("runners", expanding=True)),
     _CHANGES.c.week_start.in_(sa.bindparam("weeks", expanding=True)),
 )
-_BATCH_NOTES = (
-    sa.select(_NOTES.c.runner_id, _NOTES.c.week_start, _RUNNERS.c.first_name, _NOTES.c.text)
-    .join(_RUNNERS, _RUNNERS.c.id == _NOTES.c.coach_id)
-    .join(
-        _SHARES,
-        sa.and_(
-            _SHARES.c.coach_id == _NOTES.c.coach_id, _SHARES.c.runner_id == _NOTES.c.runner_id
-        ),
-    )
-    .where(
-        _NOTES.c.runner_id.in_(sa.bindparam("runners", expanding=True)),
-        _NOTES.c.week_start.in_(sa.bindparam("weeks", expanding=True)),
-    )
-    .order_by(_NOTES.c.updated_at)
+_BATCH_NOTES = shared_notes(
+    _NOTES.c.runner_id, _NOTES.c.week_start, _RUNNERS.c.first_name, _NOTES.c.text
+).where(
+    _NOTES.c.runner_id.in_(sa.bindparam("runners", expanding=True)),
+    _NOTES.c.week_start.in_(sa.bindparam("weeks", expanding=True)),
 )
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -46,21 +47,29 @@ async def set_note(
 _NOTES: sa.Table = CoachNote.__table__  # type: ignore[attr-defined]
 _RUNNERS: sa.Table = Runner.__table__  # type: ignore[attr-defined]
 _SHARES: sa.Table = ShareLink.__table__  # type: ignore[attr-defined]
+
+
+def shared_notes(*columns: Any) -> Any:
+    """`columns` of the coach notes whose coach the runner still shares with, oldest first
+    (a note stays stored after the share ends, but is no longer shown)."""
+    return (
+        sa.select(*columns)
+        .select_from(_NOTES)
+        .join(_RUNNERS, _RUNNERS.c.id == _NOTES.c.coach_id)
+        .join(
+            _SHARES,
+            sa.and_(
+                _SHARES.c.coach_id == _NOTES.c.coach_id, _SHARES.c.runner_id == _NOTES.c.runner_id
+            ),
+        )
+        .order_by(_NOTES.c.updated_at)
+    )
+
+
 # Built once: every week plan reads its notes (/plan, /today, each week of a rebuild).
-_WEEK_NOTES = (
-    sa.select(_RUNNERS.c.first_name, _NOTES.c.text)
-    .join(_NOTES, _NOTES.c.coach_id == _RUNNERS.c.id)
-    .join(
-        _SHARES,
-        sa.and_(
-            _SHARES.c.coach_id == _NOTES.c.coach_id, _SHARES.c.runner_id == _NOTES.c.runner_id
-        ),
-    )
-    .where(
-        _NOTES.c.runner_id == sa.bindparam("runner_id"),
-        _NOTES.c.week_start == sa.bindparam("week_start", type_=_NOTES.c.week_start.type),
-    )
-    .order_by(_NOTES.c.updated_at)
+_WEEK_NOTES = shared_notes(_RUNNERS.c.first_name, _NOTES.c.text).where(
+    _NOTES.c.runner_id == sa.bindparam("runner_id"),
+    _NOTES.c.week_start == sa.bindparam("week_start", type_=_NOTES.c.week_start.type),
 )
 
 

@@ -30,6 +30,7 @@ from storage.replies import (
     finish_replies,
     finish_reply,
     renew_replies,
+    run_core,
 )
 from storage.replies import replies_waiting as _replies_waiting
 from storage.tables import InboxUpdate, Reply
@@ -247,13 +248,9 @@ async def next_unhandled(
     whether replies to the user's chat are still to be sent (False when no update waits):
     one statement."""
     statement = _NEXT_UNHANDLED[user_id is not None]
-    result = await _run_with(session, statement, {"user": user_id, "limit": limit})
+    result = await run_core(session, statement, {"user": user_id, "limit": limit})
     found = result.all()
     return [Waiting(int(r[0]), dict(r[1]), int(r[2])) for r in found], any(r[3] for r in found)
-
-
-async def _run_with(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
-    return await (await session.connection()).execute(statement, params)
 
 
 async def waiting_users(

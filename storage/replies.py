@@ -29,10 +29,12 @@ def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-async def run_core(session: AsyncSession, statement: Any) -> Any:
-    """A Core statement on the session's connection, in its transaction: the hot path's
-    statements skip the ORM's bookkeeping (issue 19)."""
-    return await (await session.connection()).execute(statement)
+async def run_core(
+    session: AsyncSession, statement: Any, params: dict[str, Any] | None = None
+) -> Any:
+    """A Core statement (with its bound `params`) on the session's connection, in its
+    transaction: the hot path's statements skip the ORM's bookkeeping (issue 19)."""
+    return await (await session.connection()).execute(statement, params)
 
 
 def replies_waiting(chat_id: Any) -> Any:

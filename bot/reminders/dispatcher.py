@@ -240,6 +240,13 @@ async def _dispatch_batch(
             continue
         await sending.room()
         await pace.turn()
+        if pace.chat_busy(runner.chat_id):
+            # A reply to this chat took its slot while this one waited for its own (the
+            # check above sees only what has left): sent now, one of the two would get a 429.
+            outcomes.later(row, repo.PENDING, retry_at=now + dt.timedelta(seconds=1))
+            report.deferred += 1
+            continue
+        pace.sent(runner.chat_id)  # taken before anything else waits: a reply sees it
         await sending.collect(wait=False)
         if sending.pause_until is not None:  # a 429 came back while this one waited
             outcomes.later(row, repo.PENDING, retry_at=sending.pause_until)
@@ -251,5 +258,4 @@ async def _dispatch_batch(
             report.cancelled += 1
             continue
         busy_chats.add(runner.chat_id)
-        pace.sent(runner.chat_id)  # from when it leaves: later batches see it too
         sending.start(row.id, _send(app, row, runner, message, now, report, outcomes))

@@ -178,7 +178,10 @@ class Inbox:
     # --- the sweep ---------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Handle what was left from before, then sweep every few seconds."""
+        """Handle what was left from before, then sweep every few seconds. Returns before
+        that first sweep has sent what a dead process left: a restart behind a backlog
+        listens at once (the webhook's 200s, the next getUpdates) instead of after minutes
+        of replies at Telegram's pace; a runner's new turn still waits for their own."""
         rt = runtime(self.app)
         if not rt.locks.postgres:
             # SQLite has this one process, so replies left pending from before it started
@@ -186,7 +189,6 @@ class Inbox:
             # sending them now: they wait for their lease.
             rt.sender.dead_before = rt.clock()
         await rt.sender.start(rt.engine)
-        await self.sweep(everything=True)
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
 
     async def stop(self) -> None:
@@ -199,12 +201,14 @@ class Inbox:
         await runtime(self.app).sender.stop()
 
     async def _sweep_forever(self) -> None:
+        everything = True  # the first sweep: whatever waits, however recent
         while True:
-            await asyncio.sleep(SWEEP_SECONDS)
             try:
-                await self.sweep()
+                await self.sweep(everything=everything)
             except Exception as error:
                 log.error("inbox: sweep failed: %s", error)
+            everything = False
+            await asyncio.sleep(SWEEP_SECONDS)
 
     async def sweep(self, *, everything: bool = False) -> None:
         """Handle updates nobody is handling, send replies nobody sent, prune old rows."""

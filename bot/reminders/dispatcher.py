@@ -14,6 +14,7 @@ one query per message cost more than the send (bench/README.md, figure 2).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import math
@@ -152,11 +153,12 @@ async def dispatch_due(
 
 
 class _Checks:
-    """Right before a send: is its row still ours (not erased with its runner, nor taken over
-    after a lease)? Checked in one query for the next sends of the batch, the ones whose slots
-    come within CHECK_AHEAD; the answer is asked again after that, or as soon as a runner's
-    transaction commits in this process (`RunnerLocks.runner_commits`: /delete, say). Another
-    process's erase (PostgreSQL) is seen within CHECK_AHEAD."""
+    """Right before a send's slot: is its row still ours (not erased with its runner, nor
+    taken over after a lease)? Checked in one query for the next sends of the batch, the ones
+    whose slots come within CHECK_AHEAD; the answer is asked again after that, or as soon as a
+    runner's transaction commits in this process (`RunnerLocks.runner_commits`: /delete, say;
+    also after the slot, right before the send, if one committed while it waited). Another
+    process's erase (PostgreSQL) is seen within CHECK_AHEAD and the wait for the slot."""
 
     def __init__(self, app: App, pace: Pace, group: int) -> None:
         self.app = app
@@ -184,6 +186,10 @@ class _Checks:
             self.checked = {reminder_id for reminder_id, _ in claims}
             self.at = now
         return row.id in self.held
+
+    def unchanged(self) -> bool:
+        """No runner's transaction committed here since the last check."""
+        return runtime(self.app).locks.runner_commits == self.commits
 
 
 async def _dispatch_batch(
@@ -238,8 +244,23 @@ async def _dispatch_batch(
             outcomes.later(row, repo.CANCELLED, error="nothing to send")
             report.cancelled += 1
             continue
+        # Everything that waits (the outcomes' write, the claim's check) is done before the
+        # slot, not between it and the send: a send held there by a write while the next
+        # ones were not reached Telegram closer together than the pace (429s at 30/s).
         await sending.room()
-        await pace.turn()
+        await sending.collect(wait=False)
+        if sending.pause_until is None and not await checks.still_ours(rows, index):
+            # Erased (/delete) or taken over since the claim: not sent.
+            outcomes.later(row, repo.CANCELLED, error="gone before sending")
+            report.cancelled += 1
+            continue
+        if sending.pause_until is None:
+            await pace.turn()
+            sending.notice()
+        if sending.pause_until is not None:  # a 429 came back while this one waited
+            outcomes.later(row, repo.PENDING, retry_at=sending.pause_until)
+            report.deferred += 1
+            continue
         if pace.chat_busy(runner.chat_id):
             # A reply to this chat took its slot while this one waited for its own (the
             # check above sees only what has left): sent now, one of the two would get a 429.
@@ -247,15 +268,14 @@ async def _dispatch_batch(
             report.deferred += 1
             continue
         pace.sent(runner.chat_id)  # taken before anything else waits: a reply sees it
-        await sending.collect(wait=False)
-        if sending.pause_until is not None:  # a 429 came back while this one waited
-            outcomes.later(row, repo.PENDING, retry_at=sending.pause_until)
-            report.deferred += 1
-            continue
-        if not await checks.still_ours(rows, index):
-            # Erased (/delete) or taken over since the claim: not sent.
+        if not checks.unchanged() and not await checks.still_ours(rows, index):
+            # A runner's transaction committed while this one waited (an erase?): asked again.
             outcomes.later(row, repo.CANCELLED, error="gone before sending")
             report.cancelled += 1
             continue
         busy_chats.add(runner.chat_id)
         sending.start(row.id, _send(app, row, runner, message, now, report, outcomes))
+        # The send's request leaves now, before the next row's work (its message, a write
+        # of outcomes): held behind it, it would reach Telegram late for its slot and the
+        # one `rate` slots later on time, 31 in a second (a 429).
+        await asyncio.sleep(0)

@@ -166,6 +166,13 @@ class _Sending:
         if until_empty or len(self.outcomes.waiting) >= self.group:
             await self.outcomes.flush()
 
+    def notice(self) -> None:
+        """Take in the sends that came back, writing nothing (between a slot and its send,
+        where nothing may wait)."""
+        done, self._back = set(self._back), []
+        if done:
+            self._take(done)
+
     async def abandon(self) -> None:
         """After an error or a cancellation: let the sends under way finish (shielded from a
         second cancellation), so each one's outcome and any 429 are noted."""

@@ -81,7 +81,8 @@ def build_application(
         limiter = AIORateLimiter(
             overall_max_rate=settings.rate_limit_per_second, overall_time_period=1, max_retries=0
         )
-        builder = builder.rate_limiter(PacedFirst(limiter))
+        paced = PacedFirst(limiter)
+        builder = builder.rate_limiter(paced)
     engine = make_engine(settings.db_url)
 
     async def post_init(app: App) -> None:
@@ -103,6 +104,8 @@ def build_application(
         settings, engine, sessions, clock, locks, sender, pace, flood_gate=gate
     )
     runtime(app).inbox = Inbox(app, concurrency=settings.max_concurrent_turns)
+    if settings.rate_limit_per_second > 0:
+        paced.departed = lambda chat_id: runtime(app).pace.departed(chat_id)
 
     register_handlers(app)
     if app.job_queue is not None:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.pace import MESSAGE_ENDPOINTS
 from bot.turns import TRACKED, RunnerLocks, call_bot
 from storage import inbox, repo
 from storage.inbox import Outgoing
@@ -39,7 +40,7 @@ SEND_ATTEMPTS = 4
 EARLIER_POLL = 0.1
 LOST = "lost"  # a reply another process took over while this one waited to send it
 # The calls Telegram counts against a chat's one message a second.
-MESSAGES = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
+MESSAGES = MESSAGE_ENDPOINTS
 
 
 class ReplySender:

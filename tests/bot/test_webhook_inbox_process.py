@@ -106,16 +106,14 @@ async def test_a_restart_with_replies_left_to_send_listens_before_they_are_sent(
     # backlog in the benchmarks' kill -9, bench/README.md, figure 8).
     url = f"sqlite:///{tmp_path / 'rc.sqlite3'}"
     await upgrade(url)
-    async with Coach(url, Clock(dt.datetime.now(dt.UTC))) as dead:
-        async with dead.app.bot_data["runtime"].locks.transaction() as db:
-            await add_replies(
-                db,
-                replies=[
-                    Outgoing("sendMessage", 9000 + n, {"text": f"left {n}"}) for n in range(LEFT)
-                ],
-                update_id=None,
-                now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1),
-            )
+    left = [Outgoing("sendMessage", 9000 + n, {"text": f"left {n}"}) for n in range(LEFT)]
+    async with (
+        Coach(url, Clock(dt.datetime.now(dt.UTC))) as dead,
+        dead.app.bot_data["runtime"].locks.transaction() as db,
+    ):
+        await add_replies(
+            db, replies=left, update_id=None, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+        )
     bot = await _start(tmp_path, slow_api, RATE_LIMIT_PER_SECOND="30")
     try:
         runner = RUNNERS[0]

@@ -105,7 +105,7 @@ def build_application(
     )
     runtime(app).inbox = Inbox(app, concurrency=settings.max_concurrent_turns)
     if settings.rate_limit_per_second > 0:
-        paced.departed = lambda chat_id: runtime(app).pace.departed(chat_id)
+        paced.answered = lambda chat_id: runtime(app).pace.answered(chat_id)
 
     register_handlers(app)
     if app.job_queue is not None:

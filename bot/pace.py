@@ -124,18 +124,19 @@ class Pace:
         free = sent + CHAT_WINDOW
         return free if free > self.clock() else None
 
-    def departed(self, chat_id: int) -> None:
-        """A message to this chat is leaving now (`PacedFirst`, right before its request):
-        the chat's next one counts its second from here if this is later than its slot. On
-        a busy loop a request can leave tens of milliseconds after its slot, and the next
-        message to the chat, on time for its own, reached Telegram less than a second
-        after it (a 429; bench/README.md, figure 8)."""
+    def answered(self, chat_id: int) -> None:
+        """Telegram has answered a message to this chat (`PacedFirst`, as the call returns):
+        it got there before now, so the chat's next one waits a second from here, if that
+        is later than from its slot. On a busy loop a request can leave long after its slot
+        (every step of the HTTP client waits its turn on the loop), and the next message to
+        the chat, on time for its own slot, reached Telegram 0.1-0.99 s after it (429s in
+        bench/README.md, figure 8)."""
         if not self.on:
             return
-        now = self.clock()
+        at = self.clock() - (CHAT_WINDOW - 1.0)  # read back as `at + CHAT_WINDOW`
         last = self._chats.get(chat_id)
-        if last is None or now > last:
-            self._chats[chat_id] = now
+        if last is None or at > last:
+            self._chats[chat_id] = at
 
     def sent(self, chat_id: int) -> None:
         if not self.on:
@@ -165,9 +166,9 @@ class PacedFirst(BaseRateLimiter[Any]):
 
     def __init__(self, limiter: BaseRateLimiter[Any]) -> None:
         self.limiter = limiter
-        # Told the chat of each new message right before its request leaves
-        # (`Pace.departed`, set by bot.app).
-        self.departed: Callable[[int], None] | None = None
+        # Told the chat of each new message as Telegram's answer comes back
+        # (`Pace.answered`, set by bot.app).
+        self.answered: Callable[[int], None] | None = None
 
     async def initialize(self) -> None:
         await self.limiter.initialize()
@@ -184,13 +185,15 @@ class PacedFirst(BaseRateLimiter[Any]):
         data: dict[str, Any],
         rate_limit_args: Any,
     ) -> bool | JSONDict | list[JSONDict]:
-        departed, chat = self.departed, data.get("chat_id")
-        if departed is not None and endpoint in MESSAGE_ENDPOINTS and isinstance(chat, int):
+        answered, chat = self.answered, data.get("chat_id")
+        if answered is not None and endpoint in MESSAGE_ENDPOINTS and isinstance(chat, int):
             inner = callback
 
             async def callback(*args: Any, **kwargs: Any) -> bool | JSONDict | list[JSONDict]:
-                departed(chat)  # after any wait of the limiter's: the request leaves now
-                return await inner(*args, **kwargs)
+                try:
+                    return await inner(*args, **kwargs)
+                finally:  # a refusal or a timeout too: it may have got there
+                    answered(chat)
 
         if rate_limit_args == PACED:
             return await callback(*args, **kwargs)

@@ -252,12 +252,13 @@ async def test_a_reminder_waiting_for_its_slot_never_follows_a_reply_into_the_sa
     assert texts.SOMETHING_WENT_WRONG not in said
 
 
-async def test_a_chats_next_message_counts_its_second_from_when_the_last_one_really_left(
+async def test_a_chats_next_message_counts_its_second_from_when_the_last_one_was_answered(
     db_url: str, clock: Clock
 ) -> None:
     # A message got its slot, but the busy loop let its request leave 0.2 s later (figure 8
-    # of the benchmarks: two messages of a turn reached Telegram 0.98 s apart). The chat's
-    # next message waits a second from when the first really left, not from its slot.
+    # of the benchmarks: two messages of a turn reached Telegram 0.1-0.99 s apart). The
+    # chat's next message waits a second from Telegram's answer to the first (which it had
+    # by then), not from the first one's slot.
     seconds = Seconds()
     async with paced_coach(db_url, clock, seconds) as coach:
         await coach.send("/start")

@@ -68,6 +68,7 @@ class ReplySender:
         # pace(chat_id, message), `message` if the call counts against the chat's one a
         # second (a new message; an edit or an answer to a press does not).
         self.pace: Callable[[int, bool], Awaitable[None]] | None = None
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # Telegram's retry_after
         # The replies this process's senders hold (claimed, not yet recorded as sent or
         # failed): no sweep here takes them over, however long they wait for a slot or for
         # Telegram's answer. Other processes see `me`: on PostgreSQL this process holds the
@@ -295,7 +296,7 @@ class ReplySender:
                 log.warning(
                     "reply to chat %s: Telegram asks to wait %.0f s", call.chat_id, seconds
                 )
-                await asyncio.sleep(min(seconds, 60.0))
+                await self.sleep(min(seconds, 60.0))
             except (BadRequest, Forbidden) as error:
                 # An edit of a message that is gone or unchanged, an answer to a press that
                 # is too old, a runner who blocked the bot: nothing to retry.
@@ -322,7 +323,7 @@ class ReplySender:
         return inbox.FAILED, "gave up after retries"
 
     async def _call(self, call: Outgoing) -> None:
-        message_id = await call_bot(self.bot, call)
+        message_id = await call_bot(self.bot, call, paced=self.pace is not None)
         if message_id is not None and call.params.get("track"):
             await self.remember(call.chat_id, str(call.params["track"]), message_id)
 

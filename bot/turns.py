@@ -26,7 +26,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, InputFile
+from telegram.ext import ExtBot
 
+from bot.pace import PACED
 from storage.inbox import Outgoing
 
 log = logging.getLogger(__name__)
@@ -122,13 +124,20 @@ def document_param(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-async def call_bot(bot: Bot, call: Outgoing) -> int | None:
-    """Make one recorded Bot API call; the new message's id for a sendMessage."""
+async def call_bot(bot: Bot, call: Outgoing, *, paced: bool = False) -> int | None:
+    """Make one recorded Bot API call; the new message's id for a sendMessage. `paced`: it
+    waited for its `Pace` slot already, so PTB's rate limiter lets it through as it is
+    (`bot.pace.PacedFirst`: no second wait, and a 429 is the sender's to log, in a line)."""
     params = call.params
+    limits: dict[str, Any] = {}
+    if paced and isinstance(bot, ExtBot) and bot.rate_limiter is not None:
+        limits["rate_limit_args"] = PACED
     markup = params.get("reply_markup")
     keyboard = InlineKeyboardMarkup.de_json(markup, bot) if markup else None
     if call.method == "sendMessage":
-        sent = await bot.send_message(call.chat_id, params["text"], reply_markup=keyboard)
+        sent = await bot.send_message(
+            call.chat_id, params["text"], reply_markup=keyboard, **limits
+        )
         return sent.message_id
     elif call.method == "editMessageText":
         await bot.edit_message_text(
@@ -136,24 +145,32 @@ async def call_bot(bot: Bot, call: Outgoing) -> int | None:
             chat_id=call.chat_id,
             message_id=params["message_id"],
             reply_markup=keyboard,
+            **limits,
         )
     elif call.method == "editMessageReplyMarkup":
         await bot.edit_message_reply_markup(
-            chat_id=call.chat_id, message_id=params["message_id"], reply_markup=keyboard
+            chat_id=call.chat_id,
+            message_id=params["message_id"],
+            reply_markup=keyboard,
+            **limits,
         )
     elif call.method == "answerCallbackQuery":
-        await bot.answer_callback_query(params["callback_query_id"], text=params.get("text"))
+        await bot.answer_callback_query(
+            params["callback_query_id"], text=params.get("text"), **limits
+        )
     elif call.method == "sendDocument":
         await bot.send_document(
             call.chat_id,
             document=InputFile(base64.b64decode(params["document"]), filename=params["filename"]),
             caption=params.get("caption"),
+            **limits,
         )
     elif call.method == "sendPhoto":
         await bot.send_photo(
             call.chat_id,
             photo=InputFile(base64.b64decode(params["photo"]), filename=params["filename"]),
             caption=params.get("caption"),
+            **limits,
         )
     else:  # pragma: no cover - every method a turn records is above
         raise ValueError(f"unknown reply method {call.method}")

@@ -10,8 +10,10 @@ import asyncio
 import datetime as dt
 import heapq
 import itertools
+import logging
 import random
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
@@ -50,6 +52,7 @@ def paced_coach(db_url: str, clock: Clock, seconds: Seconds) -> Coach:
     pace = Pace(RATE, clock=seconds, sleep=seconds.sleep)
     coach.app.bot_data["runtime"].pace = pace
     coach.app.bot_data["runtime"].sender.pace = pace.reply_turn
+    coach.app.bot_data["runtime"].sender.sleep = seconds.sleep
     return coach
 
 
@@ -271,4 +274,26 @@ async def test_a_chats_next_message_counts_its_second_from_when_the_last_one_was
         said = coach.texts()
         assert coach.standin.rejected_429 == 0
     assert said.index("a reminder") < len(said) - 1  # and the answer to /help after it
+    assert texts.SOMETHING_WENT_WRONG not in said
+
+
+async def test_a_reply_telegram_refuses_once_is_sent_after_its_wait_and_logged_in_one_line(
+    db_url: str, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An operator reads one warning, not PTB's rate limiter's traceback for every 429 (the
+    # reply waited for its slot already: the limiter lets it through as it is).
+    seconds = Seconds()
+    async with paced_coach(db_url, clock, seconds) as coach:
+        await coach.send("/start")
+        seconds.now += 3.0
+        coach.standin.fail_next("sendMessage", kind="retry_after", retry_after=2, chat_id=42)
+        before = seconds.now
+        with caplog.at_level(logging.WARNING):
+            await coach.send("/help")
+        waited = seconds.now - before
+        said = coach.texts()
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage() for r in warnings] == ["reply to chat 42: Telegram asks to wait 2 s"]
+    assert all(r.exc_info is None for r in warnings)
+    assert waited >= 2.0  # Telegram's wait, on the injected clock
     assert texts.SOMETHING_WENT_WRONG not in said

@@ -585,6 +585,7 @@ async def run_system(
     kill_seconds: float,
     quiet: float = 8.0,
     settle: float = 30.0,
+    drain: float = 60.0,
     workdir: Path,
     seed: int,
     profile: Path | None = None,
@@ -651,6 +652,16 @@ async def run_system(
                 drained = True
                 restart_error = ""
                 if kill:
+                    # The kill stream starts from a system that has answered what it could
+                    # (at most `drain` seconds), so what it loses is the kill's, and after it
+                    # the system gets as long again to answer its backlog: what still waits
+                    # once nothing has come for `quiet` seconds is lost, not late.
+                    began = time.monotonic()
+                    await stream.settle(quiet, drain)
+                    _say(
+                        f"  {system.label}: before the kill, settled in "
+                        f"{time.monotonic() - began:.1f} s ({stream.outstanding} waiting)"
+                    )
                     phase = Phase("kill", KILL_RATE, kill_seconds)
                     rejected, errors = standin.rejected_429, stream.errors
                     arrivals = asyncio.ensure_future(
@@ -668,7 +679,7 @@ async def run_system(
                     restarted_at = time.monotonic()
                     phase.typed, phase.missed = await arrivals
                     arrived = time.monotonic()
-                    drained = await stream.settle(quiet, settle)
+                    drained = await stream.settle(quiet, drain)
                     _say(
                         f"  {system.label}: kill phase, restart {restart:.1f} s, settled in "
                         f"{time.monotonic() - arrived:.1f} s ({stream.outstanding} waiting)"
@@ -715,13 +726,14 @@ class Size:
     kill_seconds: float
     quiet: float  # after the kill: nothing answered for this long, what still waits is lost
     settle: float  # after each stream, at most this long for the answers still on their way
+    drain: float  # before and after the kill stream, at most this long to answer a backlog
 
     def seconds(self, rate: float) -> float:
         return max(self.min_seconds, self.arrivals / rate)
 
 
-FULL = Size(2_000, 6.0, 450, 6.0, 5.0, 5.0)
-QUICK = Size(8, 0.5, 0, 2.0, 2.0, 5.0)
+FULL = Size(2_000, 6.0, 450, 6.0, 5.0, 5.0, 60.0)
+QUICK = Size(8, 0.5, 0, 2.0, 2.0, 5.0, 5.0)
 
 
 def _first(turns: list[Turn]) -> list[float]:
@@ -884,6 +896,7 @@ async def run(
         "kill_seconds": size.kill_seconds,
         "quiet": size.quiet,
         "settle": size.settle,
+        "drain": size.drain,
         "workdir": workdir,
         "seed": seed,
         "walk": walk,

@@ -51,6 +51,7 @@ def test_quick_bench_runs_every_figure_and_writes_the_table(tmp_path: Path) -> N
             "bench",
             "--quick",
             "--postgres",
+            "--scale",
             "--peer",
             "--out",
             str(out),

@@ -59,6 +59,20 @@ def paced_coach(db_url: str, clock: Clock, seconds: Seconds) -> Coach:
 SETUP = SETUP_ANSWERS
 
 
+async def _first_due(coach: Coach) -> dt.datetime:
+    """When the runner's first pending reminder is due."""
+    async with coach.app.bot_data["runtime"].sessions() as db:
+        due = (
+            await db.exec(
+                select(sa.func.min(col(Reminder.due_at))).where(
+                    col(Reminder.status) == repo.PENDING
+                )
+            )
+        ).first()
+    assert due is not None
+    return due.replace(tzinfo=dt.UTC) if due.tzinfo is None else due
+
+
 async def test_a_turn_that_says_two_things_delivers_both_and_telegram_refuses_neither(
     db_url: str, clock: Clock
 ) -> None:
@@ -83,16 +97,7 @@ async def test_a_runner_who_writes_right_after_a_reminder_gets_the_answer_unrefu
         for answer in SETUP:
             await coach.send(answer)
             seconds.now += 3.0
-        async with coach.app.bot_data["runtime"].sessions() as db:
-            due = (
-                await db.exec(
-                    select(sa.func.min(col(Reminder.due_at))).where(
-                        col(Reminder.status) == repo.PENDING
-                    )
-                )
-            ).first()
-        assert due is not None
-        clock.now = due.replace(tzinfo=dt.UTC) if due.tzinfo is None else due
+        clock.now = await _first_due(coach)
         before = len(coach.texts())
         report = await dispatch_due(coach.app, now=clock.now)
         assert report.sent == 1
@@ -228,16 +233,7 @@ async def test_a_reminder_waiting_for_its_slot_never_follows_a_reply_into_the_sa
         for answer in SETUP:
             await loop.run([asyncio.ensure_future(coach.send(answer))])
             loop.now += 3.0
-        async with coach.app.bot_data["runtime"].sessions() as db:
-            due = (
-                await db.exec(
-                    select(sa.func.min(col(Reminder.due_at))).where(
-                        col(Reminder.status) == repo.PENDING
-                    )
-                )
-            ).first()
-        assert due is not None
-        clock.now = due.replace(tzinfo=dt.UTC) if due.tzinfo is None else due
+        clock.now = await _first_due(coach)
         before = len(coach.texts())
         pace.next_slot = loop.now + 0.2  # other sends hold the next slots
         reply = asyncio.ensure_future(coach.send("/today"))

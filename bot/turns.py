@@ -17,6 +17,7 @@ import asyncio
 import base64
 import contextlib
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -58,6 +59,10 @@ class TurnState:
 CURRENT: ContextVar[TurnState | None] = ContextVar("runcoach_turn_state", default=None)
 
 
+# The runners' commits `RunnerLocks.committed_since` can tell apart (a slot's wait holds a few).
+RECENT_COMMITS = 256
+
+
 class RunnerLocks:
     """Transactions, and one turn at a time per runner: across processes on PostgreSQL
     (advisory locks), and one writing transaction at a time in this process on SQLite (it
@@ -68,8 +73,10 @@ class RunnerLocks:
         self.postgres = postgres
         self._sqlite = asyncio.Lock()
         # Runners' transactions (with a `user_id`) committed in this process: the reminder
-        # dispatcher checks its claims again after any of them (an erase, say).
+        # dispatcher checks its claims again after any of them (an erase, say); the latest
+        # ones, (count, user id), say whose (`committed_since`).
         self.runner_commits = 0
+        self._recent: deque[tuple[int, int]] = deque(maxlen=RECENT_COMMITS)
 
     @contextlib.asynccontextmanager
     async def transaction(self, user_id: int | None = None) -> AsyncIterator[AsyncSession]:
@@ -87,6 +94,19 @@ class RunnerLocks:
                 yield db
         if user_id is not None:  # reached only once it has committed
             self.runner_commits += 1
+            self._recent.append((self.runner_commits, user_id))
+
+    def committed_since(self, count: int, user_id: int) -> bool:
+        """Whether a transaction of `user_id` committed here after the `count`-th runner
+        commit (True when that is too long ago to tell)."""
+        if self.runner_commits - count > len(self._recent):
+            return True
+        for seen, user in reversed(self._recent):
+            if seen <= count:
+                return False
+            if user == user_id:
+                return True
+        return False
 
     @contextlib.asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:

@@ -187,9 +187,11 @@ class _Checks:
             self.at = now
         return row.id in self.held
 
-    def unchanged(self) -> bool:
-        """No runner's transaction committed here since the last check."""
-        return runtime(self.app).locks.runner_commits == self.commits
+    def unchanged(self, runner: Runner) -> bool:
+        """No transaction of this runner's (an erase) committed here since the last check:
+        other runners' turns, which a burst beside conversations sees all the time, cost no
+        query between a slot and its send."""
+        return not runtime(self.app).locks.committed_since(self.commits, runner.telegram_user_id)
 
 
 async def _dispatch_batch(
@@ -268,8 +270,8 @@ async def _dispatch_batch(
             report.deferred += 1
             continue
         pace.sent(runner.chat_id)  # taken before anything else waits: a reply sees it
-        if not checks.unchanged() and not await checks.still_ours(rows, index):
-            # A runner's transaction committed while this one waited (an erase?): asked again.
+        if not checks.unchanged(runner) and not await checks.still_ours(rows, index):
+            # The runner's transaction committed while this one waited (an erase?): asked again.
             outcomes.later(row, repo.CANCELLED, error="gone before sending")
             report.cancelled += 1
             continue

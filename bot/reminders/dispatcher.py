@@ -157,7 +157,8 @@ class _Checks:
     taken over after a lease)? Checked in one query for the next sends of the batch, the ones
     whose slots come within CHECK_AHEAD; the answer is asked again after that, or as soon as a
     runner's transaction commits in this process (`RunnerLocks.runner_commits`: /delete, say;
-    also after the slot, right before the send, if one committed while it waited). Another
+    also after the slot, right before the send, if that runner's own committed while it
+    waited: `unchanged`). Another
     process's erase (PostgreSQL) is seen within CHECK_AHEAD and the wait for the slot."""
 
     def __init__(self, app: App, pace: Pace, group: int) -> None:

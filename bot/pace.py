@@ -157,6 +157,12 @@ MESSAGE_ENDPOINTS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 PACED = "paced"
 
 
+def paced(bot: object) -> dict[str, Any]:
+    """The keyword a Bot API call that waited for its `Pace` slot passes to PTB, so that
+    `PacedFirst` lets it through; none when the bot has no rate limiter (the limiter off)."""
+    return {"rate_limit_args": PACED} if getattr(bot, "rate_limiter", None) is not None else {}
+
+
 class PacedFirst(BaseRateLimiter[Any]):
     """PTB's `AIORateLimiter` for the calls the `Pace` does not space (a flood warning, an
     error message, the start-up's commands), and nothing more for the calls that waited for

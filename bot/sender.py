@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.pace import MESSAGE_ENDPOINTS
+from bot.pace import MESSAGE_ENDPOINTS as MESSAGES  # a chat's one message a second
 from bot.turns import TRACKED, RunnerLocks, call_bot
 from storage import inbox, repo
 from storage.inbox import Outgoing
@@ -39,8 +39,6 @@ SEND_ATTEMPTS = 4
 # Seconds between looks at replies to a chat that another sender has on their way.
 EARLIER_POLL = 0.1
 LOST = "lost"  # a reply another process took over while this one waited to send it
-# The calls Telegram counts against a chat's one message a second.
-MESSAGES = MESSAGE_ENDPOINTS
 
 
 class ReplySender:

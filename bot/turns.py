@@ -27,9 +27,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, InputFile
-from telegram.ext import ExtBot
 
-from bot.pace import PACED
+from bot.pace import paced as paced_args
 from storage.inbox import Outgoing
 
 log = logging.getLogger(__name__)
@@ -149,9 +148,7 @@ async def call_bot(bot: Bot, call: Outgoing, *, paced: bool = False) -> int | No
     waited for its `Pace` slot already, so PTB's rate limiter lets it through as it is
     (`bot.pace.PacedFirst`: no second wait, and a 429 is the sender's to log, in a line)."""
     params = call.params
-    limits: dict[str, Any] = {}
-    if paced and isinstance(bot, ExtBot) and bot.rate_limiter is not None:
-        limits["rate_limit_args"] = PACED
+    limits = paced_args(bot) if paced else {}
     markup = params.get("reply_markup")
     keyboard = InlineKeyboardMarkup.de_json(markup, bot) if markup else None
     if call.method == "sendMessage":

@@ -214,7 +214,7 @@ async def _dispatch_batch(
     for index, row in enumerate(rows):
         assert row.id is not None
         runner = runners.get(row.runner_id)
-        await sending.collect(wait=False)
+        sending.notice()  # (outcomes are written right before a slot, below)
         if sending.pause_until is not None:  # Telegram said slow down: the rest waits
             outcomes.later(row, repo.PENDING, retry_at=sending.pause_until)
             report.deferred += 1
@@ -252,12 +252,12 @@ async def _dispatch_batch(
         # ones were not reached Telegram closer together than the pace (429s at 30/s).
         await sending.room()
         await sending.collect(wait=False)
-        if sending.pause_until is None and not await checks.still_ours(rows, index):
-            # Erased (/delete) or taken over since the claim: not sent.
-            outcomes.later(row, repo.CANCELLED, error="gone before sending")
-            report.cancelled += 1
-            continue
         if sending.pause_until is None:
+            if not await checks.still_ours(rows, index):
+                # Erased (/delete) or taken over since the claim: not sent.
+                outcomes.later(row, repo.CANCELLED, error="gone before sending")
+                report.cancelled += 1
+                continue
             await pace.turn()
             sending.notice()
         if sending.pause_until is not None:  # a 429 came back while this one waited

@@ -21,7 +21,7 @@ import httpx
 from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.pace import PACED
+from bot.pace import PACED, paced
 from bot.pictures import Photo
 from bot.reminders.compose import Message
 from bot.runtime import App, runtime
@@ -157,21 +157,20 @@ class _Sending:
             if wait and not self._back:
                 self._landed.clear()
                 await self._landed.wait()
-            done, self._back = set(self._back), []
-            if not done:
+            if not self.notice():
                 break
-            self._take(done)
             if not until_empty:
                 break
         if until_empty or len(self.outcomes.waiting) >= self.group:
             await self.outcomes.flush()
 
-    def notice(self) -> None:
-        """Take in the sends that came back, writing nothing (between a slot and its send,
-        where nothing may wait)."""
+    def notice(self) -> bool:
+        """Take in the sends that came back, writing nothing (also between a slot and its
+        send, where nothing may wait); whether any had."""
         done, self._back = set(self._back), []
         if done:
             self._take(done)
+        return bool(done)
 
     async def abandon(self) -> None:
         """After an error or a cancellation: let the sends under way finish (shielded from a
@@ -224,7 +223,7 @@ async def _send(
                 caption=message.caption,
                 disable_notification=silent,
                 allow_paid_broadcast=paid,
-                rate_limit_args=PACED if app.bot.rate_limiter else None,
+                **paced(app.bot),
             )
         else:
             text, markup = message
